@@ -1,0 +1,371 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"peerpath/internal/auth"
+	"peerpath/internal/core"
+	"peerpath/internal/demo"
+	"peerpath/internal/store"
+	"peerpath/internal/web"
+)
+
+func serve(ctx context.Context, args []string, io stdio, getenv env) error {
+	var cfg Config
+	fs := flags("serve", io)
+	fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "PEERPATH_ADDR", "127.0.0.1:8080"), "address to listen on (PEERPATH_ADDR)")
+	dbFlags(fs, &cfg, getenv)
+	fs.BoolVar(&cfg.Demo, "demo", envBool(getenv, "PEERPATH_DEMO"), "load a fictional demo organisation and print its logins (PEERPATH_DEMO)")
+	fs.BoolVar(&cfg.BehindTLSProxy, "behind-tls-proxy", envBool(getenv, "PEERPATH_BEHIND_TLS_PROXY"), "a TLS proxy forwards requests: trust X-Forwarded-For/-Proto and use Secure cookies (PEERPATH_BEHIND_TLS_PROXY)")
+	fs.StringVar(&cfg.BaseURL, "base-url", getenv("PEERPATH_BASE_URL"), "peerpath's public address, e.g. https://peerpath.example.org, used in links it hands out and prints on certificates; default: the address each request came to (PEERPATH_BASE_URL)")
+	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "PEERPATH_LOG_FORMAT", "text"), "log format: text or json (PEERPATH_LOG_FORMAT)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var handler slog.Handler
+	switch cfg.LogFormat {
+	case "text":
+		handler = slog.NewTextHandler(io.err, nil)
+	case "json":
+		handler = slog.NewJSONHandler(io.err, nil)
+	default:
+		return usagef("--log-format must be text or json, not %q", cfg.LogFormat)
+	}
+	if cfg.BaseURL != "" {
+		if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return usagef("--base-url must be an address such as https://peerpath.example.org, not %q", cfg.BaseURL)
+		}
+	}
+	log := slog.New(handler)
+	clock := core.SystemClock{}
+	s, err := open(ctx, cfg, clock, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+
+	if cfg.Demo {
+		d, err := demo.Load(ctx, s)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(io.err, "\nDemo organisation %q is loaded. Sign in as any of these, with the password %q:\n", d.Org.Name, demo.Password)
+		for _, l := range d.Logins {
+			fmt.Fprintf(io.err, "  %-15s %-18s %s\n", l.Role, l.Name, l.Email)
+		}
+		fmt.Fprintln(io.err, "Everything in the demo is made up. Do not keep real records in it.")
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
+	}
+	base := "http://" + ln.Addr().String()
+	if has, err := s.HasUsers(ctx); err != nil {
+		return err
+	} else if !has {
+		token, err := s.CreateSetupToken(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(io.err, "\nNobody can sign in yet. Open this link within an hour to create your organisation and its first administrator (it works once):\n  %s/setup?token=%s\n\n", base, token)
+	}
+
+	srv, err := web.New(web.Config{Store: s, Clock: clock, Logger: log, BehindTLSProxy: cfg.BehindTLSProxy, BaseURL: cfg.BaseURL, Version: Version})
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
+	}
+	go housekeeping(ctx, s, log)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	fmt.Fprintf(io.err, "peerpath %s is listening on %s (database: %s)\n", Version, base, describeDB(cfg.DB))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(io.err, "peerpath is stopping: finishing requests in progress…")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(io.err, "peerpath stopped.")
+	return nil
+}
+
+// describeDB names the database without any password a URL may hold.
+func describeDB(dsn string) string {
+	if store.IsPostgres(dsn) {
+		if at := strings.LastIndex(dsn, "@"); at >= 0 {
+			return "postgres://…" + dsn[at:]
+		}
+		return "PostgreSQL"
+	}
+	return dsn
+}
+
+// housekeeping removes old sessions and drafts every hour.
+func housekeeping(ctx context.Context, s *store.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := s.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
+			log.Error("purging old sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func migrate(ctx context.Context, args []string, io stdio, getenv env) error {
+	var cfg Config
+	fs := flags("migrate", io)
+	dbFlags(fs, &cfg, getenv)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	keys, err := loadKeys(cfg, true)
+	if err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, cfg.DB, store.Options{Keys: keys})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	n, err := s.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(io.out, "applied %d migration(s); the database is up to date\n", n)
+	return nil
+}
+
+func userAdd(ctx context.Context, args []string, io stdio, getenv env) error {
+	var cfg Config
+	var org, email, name, roles, supervisor string
+	var pwStdin bool
+	fs := flags("user add", io)
+	dbFlags(fs, &cfg, getenv)
+	fs.StringVar(&org, "org", "", "the organisation's name; created if it does not exist (required)")
+	fs.StringVar(&email, "email", "", "the user's email address (required)")
+	fs.StringVar(&name, "name", "", "the user's name (required)")
+	fs.StringVar(&roles, "role", "", "one or more of peer, supervisor, trainer, admin, comma-separated (required)")
+	fs.StringVar(&supervisor, "supervisor", "", "email address of the user's supervisor")
+	fs.BoolVar(&pwStdin, "password-stdin", false, "read the password from standard input; without it the user is invited and a one-time link is printed")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var missing []string
+	for flagName, v := range map[string]string{"--org": org, "--email": email, "--name": name, "--role": roles} {
+		if strings.TrimSpace(v) == "" {
+			missing = append(missing, flagName)
+		}
+	}
+	if len(missing) > 0 {
+		return usagef("missing %s", strings.Join(sortStrings(missing), ", "))
+	}
+	rs, err := auth.ParseRoles(roles)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	in := store.NewUser{OrgName: org, Email: email, Name: name, Roles: rs, SupervisorEmail: supervisor}
+	if pwStdin {
+		pw, err := readPassword(io.in)
+		if err != nil {
+			return err
+		}
+		in.Password = pw
+	}
+	s, err := open(ctx, cfg, core.SystemClock{}, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	u, err := s.CreateUser(ctx, store.System(), in)
+	if err != nil {
+		return describe(err)
+	}
+	var rnames []string
+	for _, r := range u.Roles {
+		rnames = append(rnames, string(r))
+	}
+	fmt.Fprintf(io.out, "created user %s (%s) with role %s in %q\n", u.Email, u.Name, strings.Join(rnames, ","), org)
+	if !pwStdin {
+		o, err := s.Organisation(ctx, u.OrgID)
+		if err != nil {
+			return err
+		}
+		token, err := s.CreateAccountLink(ctx, store.Actor{OrgID: o.ID, IP: "local"}, u.ID, store.LinkInvite)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(io.out, "they choose a password at this link (on your peerpath address), valid for 7 days:\n  /account/password?token=%s\n", token)
+	}
+	return nil
+}
+
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(r, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", usagef("--password-stdin: standard input held no password")
+	}
+	return line, nil
+}
+
+// describe turns a validation error into one readable line per field.
+func describe(err error) error {
+	e, ok := core.As(err)
+	if !ok || len(e.Fields) == 0 {
+		return err
+	}
+	var keys []string
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	var b strings.Builder
+	b.WriteString(strings.TrimSuffix(e.Message, "."))
+	for _, k := range sortStrings(keys) {
+		fmt.Fprintf(&b, "\n  --%s: %s", strings.ReplaceAll(k, "_", "-"), e.Fields[k])
+	}
+	return errors.New(b.String())
+}
+
+func sortStrings(s []string) []string {
+	slices.Sort(s)
+	return s
+}
+
+func tokenCreate(ctx context.Context, args []string, io stdio, getenv env) error {
+	var cfg Config
+	var email, name string
+	fs := flags("token create", io)
+	dbFlags(fs, &cfg, getenv)
+	fs.StringVar(&email, "email", "", "the user the token acts as (required)")
+	fs.StringVar(&name, "name", "", "a label saying what the token is for (required)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if email == "" || name == "" {
+		return usagef("both --email and --name are required")
+	}
+	s, err := open(ctx, cfg, core.SystemClock{}, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	u, err := s.UserByEmail(ctx, email)
+	if err != nil {
+		return fmt.Errorf("no user with the email %s", email)
+	}
+	if !u.Active {
+		return fmt.Errorf("%s is deactivated", email)
+	}
+	token, _, err := s.CreateAPIToken(ctx, u.Actor("local"), name)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintln(io.out, token)
+	fmt.Fprintln(io.err, "This token is shown once. It acts as "+u.Email+" with their permissions; revoke it under Settings → API tokens.")
+	return nil
+}
+
+func backup(ctx context.Context, args []string, io stdio, getenv env) error {
+	var cfg Config
+	var to string
+	fs := flags("backup", io)
+	dbFlags(fs, &cfg, getenv)
+	fs.StringVar(&to, "to", "", "the file to write the copy to; must not exist (required)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if store.IsPostgres(cfg.DB) {
+		fmt.Fprintln(io.err, "peerpath backup copies SQLite files. For PostgreSQL, use its own tools while peerpath runs:")
+		fmt.Fprintln(io.err, "  pg_dump --format=custom --file=peerpath.dump \"$PEERPATH_DB\"")
+		fmt.Fprintln(io.err, "and restore with: pg_restore --dbname=NEW_DATABASE_URL peerpath.dump")
+		fmt.Fprintln(io.err, "Keep a copy of secret.key from the data directory too.")
+		return errExit1
+	}
+	if to == "" {
+		return usagef("--to is required")
+	}
+	keys, err := loadKeys(cfg, false)
+	if err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, cfg.DB, store.Options{Keys: keys})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Backup(ctx, to); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.out, "wrote a consistent copy of %s to %s\n", cfg.DB, to)
+	fmt.Fprintf(io.err, "Keep %s from %s with it: without the key the audit log cannot be verified.\n", keyFile, cfg.dataDir())
+	return nil
+}
+
+func auditVerify(ctx context.Context, args []string, io stdio, getenv env) error {
+	var cfg Config
+	fs := flags("audit verify", io)
+	dbFlags(fs, &cfg, getenv)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	keys, err := loadKeys(cfg, false)
+	if err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, cfg.DB, store.Options{Keys: keys})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	n, err := s.VerifyAudit(ctx)
+	if err != nil {
+		fmt.Fprintf(io.out, "audit log BROKEN after %d good entries: %v\n", n, err)
+		return errExit1
+	}
+	fmt.Fprintf(io.out, "audit log intact: %d entries\n", n)
+	return nil
+}
+
+func version(ctx context.Context, args []string, io stdio, getenv env) error {
+	fs := flags("version", io)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.out, "peerpath %s\n", Version)
+	return nil
+}

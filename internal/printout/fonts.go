@@ -1,0 +1,397 @@
+package printout
+
+import (
+	_ "embed"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
+	"golang.org/x/text/unicode/norm"
+)
+
+// The fonts are embedded so that printing never depends on what happens to be
+// installed on the server. Licences: fonts/LICENSE-DejaVu.txt and
+// fonts/LICENSE-Droid.txt.
+var (
+	//go:embed fonts/DejaVuSans.ttf
+	dejaVuSans []byte
+	//go:embed fonts/DejaVuSans-Bold.ttf
+	dejaVuSansBold []byte
+	//go:embed fonts/DroidSansFallbackFull.ttf
+	droidSansFallback []byte
+)
+
+// face is one embedded font.
+type face uint8
+
+const (
+	faceRegular face = iota
+	faceBold
+	faceFallback
+	numFaces
+)
+
+// faceInfo names each face for fpdf. The fallback has no bold, so bold text in
+// Han or kana uses the regular fallback.
+var faceInfo = [numFaces]struct {
+	family, style string
+	data          []byte
+}{
+	faceRegular:  {"dejavu", "", dejaVuSans},
+	faceBold:     {"dejavu", "B", dejaVuSansBold},
+	faceFallback: {"droid", "", droidSansFallback},
+}
+
+// bmpSize is the number of runes fpdf can print: its UTF-8 fonts read only
+// the format 4 (Basic Multilingual Plane) cmap and build a 65,536-entry
+// CIDToGIDMap, so a rune above U+FFFF would index past it and panic.
+const bmpSize = 0x10000
+
+// coverage records, for one face, which BMP runes it has a glyph for and
+// their advance widths in thousandths of an em, rounded exactly as fpdf does,
+// so that our measurements agree with the widths fpdf writes into the PDF.
+type coverage struct {
+	has   [bmpSize / 64]uint64
+	width [bmpSize]uint16
+}
+
+func (c *coverage) covers(r rune) bool {
+	return r >= 0 && r < bmpSize && c.has[r>>6]&(1<<(uint(r)&63)) != 0
+}
+
+var (
+	coverOnce sync.Once
+	covers    [numFaces]*coverage
+	coverErr  error
+)
+
+// loadCoverage parses the fonts once per process; it takes a few
+// milliseconds, and every document needs it.
+func loadCoverage() error {
+	coverOnce.Do(func() {
+		for fc := range numFaces {
+			c, err := parseCoverage(faceInfo[fc].data)
+			if err != nil {
+				coverErr = fmt.Errorf("printout: font %s %s: %w", faceInfo[fc].family, faceInfo[fc].style, err)
+				return
+			}
+			covers[fc] = c
+		}
+	})
+	return coverErr
+}
+
+func parseCoverage(data []byte) (*coverage, error) {
+	f, err := sfnt.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	upem := f.UnitsPerEm()
+	if upem == 0 {
+		return nil, fmt.Errorf("no units per em")
+	}
+	scale := 1000.0 / float64(upem)
+	var buf sfnt.Buffer
+	c := new(coverage)
+	for r := rune(1); r < bmpSize; r++ {
+		gi, err := f.GlyphIndex(&buf, r)
+		if err != nil || gi == 0 {
+			continue
+		}
+		// Asking for the advance at ppem == unitsPerEm (in 26.6) returns it
+		// in font units, unscaled.
+		adv, err := f.GlyphAdvance(&buf, gi, fixed.Int26_6(upem), 0)
+		if err != nil {
+			continue
+		}
+		c.has[r>>6] |= 1 << (uint(r) & 63)
+		c.width[r] = uint16(math.Round(scale * float64(adv)))
+	}
+	return c, nil
+}
+
+// replacement is printed for runes no embedded font can draw. DejaVu has it.
+const replacement = '\uFFFD'
+
+// ignorable reports runes that are invisible formatting: they are dropped,
+// because they have no glyphs and fpdf would print them as boxes.
+func ignorable(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || // ZWJ, bidi controls, soft hyphen …
+		unicode.Is(unicode.Variation_Selector, r) ||
+		r == '\uFEFF'
+}
+
+// cleanText prepares one line of text for printing: NFC, control characters
+// as spaces, invisible formatting dropped, and anything the fonts cannot
+// draw replaced. After cleanText every rune is covered by some face.
+func cleanText(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, string(replacement))
+	}
+	s = norm.NFC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r' || unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			r = ' '
+		case ignorable(r):
+			continue
+		case r >= bmpSize:
+			r = replacement
+		case !covers[faceRegular].covers(r) && !covers[faceFallback].covers(r):
+			r = replacement
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// cleanLine is cleanText for one-line fields (names, titles): runs of
+// whitespace, including newlines, become one space.
+func cleanLine(s string) string {
+	return strings.Join(strings.Fields(cleanText(s)), " ")
+}
+
+// cleanParagraphs splits multi-line text (items, footers) at its line breaks,
+// cleans each paragraph and drops empty ones.
+func cleanParagraphs(s string) []string {
+	s = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u2028", "\n", "\u2029", "\n").Replace(s)
+	var out []string
+	for _, p := range strings.Split(s, "\n") {
+		if p = cleanLine(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// pickFace chooses the face for r. Spaces stay in the face of the run they are
+// in, so "王 小明" is one run rather than three.
+func pickFace(r rune, bold bool, prev face, havePrev bool) face {
+	if havePrev && r == ' ' && covers[prev].covers(r) {
+		return prev
+	}
+	primary := faceRegular
+	if bold {
+		primary = faceBold
+	}
+	switch {
+	case covers[primary].covers(r):
+		return primary
+	case bold && covers[faceRegular].covers(r):
+		// The bold face lacks a few glyphs the regular one has.
+		return faceRegular
+	case covers[faceFallback].covers(r):
+		return faceFallback
+	}
+	// Only reached for text that did not go through cleanText; fpdf prints
+	// a missing glyph as an empty box, which is better than nothing.
+	return primary
+}
+
+// run is a stretch of text printed in one face.
+type run struct {
+	face face
+	text string
+}
+
+// width is the run's width in points at the given size.
+func (r run) width(size float64) float64 {
+	var w int
+	c := covers[r.face]
+	for _, ru := range r.text {
+		if ru < bmpSize {
+			w += int(c.width[ru])
+		}
+	}
+	return float64(w) * size / 1000
+}
+
+// splitRuns splits s into runs by face.
+func splitRuns(s string, bold bool) []run {
+	var runs []run
+	start := 0
+	var cur face
+	for i, r := range s {
+		fc := pickFace(r, bold, cur, i > 0)
+		if i > 0 && fc != cur {
+			runs = append(runs, run{cur, s[start:i]})
+			start = i
+		}
+		cur = fc
+	}
+	if start < len(s) {
+		runs = append(runs, run{cur, s[start:]})
+	}
+	return runs
+}
+
+// textWidth is the width of s in points at the given size.
+func textWidth(s string, bold bool, size float64) float64 {
+	var w int
+	var cur face
+	i := 0
+	for _, r := range s {
+		cur = pickFace(r, bold, cur, i > 0)
+		i++
+		if r < bmpSize {
+			w += int(covers[cur].width[r])
+		}
+	}
+	return float64(w) * size / 1000
+}
+
+// breakable reports scripts written without spaces between words, where a
+// line may break between any two characters.
+func breakable(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Bopomofo) ||
+		(r >= 0x3000 && r <= 0x303F) || // CJK punctuation
+		(r >= 0xFF00 && r <= 0xFFEF) // full-width forms
+}
+
+// segments splits s into the pieces a line may break between. Each piece
+// keeps its trailing spaces. Besides spaces and CJK, a line may break after
+// a hyphen or slash between letters ("peer-|run", "and/|or", URL paths) but
+// never between digits: a phone number split over two lines ("833-|773-2445")
+// is easy to misdial.
+func segments(s string) []string {
+	var segs []string
+	start := 0
+	var prev, prev2 rune
+	for i, r := range s {
+		if i > 0 && r != ' ' && !unicode.Is(unicode.Mn, r) {
+			if prev == ' ' || breakable(r) || breakable(prev) ||
+				((prev == '-' || prev == '/') && unicode.IsLetter(prev2) && unicode.IsLetter(r)) {
+				segs = append(segs, s[start:i])
+				start = i
+			}
+		}
+		prev2, prev = prev, r
+	}
+	if start < len(s) {
+		segs = append(segs, s[start:])
+	}
+	return segs
+}
+
+// wrap breaks s into lines no wider than maxW. A piece too wide for a line on
+// its own (a long URL, a long word) is broken between characters, never
+// between a letter and its combining accent. Text is never lost.
+func wrap(s string, bold bool, size, maxW float64) []string {
+	var lines []string
+	var line strings.Builder
+	lineW := func() float64 { return textWidth(strings.TrimRight(line.String(), " "), bold, size) }
+	flush := func() {
+		if t := strings.TrimRight(line.String(), " "); t != "" {
+			lines = append(lines, t)
+		}
+		line.Reset()
+	}
+	for _, seg := range segments(s) {
+		prevLen := line.Len()
+		line.WriteString(seg)
+		if lineW() <= maxW {
+			continue
+		}
+		// Too wide: put the piece on a new line.
+		cur := line.String()
+		line.Reset()
+		line.WriteString(cur[:prevLen])
+		flush()
+		seg = strings.TrimLeft(seg, " ")
+		if textWidth(strings.TrimRight(seg, " "), bold, size) <= maxW {
+			line.WriteString(seg)
+			continue
+		}
+		for _, g := range clusters(seg) {
+			before := line.Len()
+			line.WriteString(g)
+			if before > 0 && lineW() > maxW {
+				cur := line.String()
+				line.Reset()
+				line.WriteString(cur[:before])
+				flush()
+				line.WriteString(strings.TrimLeft(g, " "))
+			}
+		}
+	}
+	flush()
+	return lines
+}
+
+// clusters splits s into base characters with their combining marks, so that
+// breaking or truncating never separates an accent from its letter.
+func clusters(s string) []string {
+	var out []string
+	start := 0
+	for i, r := range s {
+		if i > 0 && !unicode.Is(unicode.Mn, r) {
+			out = append(out, s[start:i])
+			start = i
+		}
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+// ellipsis ends text that was cut short.
+const ellipsis = "…"
+
+// ellipsize shortens s to fit maxW, ending it with "…". It reports whether it
+// had to.
+func ellipsize(s string, bold bool, size, maxW float64) (string, bool) {
+	if textWidth(s, bold, size) <= maxW {
+		return s, false
+	}
+	// Measure cluster by cluster (linear, not quadratic, for long text),
+	// then check the result, since a space's width depends on its run.
+	avail := maxW - textWidth(ellipsis, bold, size)
+	cs := clusters(s)
+	n, w := 0, 0.0
+	for n < len(cs) {
+		cw := textWidth(cs[n], bold, size)
+		if w+cw > avail {
+			break
+		}
+		w += cw
+		n++
+	}
+	for ; n >= 0; n-- {
+		t := strings.TrimRight(strings.Join(cs[:n], ""), " ") + ellipsis
+		if n == 0 || textWidth(t, bold, size) <= maxW {
+			return t, true
+		}
+	}
+	return ellipsis, true
+}
+
+// withEllipsis ends s with "…" to show that more followed, shortening it if
+// the two do not fit maxW together.
+func withEllipsis(s string, bold bool, size, maxW float64) string {
+	// "time.…" reads badly: the ellipsis replaces a final stop or comma.
+	s = strings.TrimRight(s, " .,;:")
+	if textWidth(s+ellipsis, bold, size) <= maxW {
+		return s + ellipsis
+	}
+	t, _ := ellipsize(s+ellipsis, bold, size, maxW)
+	return t
+}
+
+// fitSize returns the largest size from max down to min (in steps of half a
+// point) at which s fits maxW on one line, and whether it fits at all.
+func fitSize(s string, bold bool, max, min, maxW float64) (float64, bool) {
+	for size := max; size >= min; size -= 0.5 {
+		if textWidth(s, bold, size) <= maxW {
+			return size, true
+		}
+	}
+	return min, false
+}

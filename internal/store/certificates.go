@@ -1,0 +1,368 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"peerpath/internal/audit"
+	"peerpath/internal/auth"
+	"peerpath/internal/cohort"
+	"peerpath/internal/core"
+	"peerpath/internal/workforce"
+)
+
+// Certificate is a certificate of completion. It keeps what it says as it
+// was issued; its code lets anyone check it.
+type Certificate struct {
+	ID            int64
+	CohortID      int64
+	ParticipantID int64
+	Code          string // as stored: 20 characters, no dashes
+	Recipient     string
+	Programme     string
+	Issuer        string
+	IssuedOn      string
+	Demo          bool
+	IssuedAt      time.Time
+	RevokedAt     time.Time
+	RevokeReason  string
+}
+
+// GroupedCode is the code as people read it: XXXX-XXXX-XXXX-XXXX-XXXX.
+func (c Certificate) GroupedCode() string { return cohort.GroupCode(c.Code) }
+
+// Revoked reports whether the certificate was revoked.
+func (c Certificate) Revoked() bool { return !c.RevokedAt.IsZero() }
+
+// RevokedOn is the date of the revocation in Massachusetts, YYYY-MM-DD.
+func (c Certificate) RevokedOn() string {
+	if !c.Revoked() {
+		return ""
+	}
+	return cohort.Today(c.RevokedAt)
+}
+
+const certificateColumns = `id, cohort_id, participant_id, code, recipient, programme_name, issuer, issued_on, demo, issued_at, revoked_at, revoke_reason`
+
+func scanCertificate(sc interface{ Scan(...any) error }) (Certificate, error) {
+	var c Certificate
+	var issued, revoked int64
+	err := sc.Scan(&c.ID, &c.CohortID, &c.ParticipantID, &c.Code, &c.Recipient, &c.Programme, &c.Issuer, &c.IssuedOn, &c.Demo, &issued, &revoked, &c.RevokeReason)
+	c.IssuedAt, c.RevokedAt = fromMS(issued), fromMS(revoked)
+	return c, err
+}
+
+// certificatesOf loads participants' certificates, newest first, with one
+// query; validOnly leaves out revoked ones.
+func (s *Store) certificatesOf(ctx context.Context, q querier, orgID int64, pids []int64, validOnly bool) (map[int64][]Certificate, error) {
+	out := map[int64][]Certificate{}
+	if len(pids) == 0 {
+		return out, nil
+	}
+	ph, args := inList(pids, []any{orgID})
+	query := "SELECT " + certificateColumns + " FROM certificates WHERE org_id = $1 AND participant_id IN (" + ph + ")"
+	if validOnly {
+		query += " AND revoked_at = 0"
+	}
+	rows, err := q.QueryContext(ctx, query+" ORDER BY id DESC", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanCertificate(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[c.ParticipantID] = append(out[c.ParticipantID], c)
+	}
+	return out, rows.Err()
+}
+
+// NotComplete is the error of issuing a certificate while the completion
+// rule does not hold: a conflict whose field "missing" lists, separated by
+// "; ", what is still missing.
+func NotComplete(missing []string) error {
+	return &core.Error{Kind: core.KindConflict, Message: "The completion rule does not hold yet, so no certificate can be issued.",
+		Fields: map[string]string{"missing": strings.Join(missing, "; ")}}
+}
+
+// IssueCertificate records that a participant completed the programme and
+// issues their certificate, with a new verification code. completedOn is
+// the date the certificate gives (a graduation entered afterwards); empty
+// means today. It is refused (NotComplete) while the cohort's completion
+// rule does not hold.
+func (s *Store) IssueCertificate(ctx context.Context, a Actor, cohortID, pid int64, completedOn string) (Certificate, error) {
+	var cert Certificate
+	completedOn = strings.TrimSpace(completedOn)
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		c, err := s.cohortFor(ctx, tx, a, cohortID, true)
+		if err != nil {
+			return err
+		}
+		today := cohort.Today(s.now())
+		if completedOn == "" {
+			completedOn = today
+		}
+		f := map[string]string{}
+		checkDay(f, "completed_on", completedOn, "")
+		switch {
+		case f["completed_on"] != "":
+		case completedOn > today:
+			f["completed_on"] = "Enter today's date or an earlier one."
+		case completedOn < c.StartsOn:
+			f["completed_on"] = "Enter a date on or after the cohort began (" + cohort.FormatDay(c.StartsOn) + ")."
+		}
+		if err := core.Invalid(f); err != nil {
+			return err
+		}
+		p, err := s.participantOf(ctx, tx, a.OrgID, c.ID, pid)
+		if err != nil {
+			return err
+		}
+		sessions, err := s.sessionsOf(ctx, tx, a.OrgID, c.ID)
+		if err != nil {
+			return err
+		}
+		prog, err := s.progress(ctx, tx, a.OrgID, c, sessions, []Participant{p})
+		if err != nil {
+			return err
+		}
+		if prog[0].Certificate != nil {
+			return core.Conflict("A certificate is already issued to this person. Revoke it first to issue a new one.")
+		}
+		if !prog[0].Result.Holds {
+			return NotComplete(prog[0].Result.Missing)
+		}
+		org, err := s.Organisation(ctx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		cert = Certificate{CohortID: c.ID, ParticipantID: p.ID, Recipient: p.Name, Programme: c.ProgrammeName, Issuer: org.Name,
+			IssuedOn: completedOn, Demo: org.IsDemo, IssuedAt: now}
+		// 96 random bits: two certificates drawing the same code is not
+		// going to happen; the unique index on code would refuse it if it did.
+		cert.Code = auth.NewCode(12)
+		if err := tx.QueryRowContext(ctx, `INSERT INTO certificates (org_id, cohort_id, participant_id, code, recipient, programme_name, issuer, issued_on, demo, issued_by, issued_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			a.OrgID, c.ID, p.ID, cert.Code, cert.Recipient, cert.Programme, cert.Issuer, cert.IssuedOn, cert.Demo, a.UserID, ms(now)).Scan(&cert.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE participants SET status = 'completed', completed_on = $1, updated_at = $2 WHERE id = $3 AND org_id = $4",
+			cert.IssuedOn, ms(now), p.ID, a.OrgID); err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, a, audit.ActionCreate, "certificate", cert.ID, "participant "+idString(p.ID)); err != nil {
+			return err
+		}
+		p.Status, p.CompletedOn = cohort.Completed, cert.IssuedOn
+		return s.workforceOnCompletion(ctx, tx, a, c, p, cert)
+	})
+	return cert, err
+}
+
+// workforceOnCompletion adds a completed CPS course to the participant's
+// development record when the participant is a worker of the organisation:
+// the training (keyed to the active chart's CPS training item where it has
+// one, with the hours of the sessions they attended) and the CPS credential,
+// since completing the course includes passing its written and oral exams.
+// It runs in the transaction that issues the certificate, so the record and
+// the certificate agree; issuing again after a revocation adds nothing twice.
+func (s *Store) workforceOnCompletion(ctx context.Context, tx *sql.Tx, a Actor, c Cohort, p Participant, cert Certificate) error {
+	if c.ProgrammeKind != cohort.KindCPS || p.UserID == 0 {
+		return nil
+	}
+	// Only reads through tx here: on SQLite the transaction holds the one
+	// writer connection, so anything that writes on its own would wait forever.
+	itemKey := ""
+	chart, err := activeChartIn(ctx, tx, a.OrgID)
+	if err != nil {
+		return err
+	}
+	if _, ok := chart.Item(cpsTrainingItem); ok {
+		itemKey = cpsTrainingItem
+	}
+	hours, err := attendedHours(ctx, tx, a.OrgID, p.ID)
+	if err != nil {
+		return err
+	}
+	cred := &CourseCredential{Kind: workforce.CredentialCPS, Number: cert.GroupedCode(), Issuer: cert.Issuer, IssuedOn: cert.IssuedOn}
+	rules, err := s.CredentialRules(ctx, a.OrgID)
+	if err != nil {
+		return err
+	}
+	if r := rules[workforce.CredentialCPS]; r.PeriodMonths > 0 {
+		if issued, err := time.Parse("2006-01-02", cert.IssuedOn); err == nil {
+			cred.ExpiresOn = issued.AddDate(0, r.PeriodMonths, 0).Format("2006-01-02")
+		}
+	}
+	return s.recordCourseCompletion(ctx, tx, a, p.UserID, CourseCompletion{
+		CohortID: c.ID, Title: c.ProgrammeName + " (" + c.Name + ")", ItemKey: itemKey,
+		CompletedOn: cert.IssuedOn, Provider: cert.Issuer, Hours: hours, Credential: cred,
+	})
+}
+
+// cpsTrainingItem is the Massachusetts chart's item for the CPS training.
+const cpsTrainingItem = "s2.train.cps"
+
+// attendedHours adds up the timed sessions a participant attended (present
+// or late); sessions without start and end times count nothing.
+func attendedHours(ctx context.Context, tx *sql.Tx, orgID, participantID int64) (workforce.Hours, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT s.start_time, s.end_time FROM attendance a JOIN cohort_sessions s ON s.id = a.session_id
+		WHERE a.org_id = $1 AND a.participant_id = $2 AND a.mark IN ('present', 'late')`, orgID, participantID)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var minutes int
+	for rows.Next() {
+		var from, to string
+		if err := rows.Scan(&from, &to); err != nil {
+			return 0, err
+		}
+		a, err1 := time.Parse("15:04", from)
+		b, err2 := time.Parse("15:04", to)
+		if err1 == nil && err2 == nil && b.After(a) {
+			minutes += int(b.Sub(a).Minutes())
+		}
+	}
+	return workforce.Hours(minutes * 100 / 60), rows.Err()
+}
+
+// RevokeCertificate revokes a participant's valid certificate with a reason
+// (administrators only). Verification then says it is revoked and since
+// when. The participant's completion is undone with it, so that a corrected
+// certificate (a misspelt name, say) can be issued with a new code.
+func (s *Store) RevokeCertificate(ctx context.Context, a Actor, cohortID, pid int64, reason string) (Certificate, error) {
+	if !a.Has(auth.RoleAdmin) {
+		return Certificate{}, core.Forbidden("Only an administrator can revoke a certificate.")
+	}
+	reason = strings.TrimSpace(reason)
+	f := map[string]string{}
+	checkText(f, "reason", reason, 500, "Say why the certificate is revoked. The reason stays inside the organisation; verification shows only that it was revoked, and when.")
+	if err := core.Invalid(f); err != nil {
+		return Certificate{}, err
+	}
+	var cert Certificate
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		c, err := s.cohortFor(ctx, tx, a, cohortID, true)
+		if err != nil {
+			return err
+		}
+		p, err := s.participantOf(ctx, tx, a.OrgID, c.ID, pid)
+		if err != nil {
+			return err
+		}
+		certs, err := s.certificatesOf(ctx, tx, a.OrgID, []int64{p.ID}, true)
+		if err != nil {
+			return err
+		}
+		if len(certs[p.ID]) == 0 {
+			return core.Conflict("This person has no valid certificate to revoke.")
+		}
+		cert = certs[p.ID][0]
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, "UPDATE certificates SET revoked_at = $1, revoked_by = $2, revoke_reason = $3 WHERE id = $4 AND org_id = $5",
+			ms(now), a.UserID, reason, cert.ID, a.OrgID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE participants SET status = 'enrolled', completed_on = '', updated_at = $1 WHERE id = $2 AND org_id = $3 AND status = 'completed'",
+			ms(now), p.ID, a.OrgID); err != nil {
+			return err
+		}
+		cert.RevokedAt, cert.RevokeReason = now, reason
+		return s.record(ctx, tx, a, audit.ActionUpdate, "certificate", cert.ID, "revoked")
+	})
+	return cert, err
+}
+
+// PublicCertificate is all that verification shows: nothing about the
+// person beyond the name printed on the certificate.
+type PublicCertificate struct {
+	Code      string // grouped
+	Recipient string
+	Programme string
+	Issuer    string
+	IssuedOn  string
+	Demo      bool
+	Revoked   bool
+	RevokedOn string
+}
+
+// VerifyCertificate looks up a certificate by its code for anyone, signed in
+// or not. Case, spaces and dashes do not matter; anything that cannot be a
+// code is "not found" without asking the database. A successful lookup is
+// audited for the issuing organisation with the certificate's id and the
+// caller's address only (no name), so an organisation can see how often,
+// and from where, its certificates are checked.
+func (s *Store) VerifyCertificate(ctx context.Context, code, ip string) (PublicCertificate, error) {
+	notFound := core.NotFound("No certificate with this code. The certificate")
+	norm, ok := cohort.NormalizeCode(code)
+	if !ok {
+		return PublicCertificate{}, notFound
+	}
+	var orgID int64
+	var c Certificate
+	row := s.rdb.QueryRowContext(ctx, "SELECT org_id, "+certificateColumns+" FROM certificates WHERE code = $1", norm)
+	var issued, revoked int64
+	err := row.Scan(&orgID, &c.ID, &c.CohortID, &c.ParticipantID, &c.Code, &c.Recipient, &c.Programme, &c.Issuer, &c.IssuedOn, &c.Demo, &issued, &revoked, &c.RevokeReason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return PublicCertificate{}, notFound
+	}
+	if err != nil {
+		return PublicCertificate{}, err
+	}
+	c.RevokedAt = fromMS(revoked)
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		return s.appendAudit(ctx, tx, audit.Entry{OrgID: orgID, IP: ip, Action: audit.ActionRead, RecordType: "certificate", RecordID: idString(c.ID), Detail: "public verification"})
+	})
+	if err != nil {
+		return PublicCertificate{}, err
+	}
+	return PublicCertificate{Code: c.GroupedCode(), Recipient: c.Recipient, Programme: c.Programme, Issuer: c.Issuer, IssuedOn: c.IssuedOn,
+		Demo: c.Demo, Revoked: c.Revoked(), RevokedOn: c.RevokedOn()}, nil
+}
+
+// CertificateToPrint returns a participant's valid certificate for printing,
+// auditing the read.
+func (s *Store) CertificateToPrint(ctx context.Context, a Actor, cohortID, pid int64) (Certificate, error) {
+	c, err := s.Cohort(ctx, a, cohortID)
+	if err != nil {
+		return Certificate{}, err
+	}
+	p, err := s.participantOf(ctx, s.rdb, a.OrgID, c.ID, pid)
+	if err != nil {
+		return Certificate{}, err
+	}
+	return s.printable(ctx, a, p.ID)
+}
+
+// MyCertificate returns the valid certificate of one of the actor's own
+// participations, for printing.
+func (s *Store) MyCertificate(ctx context.Context, a Actor, pid int64) (Certificate, error) {
+	var n int
+	if err := s.rdb.QueryRowContext(ctx, "SELECT COUNT(*) FROM participants WHERE id = $1 AND org_id = $2 AND user_id = $3", pid, a.OrgID, a.UserID).Scan(&n); err != nil {
+		return Certificate{}, err
+	}
+	if n == 0 || a.UserID == 0 {
+		return Certificate{}, core.NotFound("The certificate")
+	}
+	return s.printable(ctx, a, pid)
+}
+
+func (s *Store) printable(ctx context.Context, a Actor, pid int64) (Certificate, error) {
+	certs, err := s.certificatesOf(ctx, s.rdb, a.OrgID, []int64{pid}, true)
+	if err != nil {
+		return Certificate{}, err
+	}
+	if len(certs[pid]) == 0 {
+		return Certificate{}, core.NotFound("The certificate")
+	}
+	cert := certs[pid][0]
+	return cert, s.recordRead(ctx, a, "certificate", cert.ID, fmt.Sprintf("printed for participant %d", pid))
+}

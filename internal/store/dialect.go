@@ -1,0 +1,32 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"os"
+)
+
+// This file holds every statement that differs between SQLite and PostgreSQL.
+
+// forUpdate locks the selected rows until the transaction ends. SQLite has no
+// row locks and needs none: its write transactions already exclude each other.
+func (s *Store) forUpdate() string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// Backup writes a consistent copy of a live SQLite database to path. It uses
+// VACUUM INTO, which reads inside one transaction, so writers may carry on.
+// PostgreSQL is backed up with its own tools; the error says how.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.dialect == Postgres {
+		return fmt.Errorf("peerpath backs up SQLite files only; for PostgreSQL use its own tools, for example:\n  pg_dump --format=custom --file=peerpath.dump %q\nand restore with pg_restore", "DATABASE_URL")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%s already exists: choose a new file name", path)
+	}
+	_, err := s.wdb.ExecContext(ctx, "VACUUM INTO $1", path)
+	return err
+}

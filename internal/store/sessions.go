@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"peerpath/internal/audit"
+	"peerpath/internal/auth"
+	"peerpath/internal/core"
+)
+
+// Session lifetimes: a session ends after IdleTimeout without a request, and
+// in any case AbsoluteTimeout after it began. Expired sessions are kept a while
+// (SessionKeep) so that work typed into a form as the session ran out can be
+// rescued as a draft for the same user after they sign in again.
+const (
+	IdleTimeout     = 30 * time.Minute
+	AbsoluteTimeout = 12 * time.Hour
+	SessionKeep     = 7 * 24 * time.Hour
+	touchEvery      = time.Minute
+)
+
+// Principal is who a request acts for, once authenticated.
+type Principal struct {
+	User        User
+	Org         Organisation
+	SessionID   int64 // 0 for an API token
+	TokenID     int64 // 0 for a browser session
+	MFAPending  bool  // password accepted, second factor not yet given
+	SessionMade time.Time
+}
+
+// Actor returns the principal as the actor of an operation from address ip.
+func (p Principal) Actor(ip string) Actor { return p.User.Actor(ip) }
+
+// SessionState is what a session cookie turned out to be.
+type SessionState int
+
+// The states.
+const (
+	SessionNone    SessionState = iota // no such session, or signed out
+	SessionExpired                     // timed out; its user may rescue a draft
+	SessionLive
+)
+
+// CreateSession starts a session for a user and returns its token, which
+// only the browser keeps (the database holds its hash).
+func (s *Store) CreateSession(ctx context.Context, userID int64, mfaPending bool, ip string) (string, error) {
+	token := auth.NewToken("")
+	now := ms(s.now())
+	_, err := s.wdb.ExecContext(ctx, "INSERT INTO sessions (token_hash, user_id, mfa_pending, created_at, last_seen_at, ip) VALUES ($1, $2, $3, $4, $4, $5)",
+		auth.HashToken(token), userID, mfaPending, now, ip)
+	return token, err
+}
+
+// Session looks up a session token. For a live session it returns the
+// principal and notes the activity; for an expired one, the principal is
+// returned too (state SessionExpired) but must not be trusted for access.
+func (s *Store) Session(ctx context.Context, token string) (Principal, SessionState, error) {
+	if token == "" {
+		return Principal{}, SessionNone, nil
+	}
+	var sid, uid, created, seen, ended int64
+	var pending, active bool
+	err := s.rdb.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.mfa_pending, s.created_at, s.last_seen_at, s.ended_at, u.active
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, auth.HashToken(token)).
+		Scan(&sid, &uid, &pending, &created, &seen, &ended, &active)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Principal{}, SessionNone, nil
+	}
+	if err != nil {
+		return Principal{}, SessionNone, err
+	}
+	if ended != 0 || !active {
+		return Principal{}, SessionNone, nil
+	}
+	p, err := s.principal(ctx, uid)
+	if err != nil {
+		return Principal{}, SessionNone, err
+	}
+	p.SessionID, p.MFAPending, p.SessionMade = sid, pending, fromMS(created)
+	now := s.now()
+	if now.Sub(fromMS(seen)) >= IdleTimeout || now.Sub(fromMS(created)) >= AbsoluteTimeout {
+		return p, SessionExpired, nil
+	}
+	if now.Sub(fromMS(seen)) >= touchEvery {
+		if _, err := s.wdb.ExecContext(ctx, "UPDATE sessions SET last_seen_at = $1 WHERE id = $2", ms(now), sid); err != nil {
+			return Principal{}, SessionNone, err
+		}
+	}
+	return p, SessionLive, nil
+}
+
+func (s *Store) principal(ctx context.Context, userID int64) (Principal, error) {
+	u, err := s.userWhere(ctx, s.rdb, "u.id = $1", userID)
+	if err != nil {
+		return Principal{}, err
+	}
+	o, err := s.Organisation(ctx, u.OrgID)
+	if err != nil {
+		return Principal{}, err
+	}
+	return Principal{User: u, Org: o}, nil
+}
+
+// EndSession signs a session out.
+func (s *Store) EndSession(ctx context.Context, a Actor, sessionID int64) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE sessions SET ended_at = $1 WHERE id = $2 AND user_id = $3", ms(s.now()), sessionID, a.UserID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, audit.ActionSignOut, "session", sessionID, "")
+	})
+}
+
+func endSessions(ctx context.Context, tx *sql.Tx, userID, now int64) error {
+	_, err := tx.ExecContext(ctx, "UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at = 0", now, userID)
+	return err
+}
+
+// PurgeSessions deletes sessions that ended or expired more than SessionKeep
+// ago, and drafts older than DraftKeep. serve runs it now and then.
+func (s *Store) PurgeSessions(ctx context.Context) error {
+	cutoff := ms(s.now().Add(-SessionKeep))
+	if _, err := s.wdb.ExecContext(ctx, "DELETE FROM sessions WHERE last_seen_at < $1", cutoff); err != nil {
+		return err
+	}
+	_, err := s.wdb.ExecContext(ctx, "DELETE FROM drafts WHERE created_at < $1", ms(s.now().Add(-DraftKeep)))
+	return err
+}
+
+// CompleteSecondFactor checks a second-factor code (an authenticator code or
+// an unused recovery code) for a session waiting for one. On success the
+// waiting session ends and a full one begins: its token is returned.
+func (s *Store) CompleteSecondFactor(ctx context.Context, p Principal, code, ip string) (string, error) {
+	if !p.MFAPending {
+		return "", core.Conflict("This session does not wait for a second factor.")
+	}
+	a := p.Actor(ip)
+	ok, how, err := s.checkSecondFactor(ctx, a, code)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			return s.appendAudit(ctx, tx, audit.Entry{OrgID: a.OrgID, UserID: a.UserID, IP: ip, Action: audit.ActionSignInFailed, RecordType: "user", RecordID: idString(a.UserID), Detail: "wrong second factor"})
+		})
+		if err != nil {
+			return "", err
+		}
+		return "", core.Invalid(map[string]string{"code": "This code is not right. Codes change every 30 seconds; try the newest one, or a recovery code."})
+	}
+	token := auth.NewToken("")
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		now := ms(s.now())
+		if _, err := tx.ExecContext(ctx, "UPDATE sessions SET ended_at = $1 WHERE id = $2", now, p.SessionID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO sessions (token_hash, user_id, mfa_pending, created_at, last_seen_at, ip) VALUES ($1, $2, $3, $4, $4, $5)",
+			auth.HashToken(token), a.UserID, false, now, ip); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, audit.ActionSignIn, "user", a.UserID, "second factor: "+how)
+	})
+	return token, err
+}

@@ -1,0 +1,217 @@
+// Package store is the only place peerpath speaks SQL. It is also the service
+// layer: each exported method is one operation (validated, scoped to the
+// organisation and the actor's relationship with the record, audited, and
+// committed in one transaction), so that pages and API handlers share it.
+//
+// Conventions, the same on SQLite and PostgreSQL:
+//   - placeholders are $1, $2, … (SQLite accepts them too);
+//   - times are integer milliseconds since 1970 UTC in columns named *_at;
+//   - dates are text YYYY-MM-DD in columns named *_on;
+//   - every query about people or workers filters by org_id;
+//   - the few statements that differ between the two live in dialect.go.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"peerpath/internal/auth"
+	"peerpath/internal/core"
+)
+
+// Dialect names the database in use.
+type Dialect string
+
+// The two databases peerpath runs on.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Store is an open database. It is safe for concurrent use.
+type Store struct {
+	dialect Dialect
+	wdb     *sql.DB // all writes and transactions; one connection on SQLite
+	rdb     *sql.DB // reads outside transactions; several connections
+	clock   core.Clock
+	keys    auth.Keys
+	dsn     string
+
+	glossaries glossaryCache // each organisation's merged glossary (learning_glossary.go)
+}
+
+// Options configures Open.
+type Options struct {
+	Clock core.Clock // defaults to the system clock
+	Keys  auth.Keys  // the installation's derived keys; required for audit and second factors
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database rather than a
+// SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens (creating, for SQLite) the database named by dsn: a postgres://
+// URL or the path of a SQLite file. It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	if opt.Clock == nil {
+		opt.Clock = core.SystemClock{}
+	}
+	s := &Store{clock: opt.Clock, keys: opt.Keys, dsn: dsn}
+	if IsPostgres(dsn) {
+		s.dialect = Postgres
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.wdb, s.rdb = db, db
+	} else {
+		s.dialect = SQLite
+		if strings.ContainsAny(dsn, "?#") {
+			return nil, fmt.Errorf("the SQLite file name %q may not contain ? or #", dsn)
+		}
+		// Settings live in the DSN so every connection gets them: WAL lets
+		// readers work while one writer writes; synchronous=FULL makes a
+		// commit durable before it is acknowledged; busy_timeout makes a
+		// second process (a command run while serving) wait rather than fail.
+		base := "file:" + (&url.URL{Path: dsn}).EscapedPath() +
+			"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)"
+		w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+		if err != nil {
+			return nil, err
+		}
+		w.SetMaxOpenConns(1) // SQLite has one writer; queueing here beats SQLITE_BUSY
+		w.SetConnMaxIdleTime(0)
+		r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		r.SetMaxOpenConns(max(4, runtime.NumCPU()))
+		s.wdb, s.rdb = w, r
+	}
+	if err := s.wdb.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("opening the database: %w", err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	err := s.wdb.Close()
+	if s.rdb != s.wdb {
+		err = errors.Join(err, s.rdb.Close())
+	}
+	return err
+}
+
+// Dialect tells which database is open.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Clock is the store's clock.
+func (s *Store) Clock() core.Clock { return s.clock }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.rdb.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Migrate applies every migration not yet applied and returns how many ran.
+func (s *Store) Migrate(ctx context.Context) (int, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
+	if err != nil {
+		return 0, err
+	}
+	d := goose.DialectSQLite3
+	if s.dialect == Postgres {
+		d = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(d, s.wdb, sub)
+	if err != nil {
+		return 0, err
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return len(res), fmt.Errorf("migrating the database: %w", err)
+	}
+	return len(res), nil
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// tx runs fn in a write transaction and commits it when fn returns nil.
+func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// now is the store clock's time, to the millisecond (what the database keeps).
+func (s *Store) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
+
+// ms converts a time to the stored integer; the zero time is stored as 0.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMS converts a stored integer back; 0 is the zero time.
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+// nullID stores 0 as NULL, for optional references.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure, in
+// either database.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || // SQLite
+		strings.Contains(msg, "SQLSTATE 23505") // PostgreSQL
+}

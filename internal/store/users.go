@@ -1,0 +1,693 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"peerpath/internal/audit"
+	"peerpath/internal/auth"
+	"peerpath/internal/core"
+)
+
+// User is a worker who signs in: a peer worker, supervisor, trainer or
+// administrator (or several of these).
+type User struct {
+	ID             int64
+	OrgID          int64
+	Email          string
+	Name           string
+	Roles          []auth.Role
+	SupervisorID   int64
+	SupervisorName string
+	Active         bool
+	HasPassword    bool // false while an invitation is still open
+	TOTPEnabled    bool
+	LockedUntil    time.Time
+	CreatedAt      time.Time
+}
+
+// Has reports whether the user holds role r.
+func (u User) Has(r auth.Role) bool { return slices.Contains(u.Roles, r) }
+
+// Locked reports whether the account is locked at time now.
+func (u User) Locked(now time.Time) bool { return u.LockedUntil.After(now) }
+
+// Actor returns the user as the actor of an operation from address ip.
+func (u User) Actor(ip string) Actor {
+	return Actor{UserID: u.ID, OrgID: u.OrgID, Roles: u.Roles, IP: ip}
+}
+
+// Sign-in policy: after MaxFailures failed attempts within FailureWindow the
+// account is locked for LockDuration.
+const (
+	MaxFailures   = 5
+	FailureWindow = 15 * time.Minute
+	LockDuration  = 15 * time.Minute
+	InviteTTL     = 7 * 24 * time.Hour
+	ResetTTL      = 24 * time.Hour
+)
+
+// NewUser is what creating a user needs.
+type NewUser struct {
+	OrgID int64
+	// OrgName creates the organisation when it does not exist yet (the
+	// command line uses it); ignored when OrgID is set.
+	OrgName         string
+	Email           string
+	Name            string
+	Roles           []auth.Role
+	SupervisorID    int64
+	SupervisorEmail string // alternative to SupervisorID, for the command line
+	// Password is checked against the password rules and hashed. Leave it
+	// empty for an invitation, or give PasswordHash (already hashed) instead.
+	Password     string
+	PasswordHash string
+}
+
+const userColumns = `u.id, u.org_id, u.email, u.name, u.supervisor_id, COALESCE(s.name, ''), u.active,
+	u.password_hash <> '', u.totp_secret <> '', u.locked_until, u.created_at`
+
+const userFrom = ` FROM users u LEFT JOIN users s ON s.id = u.supervisor_id `
+
+func scanUser(sc interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var sup sql.NullInt64
+	var locked, created int64
+	err := sc.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &sup, &u.SupervisorName, &u.Active, &u.HasPassword, &u.TOTPEnabled, &locked, &created)
+	u.SupervisorID, u.LockedUntil, u.CreatedAt = sup.Int64, fromMS(locked), fromMS(created)
+	return u, err
+}
+
+// loadRoles fills in the roles of users, with one query for all of them.
+func (s *Store) loadRoles(ctx context.Context, q querier, users []User) error {
+	if len(users) == 0 {
+		return nil
+	}
+	idx := map[int64][]int{}
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		idx[u.ID] = append(idx[u.ID], i)
+		ids[i] = u.ID
+	}
+	ph, args := inList(ids, nil)
+	rows, err := q.QueryContext(ctx, "SELECT user_id, role FROM user_roles WHERE user_id IN ("+ph+")", args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var r string
+		if err := rows.Scan(&id, &r); err != nil {
+			return err
+		}
+		for _, i := range idx[id] {
+			users[i].Roles = append(users[i].Roles, auth.Role(r))
+		}
+	}
+	for i := range users {
+		users[i].Roles = auth.SortRoles(users[i].Roles)
+	}
+	return rows.Err()
+}
+
+func (s *Store) userWhere(ctx context.Context, q querier, where string, args ...any) (User, error) {
+	u, err := scanUser(q.QueryRowContext(ctx, "SELECT "+userColumns+userFrom+"WHERE "+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, core.NotFound("The user")
+	}
+	if err != nil {
+		return User{}, err
+	}
+	us := []User{u}
+	err = s.loadRoles(ctx, q, us)
+	return us[0], err
+}
+
+// User returns a user of the organisation.
+func (s *Store) User(ctx context.Context, orgID, id int64) (User, error) {
+	return s.userWhere(ctx, s.rdb, "u.id = $1 AND u.org_id = $2", id, orgID)
+}
+
+// UserByEmail finds a user of any organisation by email (for the command line).
+func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	return s.userWhere(ctx, s.rdb, "u.email = $1", normaliseEmail(email))
+}
+
+// HasUsers reports whether any user exists (if not, peerpath offers setup).
+func (s *Store) HasUsers(ctx context.Context) (bool, error) {
+	var n int
+	err := s.rdb.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM users LIMIT 1) t").Scan(&n)
+	return n > 0, err
+}
+
+// ListUsers lists the organisation's users by name.
+func (s *Store) ListUsers(ctx context.Context, orgID int64, p Page) (List[User], error) {
+	var afterName string
+	var afterID int64
+	has, err := decodeCursor(p.Cursor, &afterName, &afterID)
+	if err != nil {
+		return List[User]{}, err
+	}
+	limit := p.limit()
+	q := "SELECT " + userColumns + userFrom + "WHERE u.org_id = $1"
+	args := []any{orgID}
+	if has {
+		q += " AND (u.name > $2 OR (u.name = $2 AND u.id > $3))"
+		args = append(args, afterName, afterID)
+	}
+	q += fmt.Sprintf(" ORDER BY u.name, u.id LIMIT %d", limit+1)
+	users, err := s.queryUsers(ctx, q, args...)
+	if err != nil {
+		return List[User]{}, err
+	}
+	users, more := trim(users, limit)
+	if err := s.loadRoles(ctx, s.rdb, users); err != nil {
+		return List[User]{}, err
+	}
+	res := List[User]{Items: users}
+	if more {
+		last := users[len(users)-1]
+		res.Next = encodeCursor(last.Name, last.ID)
+	}
+	return res, nil
+}
+
+// Supervisees lists the active users whose supervisor is supervisorID.
+func (s *Store) Supervisees(ctx context.Context, orgID, supervisorID int64) ([]User, error) {
+	users, err := s.queryUsers(ctx, "SELECT "+userColumns+userFrom+"WHERE u.org_id = $1 AND u.supervisor_id = $2 AND u.active ORDER BY u.name, u.id", orgID, supervisorID)
+	if err != nil {
+		return nil, err
+	}
+	return users, s.loadRoles(ctx, s.rdb, users)
+}
+
+// UsersWithRole lists the organisation's active users holding role.
+func (s *Store) UsersWithRole(ctx context.Context, orgID int64, role auth.Role) ([]User, error) {
+	users, err := s.queryUsers(ctx, "SELECT "+userColumns+userFrom+
+		"JOIN user_roles r ON r.user_id = u.id AND r.role = $2 WHERE u.org_id = $1 AND u.active ORDER BY u.name, u.id", orgID, string(role))
+	if err != nil {
+		return nil, err
+	}
+	return users, s.loadRoles(ctx, s.rdb, users)
+}
+
+func (s *Store) queryUsers(ctx context.Context, q string, args ...any) ([]User, error) {
+	rows, err := s.rdb.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+func normaliseEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+func validEmail(e string) bool {
+	if e == "" || len(e) > 254 || strings.ContainsAny(e, " <>\"") {
+		return false
+	}
+	addr, err := mail.ParseAddress(e)
+	return err == nil && addr.Address == e && strings.Contains(e, "@")
+}
+
+func validateUser(in NewUser) map[string]string {
+	f := map[string]string{}
+	if !validEmail(in.Email) {
+		f["email"] = "Enter an email address such as name@example.org."
+	}
+	switch n := utf8.RuneCountInString(in.Name); {
+	case n == 0:
+		f["name"] = "Enter the person's name."
+	case n > 200:
+		f["name"] = "Use at most 200 characters."
+	}
+	if len(in.Roles) == 0 {
+		f["roles"] = "Choose at least one role."
+	}
+	for _, r := range in.Roles {
+		if !slices.Contains(auth.AllRoles, r) {
+			f["roles"] = fmt.Sprintf("%q is not a role.", r)
+		}
+	}
+	if in.Password != "" {
+		if msg := auth.CheckNewPassword(in.Password, in.Email, in.Name); msg != "" {
+			f["password"] = msg
+		}
+	}
+	return f
+}
+
+// CreateUser creates a user (and, given OrgName, the organisation if new).
+func (s *Store) CreateUser(ctx context.Context, a Actor, in NewUser) (User, error) {
+	in.Email, in.Name = normaliseEmail(in.Email), strings.TrimSpace(in.Name)
+	in.Roles = auth.SortRoles(in.Roles)
+	if err := core.Invalid(validateUser(in)); err != nil {
+		return User{}, err
+	}
+	hash := in.PasswordHash
+	if in.Password != "" {
+		var err error
+		if hash, err = auth.HashPassword(in.Password); err != nil {
+			return User{}, err
+		}
+	}
+	var id int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = s.createUser(ctx, tx, a, in, hash)
+		return err
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return s.userWhere(ctx, s.rdb, "u.id = $1", id)
+}
+
+func (s *Store) createUser(ctx context.Context, tx *sql.Tx, a Actor, in NewUser, hash string) (int64, error) {
+	if in.OrgID == 0 {
+		o, err := s.orgByName(ctx, tx, in.OrgName)
+		if core.KindOf(err) == core.KindNotFound {
+			o, err = s.createOrganisation(ctx, tx, a, in.OrgName, false)
+		}
+		if err != nil {
+			return 0, err
+		}
+		in.OrgID = o.ID
+	}
+	a.OrgID = in.OrgID
+	if in.SupervisorEmail != "" {
+		sup, err := s.userWhere(ctx, tx, "u.email = $1 AND u.org_id = $2", normaliseEmail(in.SupervisorEmail), in.OrgID)
+		if err != nil {
+			return 0, core.Invalid(map[string]string{"supervisor": fmt.Sprintf("No user with the email %s in this organisation.", in.SupervisorEmail)})
+		}
+		in.SupervisorID = sup.ID
+	}
+	if err := s.checkSupervisor(ctx, tx, in.OrgID, 0, in.SupervisorID); err != nil {
+		return 0, err
+	}
+	now := s.now()
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (org_id, email, name, password_hash, supervisor_id, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, in.OrgID, in.Email, in.Name, hash, nullID(in.SupervisorID), ms(now)).Scan(&id)
+	if isUniqueViolation(err) {
+		return 0, &core.Error{Kind: core.KindConflict, Message: "A user with this email address already exists.", Fields: map[string]string{"email": "A user with this email address already exists."}}
+	}
+	if err != nil {
+		return 0, err
+	}
+	if err := setRoles(ctx, tx, id, in.Roles); err != nil {
+		return 0, err
+	}
+	return id, s.record(ctx, tx, a, audit.ActionCreate, "user", id, "")
+}
+
+// checkSupervisor refuses a supervisor who is not an active supervisor or
+// administrator of the same organisation, or who is the user themselves.
+func (s *Store) checkSupervisor(ctx context.Context, q querier, orgID, userID, supervisorID int64) error {
+	if supervisorID == 0 {
+		return nil
+	}
+	bad := core.Invalid(map[string]string{"supervisor": "The supervisor must be an active supervisor or administrator of this organisation."})
+	if supervisorID == userID {
+		return core.Invalid(map[string]string{"supervisor": "A user cannot be their own supervisor."})
+	}
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id
+		WHERE u.id = $1 AND u.org_id = $2 AND u.active AND r.role IN ('supervisor', 'admin')`, supervisorID, orgID).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return bad
+	}
+	return nil
+}
+
+func setRoles(ctx context.Context, tx *sql.Tx, userID int64, roles []auth.Role) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM user_roles WHERE user_id = $1", userID); err != nil {
+		return err
+	}
+	for _, r := range roles {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO user_roles (user_id, role) VALUES ($1, $2)", userID, string(r)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UserUpdate is what an administrator may change about a user.
+type UserUpdate struct {
+	Name         string
+	Roles        []auth.Role
+	SupervisorID int64
+}
+
+// UpdateUser changes a user's name, roles and supervisor.
+func (s *Store) UpdateUser(ctx context.Context, a Actor, id int64, in UserUpdate) (User, error) {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Roles = auth.SortRoles(in.Roles)
+	f := validateUser(NewUser{Email: "x@x.x", Name: in.Name, Roles: in.Roles})
+	if err := core.Invalid(f); err != nil {
+		return User{}, err
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		before, err := s.userWhere(ctx, tx, "u.id = $1 AND u.org_id = $2", id, a.OrgID)
+		if err != nil {
+			return err
+		}
+		if err := s.checkSupervisor(ctx, tx, a.OrgID, id, in.SupervisorID); err != nil {
+			return err
+		}
+		if before.Has(auth.RoleAdmin) && !slices.Contains(in.Roles, auth.RoleAdmin) {
+			if err := s.keepAnAdmin(ctx, tx, a.OrgID, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET name = $1, supervisor_id = $2, updated_at = $3 WHERE id = $4 AND org_id = $5",
+			in.Name, nullID(in.SupervisorID), ms(s.now()), id, a.OrgID); err != nil {
+			return err
+		}
+		if err := setRoles(ctx, tx, id, in.Roles); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "profile")
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return s.User(ctx, a.OrgID, id)
+}
+
+// keepAnAdmin refuses a change that would leave the organisation without an
+// active administrator, who alone can undo it.
+func (s *Store) keepAnAdmin(ctx context.Context, tx *sql.Tx, orgID, losing int64) error {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'admin'
+		WHERE u.org_id = $1 AND u.active AND u.id <> $2`, orgID, losing).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return core.Conflict("The organisation needs at least one active administrator. Make someone else an administrator first.")
+	}
+	return nil
+}
+
+// SetUserActive deactivates or reactivates a user. Deactivation ends their
+// sessions and revokes their API tokens, so access ends at once.
+func (s *Store) SetUserActive(ctx context.Context, a Actor, id int64, active bool) error {
+	if id == a.UserID && !active {
+		return core.Conflict("You cannot deactivate yourself. Ask another administrator.")
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		u, err := s.userWhere(ctx, tx, "u.id = $1 AND u.org_id = $2", id, a.OrgID)
+		if err != nil {
+			return err
+		}
+		if !active && u.Has(auth.RoleAdmin) {
+			if err := s.keepAnAdmin(ctx, tx, a.OrgID, id); err != nil {
+				return err
+			}
+		}
+		now := ms(s.now())
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET active = $1, updated_at = $2 WHERE id = $3 AND org_id = $4", active, now, id, a.OrgID); err != nil {
+			return err
+		}
+		detail := "reactivated"
+		if !active {
+			detail = "deactivated"
+			if err := endSessions(ctx, tx, id, now); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at = 0", now, id); err != nil {
+				return err
+			}
+		}
+		return s.record(ctx, tx, a, audit.ActionUpdate, "user", id, detail)
+	})
+}
+
+// Unlock lifts a sign-in lock early.
+func (s *Store) Unlock(ctx context.Context, a Actor, id int64) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE users SET locked_until = 0, failed_logins = 0, first_failed_at = 0 WHERE id = $1 AND org_id = $2", id, a.OrgID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return core.NotFound("The user")
+		}
+		return s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "unlocked")
+	})
+}
+
+// SignOutEverywhere ends every session of a user of the actor's organisation.
+func (s *Store) SignOutEverywhere(ctx context.Context, a Actor, id int64) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.userWhere(ctx, tx, "u.id = $1 AND u.org_id = $2", id, a.OrgID); err != nil {
+			return err
+		}
+		if err := endSessions(ctx, tx, id, ms(s.now())); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "signed out everywhere")
+	})
+}
+
+// SignInOutcome says how a sign-in attempt ended.
+type SignInOutcome int
+
+// The outcomes.
+const (
+	SignInBad    SignInOutcome = iota // unknown email or wrong password: the same to the caller
+	SignInLocked                      // too many failures; see LockedUntil
+	SignInOK                          // password accepted; NeedsSecondFactor may still apply
+)
+
+// SignInResult is the outcome of SignIn.
+type SignInResult struct {
+	Outcome           SignInOutcome
+	User              User
+	LockedUntil       time.Time
+	NeedsSecondFactor bool
+}
+
+// SignIn checks an email and password, applying the lockout rule and writing
+// the attempt to the audit log. The password is checked outside any
+// transaction: hashing takes tens of milliseconds and must not hold the lock.
+func (s *Store) SignIn(ctx context.Context, email, password, ip string) (SignInResult, error) {
+	email = normaliseEmail(email)
+	var hash string
+	var failed int
+	var firstFailed int64
+	u, err := scanUser(s.rdb.QueryRowContext(ctx, "SELECT "+userColumns+userFrom+"WHERE u.email = $1", email))
+	if err == nil {
+		err = s.rdb.QueryRowContext(ctx, "SELECT password_hash, failed_logins, first_failed_at FROM users WHERE id = $1", u.ID).Scan(&hash, &failed, &firstFailed)
+	}
+	fail := func(a Actor, detail string) (SignInResult, error) {
+		return SignInResult{Outcome: SignInBad}, s.tx(ctx, func(tx *sql.Tx) error {
+			return s.appendAudit(ctx, tx, audit.Entry{OrgID: a.OrgID, UserID: a.UserID, IP: ip, Action: audit.ActionSignInFailed, RecordType: "user", RecordID: idStringOrEmpty(a.UserID), Detail: detail})
+		})
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		auth.WasteTime(password)
+		return fail(Actor{}, "unknown account")
+	}
+	if err != nil {
+		return SignInResult{}, err
+	}
+	a := Actor{UserID: u.ID, OrgID: u.OrgID, IP: ip}
+	if !u.Active || hash == "" {
+		auth.WasteTime(password)
+		return fail(a, "inactive or invited account")
+	}
+	now := s.now()
+	if u.Locked(now) {
+		_, err := fail(a, "locked")
+		return SignInResult{Outcome: SignInLocked, LockedUntil: u.LockedUntil}, err
+	}
+	if !auth.CheckPassword(hash, password) {
+		var res SignInResult
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			// Re-read under the write lock so concurrent failures all count.
+			if err := tx.QueryRowContext(ctx, "SELECT failed_logins, first_failed_at FROM users WHERE id = $1"+s.forUpdate(), u.ID).Scan(&failed, &firstFailed); err != nil {
+				return err
+			}
+			if fromMS(firstFailed).Add(FailureWindow).Before(now) {
+				failed, firstFailed = 0, ms(now)
+			}
+			failed++
+			detail := "wrong password"
+			res.Outcome = SignInBad
+			var locked int64
+			if failed >= MaxFailures {
+				res.Outcome, res.LockedUntil, detail = SignInLocked, now.Add(LockDuration), "wrong password; account locked"
+				locked, failed, firstFailed = ms(res.LockedUntil), 0, 0
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_logins = $1, first_failed_at = $2, locked_until = $3 WHERE id = $4",
+				failed, firstFailed, locked, u.ID); err != nil {
+				return err
+			}
+			return s.appendAudit(ctx, tx, audit.Entry{OrgID: a.OrgID, UserID: a.UserID, IP: ip, Action: audit.ActionSignInFailed, RecordType: "user", RecordID: idString(u.ID), Detail: detail})
+		})
+		return res, err
+	}
+	u, err = s.userWhere(ctx, s.rdb, "u.id = $1", u.ID)
+	if err != nil {
+		return SignInResult{}, err
+	}
+	res := SignInResult{Outcome: SignInOK, User: u, NeedsSecondFactor: u.TOTPEnabled}
+	detail := "password"
+	if res.NeedsSecondFactor {
+		detail = "password; second factor next"
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_logins = 0, first_failed_at = 0, locked_until = 0 WHERE id = $1", u.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, audit.ActionSignIn, "user", u.ID, detail)
+	})
+	return res, err
+}
+
+func idStringOrEmpty(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return idString(id)
+}
+
+// ChangePassword changes the actor's own password after checking the current
+// one, and ends all their sessions (the caller starts a fresh one).
+func (s *Store) ChangePassword(ctx context.Context, a Actor, current, next string) error {
+	var hash string
+	if err := s.rdb.QueryRowContext(ctx, "SELECT password_hash FROM users WHERE id = $1 AND org_id = $2", a.UserID, a.OrgID).Scan(&hash); err != nil {
+		return err
+	}
+	if !auth.CheckPassword(hash, current) {
+		return core.Invalid(map[string]string{"current": "This is not your current password."})
+	}
+	u, err := s.User(ctx, a.OrgID, a.UserID)
+	if err != nil {
+		return err
+	}
+	return s.setPassword(ctx, a, u, next, "password changed")
+}
+
+func (s *Store) setPassword(ctx context.Context, a Actor, u User, password, detail string, inTx ...func(*sql.Tx) error) error {
+	if msg := auth.CheckNewPassword(password, u.Email, u.Name); msg != "" {
+		return core.Invalid(map[string]string{"password": msg})
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, f := range inTx {
+			if err := f(tx); err != nil {
+				return err
+			}
+		}
+		now := ms(s.now())
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = $1, failed_logins = 0, first_failed_at = 0, locked_until = 0, updated_at = $2 WHERE id = $3",
+			hash, now, u.ID); err != nil {
+			return err
+		}
+		if err := endSessions(ctx, tx, u.ID, now); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, audit.ActionUpdate, "user", u.ID, detail)
+	})
+}
+
+// Purposes of one-time links.
+const (
+	LinkSetup  = "setup"
+	LinkInvite = "invite"
+	LinkReset  = "reset"
+)
+
+// CreateAccountLink makes a one-time link for a user of the actor's
+// organisation to set their password: an invitation for a new user, or a reset
+// for one who forgot it. Older open links of the user stop working.
+func (s *Store) CreateAccountLink(ctx context.Context, a Actor, userID int64, purpose string) (string, error) {
+	ttl := ResetTTL
+	if purpose == LinkInvite {
+		ttl = InviteTTL
+	}
+	token := auth.NewToken("")
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		u, err := s.userWhere(ctx, tx, "u.id = $1 AND u.org_id = $2", userID, a.OrgID)
+		if err != nil {
+			return err
+		}
+		if !u.Active {
+			return core.Conflict("This user is deactivated. Reactivate them first.")
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, "UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND used_at = 0", ms(now), userID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO one_time_tokens (purpose, token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+			purpose, auth.HashToken(token), userID, ms(now), ms(now.Add(ttl))); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, audit.ActionCreate, "account_link", userID, purpose)
+	})
+	return token, err
+}
+
+// AccountLink returns the user an open invitation or reset link is for.
+func (s *Store) AccountLink(ctx context.Context, token string) (User, string, error) {
+	var userID int64
+	var purpose string
+	err := s.rdb.QueryRowContext(ctx, "SELECT user_id, purpose FROM one_time_tokens WHERE token_hash = $1 AND purpose IN ('invite', 'reset') AND used_at = 0 AND expires_at > $2",
+		auth.HashToken(token), ms(s.now())).Scan(&userID, &purpose)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, "", core.NotFound("This link has been used or has expired. Ask an administrator for a new one. The link")
+	}
+	if err != nil {
+		return User{}, "", err
+	}
+	u, err := s.userWhere(ctx, s.rdb, "u.id = $1 AND u.active", userID)
+	return u, purpose, err
+}
+
+// UseAccountLink sets a password through an invitation or reset link; the
+// link then stops working.
+func (s *Store) UseAccountLink(ctx context.Context, token, password, ip string) (User, error) {
+	u, purpose, err := s.AccountLink(ctx, token)
+	if err != nil {
+		return User{}, err
+	}
+	err = s.setPassword(ctx, u.Actor(ip), u, password, purpose+" link used", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE one_time_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at = 0", ms(s.now()), auth.HashToken(token))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return core.Conflict("This link has just been used.")
+		}
+		return nil
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return s.User(ctx, u.OrgID, u.ID)
+}

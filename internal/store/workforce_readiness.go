@@ -1,0 +1,592 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"peerpath/internal/framework"
+	"peerpath/internal/workforce"
+)
+
+// Readiness: everything recorded about workers is loaded for a whole set of
+// workers at once (one query per kind of record, never one per worker or
+// per item) and measured against the organisation's active chart in Go.
+
+// bundle is what is recorded about one worker that readiness reads.
+type bundle struct {
+	worker      Worker
+	roles       []RoleHeld
+	trainings   []Training
+	signoffs    []Signoff
+	prereqs     []PrerequisiteRecord
+	waivers     []WaiverRecord
+	credentials []Credential
+	attestedAt  time.Time // of the current Code of Ethics; zero if not signed
+}
+
+// loadBundles loads the records of many workers in seven queries.
+func (s *Store) loadBundles(ctx context.Context, orgID int64, workers []Worker, ethicsHash, today string) (map[int64]*bundle, error) {
+	out := make(map[int64]*bundle, len(workers))
+	ids := make([]int64, len(workers))
+	for i, w := range workers {
+		out[w.ID] = &bundle{worker: w}
+		ids[i] = w.ID
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ph, idArgs := inList(ids, []any{orgID})
+	args := idArgs
+	in := " IN (" + ph + ")"
+
+	rows, err := s.rdb.QueryContext(ctx, `SELECT user_id, id, title, organisation, from_on, to_on, peer FROM worker_roles
+		WHERE org_id = $1 AND user_id`+in+` ORDER BY user_id, from_on DESC, id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	type roleRow struct {
+		worker int64
+		r      RoleHeld
+	}
+	roles, err := collect(rows, func(sc interface{ Scan(...any) error }) (roleRow, error) {
+		var x roleRow
+		err := sc.Scan(&x.worker, &x.r.ID, &x.r.Title, &x.r.Organisation, &x.r.From, &x.r.To, &x.r.Peer)
+		return x, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range roles {
+		out[x.worker].roles = append(out[x.worker].roles, x.r)
+	}
+
+	rows, err = s.rdb.QueryContext(ctx, "SELECT "+trainingColumns+trainingFrom+"WHERE t.org_id = $1 AND t.user_id"+in+" ORDER BY t.user_id, t.completed_on DESC, t.id DESC", args...)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := collect(rows, scanTraining)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts {
+		out[t.WorkerID].trainings = append(out[t.WorkerID].trainings, t)
+	}
+
+	rows, err = s.rdb.QueryContext(ctx, `SELECT x.id, x.user_id, x.item_key, x.observed_on, x.note, x.signed_by, COALESCE(u.name, ''), x.created_at
+		FROM competency_signoffs x LEFT JOIN users u ON u.id = x.signed_by
+		WHERE x.org_id = $1 AND x.withdrawn_at = 0 AND x.user_id`+in+` ORDER BY x.user_id, x.observed_on DESC, x.id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	sos, err := collect(rows, func(sc interface{ Scan(...any) error }) (Signoff, error) {
+		var x Signoff
+		var at int64
+		err := sc.Scan(&x.ID, &x.WorkerID, &x.ItemKey, &x.ObservedOn, &x.Note, &x.SignedByID, &x.SignedByName, &at)
+		x.CreatedAt = fromMS(at)
+		return x, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range sos {
+		out[x.WorkerID].signoffs = append(out[x.WorkerID].signoffs, x)
+	}
+
+	rows, err = s.rdb.QueryContext(ctx, `SELECT x.id, x.user_id, x.item_key, x.statement, x.recorded_on, COALESCE(u.name, '')
+		FROM prerequisite_records x LEFT JOIN users u ON u.id = x.created_by
+		WHERE x.org_id = $1 AND x.user_id`+in+` ORDER BY x.user_id, x.recorded_on DESC, x.id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	prs, err := collect(rows, func(sc interface{ Scan(...any) error }) (PrerequisiteRecord, error) {
+		var x PrerequisiteRecord
+		err := sc.Scan(&x.ID, &x.WorkerID, &x.ItemKey, &x.Statement, &x.On, &x.RecordedBy)
+		return x, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range prs {
+		out[x.WorkerID].prereqs = append(out[x.WorkerID].prereqs, x)
+	}
+
+	rows, err = s.rdb.QueryContext(ctx, `SELECT x.id, x.user_id, x.item_key, x.reason, x.waived_on, x.waived_by, COALESCE(u.name, '')
+		FROM waivers x LEFT JOIN users u ON u.id = x.waived_by
+		WHERE x.org_id = $1 AND x.withdrawn_at = 0 AND x.user_id`+in+` ORDER BY x.user_id, x.waived_on DESC, x.id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := collect(rows, func(sc interface{ Scan(...any) error }) (WaiverRecord, error) {
+		var x WaiverRecord
+		err := sc.Scan(&x.ID, &x.WorkerID, &x.ItemKey, &x.Reason, &x.On, &x.ByID, &x.ByName)
+		return x, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range ws {
+		out[x.WorkerID].waivers = append(out[x.WorkerID].waivers, x)
+	}
+
+	creds, err := s.credentialsFor(ctx, orgID, ids, today)
+	if err != nil {
+		return nil, err
+	}
+	for id, cs := range creds {
+		out[id].credentials = cs
+	}
+	att, err := s.attestedFor(ctx, orgID, ethicsHash, ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, at := range att {
+		out[id].attestedAt = at
+	}
+	return out, nil
+}
+
+// Readiness is a worker measured against every stage of the active chart,
+// with what to do next.
+type Readiness struct {
+	Chart   *framework.Chart
+	Track   framework.Track
+	Profile framework.Profile
+	Facts   framework.Facts
+	// Target is the stage the worker is working towards: the one after
+	// their confirmed stage or, with none confirmed, the first stage that
+	// is not ready. It is "" when there is none (every stage ready, or
+	// confirmed at the last one).
+	Target        framework.Stage
+	TargetName    string
+	TargetMissing []framework.RequirementStatus
+	// Stray is evidence that shows at no stage: kept against an item the
+	// active chart does not have (an older chart's key), or one not on the
+	// worker's track.
+	Stray []StrayEvidence
+}
+
+// StrayEvidence is evidence that counts nowhere on the worker's profile.
+type StrayEvidence struct {
+	ItemKey string
+	Label   string // the item's label, when the chart has it
+	Reason  string
+	Ref     framework.EvidenceRef
+}
+
+// Stage returns the readiness at one stage.
+func (r Readiness) Stage(st framework.Stage) (framework.StageReadiness, bool) {
+	for _, s := range r.Profile.Stages {
+		if s.Stage == st {
+			return s, true
+		}
+	}
+	return framework.StageReadiness{}, false
+}
+
+// evidenceOf turns the records into evidence keyed by chart item.
+func evidenceOf(b *bundle) framework.Evidence {
+	ev := framework.Evidence{}
+	for _, t := range b.trainings {
+		if t.ItemKey == "" {
+			continue
+		}
+		label := "Training completed: " + t.Title
+		var extra []string
+		if t.Provider != "" {
+			extra = append(extra, t.Provider)
+		}
+		if t.Hours > 0 {
+			extra = append(extra, t.Hours.String()+" h")
+		}
+		if len(extra) > 0 {
+			label += " (" + strings.Join(extra, ", ") + ")"
+		}
+		ev[t.ItemKey] = append(ev[t.ItemKey], framework.EvidenceRef{Kind: framework.EvidenceTraining, Label: label, On: t.CompletedOn, ID: fmt.Sprintf("training:%d", t.ID)})
+	}
+	for _, x := range b.signoffs {
+		ev[x.ItemKey] = append(ev[x.ItemKey], framework.EvidenceRef{Kind: framework.EvidenceSignoff, Label: "Signed off by " + x.SignedByName + ": " + x.Note, On: x.ObservedOn, ID: fmt.Sprintf("signoff:%d", x.ID)})
+	}
+	for _, x := range b.prereqs {
+		ev[x.ItemKey] = append(ev[x.ItemKey], framework.EvidenceRef{Kind: framework.EvidencePrerequisite, Label: x.Statement + " (recorded by " + x.RecordedBy + ")", On: x.On, ID: fmt.Sprintf("prerequisite:%d", x.ID)})
+	}
+	return ev
+}
+
+// factsOf derives the facts met_by rules read.
+func factsOf(b *bundle, today string) framework.Facts {
+	var periods []workforce.Period
+	for _, r := range b.roles {
+		if r.Peer {
+			periods = append(periods, workforce.Period{From: r.From, To: r.To})
+		}
+	}
+	f := framework.Facts{ExperienceMonths: workforce.ExperienceMonths(periods, today)}
+	for _, c := range b.credentials {
+		if c.Current && c.Kind.Peer() {
+			f.Credentials = append(f.Credentials, string(c.Kind))
+		}
+	}
+	if !b.attestedAt.IsZero() {
+		f.EthicsAttested, f.EthicsAttestedOn = true, workforce.Today(b.attestedAt)
+	}
+	return f
+}
+
+// readinessOf measures one worker against the chart.
+func readinessOf(c *framework.Chart, b *bundle, today string) Readiness {
+	track := b.worker.Track
+	if !track.Valid() {
+		track = framework.TrackBoth
+	}
+	recorded := evidenceOf(b)
+	facts := factsOf(b, today)
+	ev := framework.MergeEvidence(framework.AutoEvidence(c, facts), recorded)
+	waivers := make([]framework.Waiver, 0, len(b.waivers))
+	for _, w := range b.waivers {
+		waivers = append(waivers, framework.Waiver{ItemKey: w.ItemKey, ByName: w.ByName, ByID: fmt.Sprint(w.ByID), On: w.On, Reason: w.Reason})
+	}
+	r := Readiness{Chart: c, Track: track, Facts: facts, Profile: framework.Readiness(c, track, ev, waivers)}
+
+	// The target stage.
+	target := framework.Stage("")
+	if st := b.worker.ConfirmedStage; st != "" && c.StageIndex(st) >= 0 {
+		stages := c.Stages()
+		if i := c.StageIndex(st); i+1 < len(stages) {
+			target = stages[i+1].Key
+		}
+	} else {
+		target, _ = framework.NextSteps(r.Profile)
+	}
+	if sr, ok := r.Stage(target); ok {
+		r.Target, r.TargetName = target, sr.Name
+		for _, req := range sr.Requirements {
+			if req.Blocking && req.Status == framework.StatusNotMet {
+				r.TargetMissing = append(r.TargetMissing, req)
+			}
+		}
+	}
+
+	// Evidence that shows nowhere.
+	shown := map[string]bool{}
+	for _, st := range r.Profile.Stages {
+		for _, req := range st.Requirements {
+			shown[req.Key] = true
+		}
+	}
+	keys := make([]string, 0, len(recorded))
+	for k := range recorded {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if shown[k] {
+			continue
+		}
+		reason, label := "not in the active chart", ""
+		if it, ok := c.Item(k); ok {
+			reason, label = "not on this worker's track", it.Label
+		}
+		for _, ref := range recorded[k] {
+			r.Stray = append(r.Stray, StrayEvidence{ItemKey: k, Label: label, Reason: reason, Ref: ref})
+		}
+	}
+	return r
+}
+
+// WorkerReadiness measures a worker against every stage of the active
+// chart. Reading someone else's is audited.
+func (s *Store) WorkerReadiness(ctx context.Context, a Actor, workerID int64) (Worker, Readiness, error) {
+	w, err := s.readWorker(ctx, a, workerID, "readiness")
+	if err != nil {
+		return w, Readiness{}, err
+	}
+	cv, err := s.ActiveChart(ctx, a.OrgID)
+	if err != nil {
+		return w, Readiness{}, err
+	}
+	cur, err := s.CurrentEthics(ctx, a.OrgID)
+	if err != nil {
+		return w, Readiness{}, err
+	}
+	today := s.today()
+	bs, err := s.loadBundles(ctx, a.OrgID, []Worker{w}, cur.Hash, today)
+	if err != nil {
+		return w, Readiness{}, err
+	}
+	return w, readinessOf(cv.Chart, bs[w.ID], today), nil
+}
+
+// Development is a worker's whole development record, as their page shows it.
+type Development struct {
+	Worker           Worker
+	Chart            ChartVersion
+	Readiness        Readiness
+	Roles            []RoleHeld
+	ExperienceMonths int
+	Trainings        []Training // latest first
+	Signoffs         []Signoff
+	Prerequisites    []PrerequisiteRecord
+	Waivers          []WaiverRecord
+	Credentials      []Credential
+	Requests         []SignoffRequest // open and recently answered
+	Ethics           EthicsStatus
+	Supervision      periodMinutes
+	Notes            []PlanNote
+	Today            string
+}
+
+// SupervisionThisMonth, …Quarter and …Year are the minutes of supervision
+// in the current periods.
+func (d Development) SupervisionThisMonth() int   { return d.Supervision.Month }
+func (d Development) SupervisionThisQuarter() int { return d.Supervision.Quarter }
+func (d Development) SupervisionThisYear() int    { return d.Supervision.Year }
+
+// DevelopmentRecord loads a worker's whole development record. Reading
+// someone else's is audited.
+func (s *Store) DevelopmentRecord(ctx context.Context, a Actor, workerID int64) (Development, error) {
+	w, err := s.readWorker(ctx, a, workerID, "development record")
+	if err != nil {
+		return Development{}, err
+	}
+	cv, err := s.ActiveChart(ctx, a.OrgID)
+	if err != nil {
+		return Development{}, err
+	}
+	eth, err := s.EthicsStatusOf(ctx, a, w.ID)
+	if err != nil {
+		return Development{}, err
+	}
+	today := s.today()
+	bs, err := s.loadBundles(ctx, a.OrgID, []Worker{w}, eth.Current.Hash, today)
+	if err != nil {
+		return Development{}, err
+	}
+	b := bs[w.ID]
+	d := Development{
+		Worker: w, Chart: cv, Readiness: readinessOf(cv.Chart, b, today), Roles: b.roles, Trainings: b.trainings,
+		Signoffs: b.signoffs, Prerequisites: b.prereqs, Waivers: b.waivers, Credentials: b.credentials, Ethics: eth, Today: today,
+	}
+	d.ExperienceMonths = d.Readiness.Facts.ExperienceMonths
+	rows, err := s.rdb.QueryContext(ctx, "SELECT "+requestColumns+requestFrom+
+		"WHERE r.org_id = $1 AND r.user_id = $2 AND (r.status = 'open' OR r.decided_at >= $3) ORDER BY r.id DESC LIMIT 100",
+		a.OrgID, w.ID, ms(s.now().AddDate(0, 0, -90)))
+	if err != nil {
+		return Development{}, err
+	}
+	if d.Requests, err = collect(rows, scanRequest); err != nil {
+		return Development{}, err
+	}
+	sup, err := s.supervisionFor(ctx, a.OrgID, []int64{w.ID}, today)
+	if err != nil {
+		return Development{}, err
+	}
+	d.Supervision = sup[w.ID]
+	if d.Notes, err = s.planNotes(ctx, a.OrgID, w.ID); err != nil {
+		return Development{}, err
+	}
+	return d, nil
+}
+
+// MyDevelopment is what the home page says about the signed-in user's own
+// development: where they are heading, what is missing, whether the Code of
+// Ethics needs signing, and credentials that need renewing soon.
+type MyDevelopment struct {
+	TargetName  string
+	Missing     []framework.RequirementStatus
+	EthicsDue   bool
+	Reminders   []Credential // due within 90 days, or expired
+	Confirmed   string       // the confirmed stage's name
+	OpenAsks    int          // the user's own open sign-off requests
+	Declined    int          // requests declined in the last 30 days
+	AllReady    bool
+	ChartTitle  string
+	WorkerTrack framework.Track
+}
+
+// MyDevelopmentSummary is the home page's "Your development" section for
+// the actor.
+func (s *Store) MyDevelopmentSummary(ctx context.Context, a Actor) (MyDevelopment, error) {
+	w, r, err := s.WorkerReadiness(ctx, a, a.UserID)
+	if err != nil {
+		return MyDevelopment{}, err
+	}
+	m := MyDevelopment{TargetName: r.TargetName, Missing: r.TargetMissing, AllReady: r.Target == "", ChartTitle: r.Chart.Title(), WorkerTrack: r.Track}
+	if sr, ok := r.Stage(w.ConfirmedStage); ok {
+		m.Confirmed = sr.Name
+	}
+	m.EthicsDue = !r.Facts.EthicsAttested
+	today := s.today()
+	creds, err := s.credentialsFor(ctx, a.OrgID, []int64{a.UserID}, today)
+	if err != nil {
+		return m, err
+	}
+	for _, c := range creds[a.UserID] {
+		if c.Reminder.Due {
+			m.Reminders = append(m.Reminders, c)
+		}
+	}
+	err = s.rdb.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'declined' AND decided_at >= $3 THEN 1 ELSE 0 END), 0)
+		FROM signoff_requests WHERE org_id = $1 AND user_id = $2`, a.OrgID, a.UserID, ms(s.now().AddDate(0, 0, -30))).Scan(&m.OpenAsks, &m.Declined)
+	return m, err
+}
+
+// reqKey names one list of effective requirements.
+type reqKey struct {
+	chart *framework.Chart
+	stage framework.Stage
+	track framework.Track
+}
+
+// effectiveCache keeps the effective requirements of each chart, stage and
+// track. Parsed charts are immutable and shared (see parsedCharts), so a
+// list, once made, is right for as long as the process runs; a team page
+// then needs no requirement lists of its own.
+var effectiveCache sync.Map // reqKey → []framework.Requirement
+
+func effective(c *framework.Chart, st framework.Stage, t framework.Track) []framework.Requirement {
+	k := reqKey{c, st, t}
+	if v, ok := effectiveCache.Load(k); ok {
+		return v.([]framework.Requirement)
+	}
+	reqs := framework.EffectiveRequirements(c, st, t)
+	effectiveCache.Store(k, reqs)
+	return reqs
+}
+
+// keysOf reduces a bundle to what summaryOf reads: which items have
+// recorded evidence, and which are waived.
+func keysOf(b *bundle) (evidence, waived map[string]bool) {
+	evidence, waived = map[string]bool{}, map[string]bool{}
+	for k := range evidenceOf(b) {
+		evidence[k] = true
+	}
+	for _, w := range b.waivers {
+		waived[w.ItemKey] = true
+	}
+	return evidence, waived
+}
+
+// summaryOf is the team page's short form of readinessOf: the target stage
+// and how many blocking requirements are missing there, from the set of
+// items with evidence rather than the evidence itself, and without building
+// the whole profile. It follows the same rules (TestSummaryAgreesWithReadiness
+// checks it against readinessOf): a competency, or a required or expected
+// prerequisite, is missing when it has no evidence and no waiver.
+func summaryOf(c *framework.Chart, b *bundle, evidence, waived map[string]bool, today string) (target framework.Stage, name string, missing int) {
+	track := b.worker.Track
+	if !track.Valid() {
+		track = framework.TrackBoth
+	}
+	auto := framework.AutoEvidence(c, factsOf(b, today))
+	missingAt := func(st framework.Stage) int {
+		n := 0
+		for _, r := range effective(c, st, track) {
+			blocks := r.Kind == framework.KindCompetency || (r.Kind == framework.KindPrerequisite && r.Strength.Blocks())
+			if blocks && !evidence[r.Key] && len(auto[r.Key]) == 0 && !waived[r.Key] {
+				n++
+			}
+		}
+		return n
+	}
+	stages := c.Stages()
+	if st := b.worker.ConfirmedStage; st != "" && c.StageIndex(st) >= 0 {
+		i := c.StageIndex(st)
+		if i+1 >= len(stages) {
+			return "", "", 0
+		}
+		return stages[i+1].Key, stages[i+1].Name, missingAt(stages[i+1].Key)
+	}
+	for _, st := range stages {
+		if n := missingAt(st.Key); n > 0 {
+			return st.Key, st.Name, n
+		}
+	}
+	return "", "", 0
+}
+
+// loadSummaries loads, for many workers at once, only what summaryOf and
+// the team page read: peer roles, credentials, the ethics signature, and
+// the keys of items with evidence or a waiver (one query over the four
+// kinds of record, distinct keys only).
+func (s *Store) loadSummaries(ctx context.Context, orgID int64, workers []Worker, ethicsHash, today string) (map[int64]*bundle, map[int64]map[string]bool, map[int64]map[string]bool, error) {
+	bs := make(map[int64]*bundle, len(workers))
+	evidence, waived := map[int64]map[string]bool{}, map[int64]map[string]bool{}
+	ids := make([]int64, len(workers))
+	for i, w := range workers {
+		bs[w.ID] = &bundle{worker: w}
+		evidence[w.ID], waived[w.ID] = map[string]bool{}, map[string]bool{}
+		ids[i] = w.ID
+	}
+	if len(ids) == 0 {
+		return bs, evidence, waived, nil
+	}
+	ph, idArgs := inList(ids, []any{orgID})
+	args := idArgs
+	in := " IN (" + ph + ")"
+	rows, err := s.rdb.QueryContext(ctx, `SELECT user_id, item_key, 0 FROM training_completions WHERE org_id = $1 AND item_key <> '' AND user_id`+in+`
+		UNION SELECT user_id, item_key, 0 FROM competency_signoffs WHERE org_id = $1 AND withdrawn_at = 0 AND user_id`+in+`
+		UNION SELECT user_id, item_key, 0 FROM prerequisite_records WHERE org_id = $1 AND user_id`+in+`
+		UNION SELECT user_id, item_key, 1 FROM waivers WHERE org_id = $1 AND withdrawn_at = 0 AND user_id`+in, args...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	err = func() error {
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var key string
+			var isWaiver int
+			if err := rows.Scan(&id, &key, &isWaiver); err != nil {
+				return err
+			}
+			if isWaiver == 1 {
+				waived[id][key] = true
+			} else {
+				evidence[id][key] = true
+			}
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rows, err = s.rdb.QueryContext(ctx, `SELECT user_id, id, from_on, to_on FROM worker_roles WHERE org_id = $1 AND peer AND user_id`+in, args...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	err = func() error {
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			r := RoleHeld{Peer: true}
+			if err := rows.Scan(&id, &r.ID, &r.From, &r.To); err != nil {
+				return err
+			}
+			bs[id].roles = append(bs[id].roles, r)
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	creds, err := s.credentialsFor(ctx, orgID, ids, today)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for id, cs := range creds {
+		bs[id].credentials = cs
+	}
+	att, err := s.attestedFor(ctx, orgID, ethicsHash, ids)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for id, at := range att {
+		bs[id].attestedAt = at
+	}
+	return bs, evidence, waived, nil
+}

@@ -1,0 +1,290 @@
+// Package testkit gives tests real parts: a fresh, migrated database per test
+// (SQLite by default; PostgreSQL when PEERPATH_TEST_POSTGRES holds a URL, each
+// test in its own schema), a clock that only moves when told, and fixtures for
+// organisations and users. Only tests import it.
+package testkit
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"peerpath/internal/auth"
+	"peerpath/internal/store"
+)
+
+// PostgresEnv names the variable holding a PostgreSQL URL for tests.
+const PostgresEnv = "PEERPATH_TEST_POSTGRES"
+
+// Clock is a clock for tests: it starts at a fixed time and moves only when
+// Advance or Set is called.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Start is when every test clock starts: a Monday morning in Boston.
+var Start = time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+
+// NewClock returns a clock at Start.
+func NewClock() *Clock { return &Clock{now: Start} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
+// Keys are fixed keys for tests.
+func Keys() auth.Keys {
+	k, err := auth.DeriveKeys([]byte("peerpath test master key 0123456789abcdef"))
+	if err != nil {
+		panic(err)
+	}
+	return k
+}
+
+// Postgres reports whether tests run against PostgreSQL.
+func Postgres() bool { return os.Getenv(PostgresEnv) != "" }
+
+// DB is a fresh database for one test.
+type DB struct {
+	*store.Store
+	DSN   string // what a second Open (a command, a server) would use
+	Clock *Clock
+}
+
+// NewStore returns a fresh, migrated database, closed and removed when the
+// test ends.
+func NewStore(t testing.TB) *DB {
+	t.Helper()
+	clock := NewClock()
+	dsn := freshDSN(t)
+	s, err := store.Open(context.Background(), dsn, store.Options{Clock: clock, Keys: Keys()})
+	if err != nil {
+		t.Fatalf("opening test database: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrating test database: %v", err)
+	}
+	return &DB{Store: s, DSN: dsn, Clock: clock}
+}
+
+// FreshDSN returns the name of a new empty-or-migrated database for a test that
+// wants to open it itself (commands, the server). On SQLite the file is
+// already migrated; on PostgreSQL the schema is empty.
+func FreshDSN(t testing.TB) string { return freshDSN(t) }
+
+func freshDSN(t testing.TB) string {
+	t.Helper()
+	if base := os.Getenv(PostgresEnv); base != "" {
+		return postgresSchema(t, base)
+	}
+	path := filepath.Join(t.TempDir(), "test.db")
+	if err := copyFile(sqliteTemplate(t), path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+var (
+	templateOnce sync.Once
+	templatePath string
+	templateErr  error
+)
+
+// sqliteTemplate migrates one database per test binary; each test copies it,
+// which is much faster than migrating again.
+func sqliteTemplate(t testing.TB) string {
+	templateOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "peerpath-template-")
+		if err != nil {
+			templateErr = err
+			return
+		}
+		templatePath = filepath.Join(dir, "template.db")
+		s, err := store.Open(context.Background(), templatePath, store.Options{Keys: Keys()})
+		if err != nil {
+			templateErr = err
+			return
+		}
+		if _, err := s.Migrate(context.Background()); err != nil {
+			templateErr = err
+		}
+		s.Close() // checkpoints the WAL into the file
+	})
+	if templateErr != nil {
+		t.Fatalf("making the SQLite template: %v", templateErr)
+	}
+	return templatePath
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// postgresSchema makes a schema of its own for the test and returns a URL
+// whose search_path selects it.
+func postgresSchema(t testing.TB, base string) string {
+	t.Helper()
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("creating test schema (is PostgreSQL running at %s?): %v", base, err)
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		db.Exec("DROP SCHEMA " + schema + " CASCADE")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Password is every fixture user's password.
+const Password = "correct battery staple horse"
+
+var passwordHash = sync.OnceValue(func() string {
+	h, err := auth.HashPassword(Password)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+// MakeOrg creates an organisation (through its first user, as the command line does).
+func (db *DB) MakeOrg(t testing.TB, name string) store.Organisation {
+	t.Helper()
+	u := db.MakeUser(t, 0, "admin@"+slug(name)+".test", "Admin of "+name, auth.RoleAdmin, name)
+	o, err := db.Organisation(context.Background(), u.OrgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// MakeUser creates a user with Password. Give orgID, or 0 and an organisation
+// name as the last argument.
+func (db *DB) MakeUser(t testing.TB, orgID int64, email, name string, role auth.Role, orgName ...string) store.User {
+	t.Helper()
+	return db.MakeUserWith(t, store.NewUser{OrgID: orgID, Email: email, Name: name, Roles: []auth.Role{role}, OrgName: strings.Join(orgName, "")})
+}
+
+// MakeUserWith creates a user from a full description, with Password.
+func (db *DB) MakeUserWith(t testing.TB, in store.NewUser) store.User {
+	t.Helper()
+	in.PasswordHash = passwordHash()
+	u, err := db.CreateUser(context.Background(), store.System(), in)
+	if err != nil {
+		t.Fatalf("creating user %s: %v", in.Email, err)
+	}
+	return u
+}
+
+func slug(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Team is a small organisation: an admin, a supervisor, two peer workers
+// supervised by the supervisor, and a trainer.
+type Team struct {
+	Org                      store.Organisation
+	Admin, Supervisor        store.User
+	Peer, OtherPeer, Trainer store.User
+}
+
+// NewTeam creates a Team in a new organisation called name.
+func (db *DB) NewTeam(t testing.TB, name string) Team {
+	t.Helper()
+	s := slug(name)
+	var tm Team
+	tm.Admin = db.MakeUser(t, 0, "admin@"+s+".test", "Alex Admin", auth.RoleAdmin, name)
+	tm.Org, _ = db.Organisation(context.Background(), tm.Admin.OrgID)
+	tm.Supervisor = db.MakeUser(t, tm.Org.ID, "sam@"+s+".test", "Sam Supervisor", auth.RoleSupervisor)
+	tm.Peer = db.MakeUserWith(t, store.NewUser{OrgID: tm.Org.ID, Email: "pat@" + s + ".test", Name: "Pat Peer", Roles: []auth.Role{auth.RolePeer}, SupervisorID: tm.Supervisor.ID})
+	tm.OtherPeer = db.MakeUserWith(t, store.NewUser{OrgID: tm.Org.ID, Email: "olu@" + s + ".test", Name: "Olu Otherpeer", Roles: []auth.Role{auth.RolePeer}, SupervisorID: tm.Supervisor.ID})
+	tm.Trainer = db.MakeUser(t, tm.Org.ID, "tess@"+s+".test", "Tess Trainer", auth.RoleTrainer)
+	return tm
+}
+
+// Actor is u acting from a test address.
+func Actor(u store.User) store.Actor { return u.Actor("192.0.2.1") }
+
+// Must fails the test on err.
+func Must[T any](t testing.TB) func(v T, err error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+// Name returns a label for the database in use, for test output.
+func Name() string {
+	if Postgres() {
+		return "postgres"
+	}
+	return "sqlite"
+}

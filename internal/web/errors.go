@@ -1,0 +1,99 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"peerpath/internal/core"
+)
+
+// statusOf maps an error kind to its HTTP status.
+func statusOf(k core.Kind) int {
+	switch k {
+	case core.KindInvalid:
+		return http.StatusUnprocessableEntity
+	case core.KindMalformed:
+		return http.StatusBadRequest
+	case core.KindUnauthenticated:
+		return http.StatusUnauthorized
+	case core.KindForbidden:
+		return http.StatusForbidden
+	case core.KindNotFound:
+		return http.StatusNotFound
+	case core.KindConflict:
+		return http.StatusConflict
+	case core.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case core.KindRateLimited:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// codeOf is the API's error code for a kind.
+func codeOf(k core.Kind) string {
+	switch k {
+	case core.KindMalformed:
+		return string(core.KindInvalid)
+	case core.KindInternal:
+		return "internal"
+	}
+	return string(k)
+}
+
+// apiError is the body of every API error.
+type apiError struct {
+	Error apiErrorBody `json:"error"`
+}
+
+type apiErrorBody struct {
+	Code    string            `json:"code" enum:"invalid,unauthenticated,forbidden,not_found,conflict,too_large,rate_limited,internal"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// fail is the one place an error becomes a response. Errors peerpath did not
+// classify are logged with the request id and shown only as that id, never
+// with their text, which could hold details about a person.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		err = &core.Error{Kind: core.KindTooLarge, Message: "The request is too large."}
+	}
+	e, ok := core.As(err)
+	if !ok {
+		s.log.Error("internal error", "request_id", requestID(r), "pattern", r.Pattern, "err", err)
+		e = &core.Error{Kind: core.KindInternal, Message: "Something went wrong on our side. Nothing you sent was lost on purpose, but please check your last change. Quote reference " + requestID(r) + " if you tell an administrator."}
+	}
+	status := statusOf(e.Kind)
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSON(w, status, apiError{Error: apiErrorBody{Code: codeOf(e.Kind), Message: e.Message, Fields: e.Fields}})
+		return
+	}
+	if e.Kind == core.KindRateLimited {
+		w.Header().Set("Retry-After", "60")
+	}
+	s.renderStatus(w, r, status, "error.html", errorPage{Status: status, Title: http.StatusText(status), Message: e.Message, Fields: e.Fields, RequestID: requestID(r)})
+}
+
+type errorPage struct {
+	Status    int
+	Title     string
+	Message   string
+	Fields    map[string]string
+	RequestID string
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	return core.NotFound("This page")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v) //nolint:errcheck // the client went away; nothing to do
+}

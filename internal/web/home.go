@@ -1,0 +1,147 @@
+package web
+
+import (
+	"net/http"
+
+	"peerpath/internal/auth"
+	"peerpath/internal/store"
+)
+
+// homeView is the home page: one section per role the user holds, each
+// with its own empty state saying what to do next.
+type homeView struct {
+	P            *store.Principal
+	Drafts       int
+	Supervisees  []store.User
+	NeedsMFA     bool // an administrator whose organisation requires a second factor
+	SuggestMFA   bool
+	UserCount    int
+	MoreUsers    bool
+	IsPeer       bool
+	IsSupervisor bool
+	IsTrainer    bool
+	IsAdmin      bool
+	Learning     *learningSummary      // cards due, last quiz (learning.go)
+	Cohorts      []store.CohortSummary // the trainer's cohorts that have not ended
+	MyCourses    int                   // courses the user takes part in
+	Development  homeDevelopment       // the user's own development, and their team's (development.go)
+	// People you support (peer workers) and the team (supervisors).
+	Today       string
+	Overdue     []store.CaseloadRow
+	MoreOverdue bool
+	FollowUps   []store.Referral
+	Team        []store.TeamMember
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	ctx := r.Context()
+	v := homeView{
+		P: p, IsPeer: p.User.Has(auth.RolePeer), IsSupervisor: p.User.Has(auth.RoleSupervisor),
+		IsTrainer: p.User.Has(auth.RoleTrainer), IsAdmin: p.User.Has(auth.RoleAdmin),
+	}
+	v.NeedsMFA = v.IsAdmin && p.Org.RequireAdminMFA && !p.User.TOTPEnabled
+	v.SuggestMFA = !v.NeedsMFA && !p.User.TOTPEnabled
+	drafts, err := s.store.Drafts(ctx, p.User.ID)
+	if err != nil {
+		return err
+	}
+	v.Drafts = len(drafts)
+	v.Today = s.store.Today()
+	if v.IsPeer {
+		a := s.actor(r)
+		l, err := s.store.ListPeople(ctx, a, store.PeopleFilter{Overdue: true, WorkerID: p.User.ID}, store.Page{Limit: 5})
+		if err != nil {
+			return err
+		}
+		v.Overdue, v.MoreOverdue = l.Items, l.Next != ""
+		if v.FollowUps, err = s.store.FollowUpsDue(ctx, a, p.User.ID, 5); err != nil {
+			return err
+		}
+	}
+	if v.IsSupervisor {
+		if v.Supervisees, err = s.store.Supervisees(ctx, p.Org.ID, p.User.ID); err != nil {
+			return err
+		}
+		if v.Team, err = s.store.Team(ctx, s.actor(r)); err != nil {
+			return err
+		}
+	}
+	if v.IsTrainer {
+		if v.Cohorts, err = s.store.TrainerCohorts(ctx, s.actor(r), 20); err != nil {
+			return err
+		}
+	}
+	if v.Development, err = s.homeDevelopmentFor(r, v.IsSupervisor); err != nil {
+		return err
+	}
+	if v.IsAdmin {
+		users, err := s.store.ListUsers(ctx, p.Org.ID, store.Page{Limit: 100})
+		if err != nil {
+			return err
+		}
+		v.UserCount, v.MoreUsers = len(users.Items), users.Next != ""
+	}
+	if v.MyCourses, err = s.store.CountMyCourses(ctx, s.actor(r)); err != nil {
+		return err
+	}
+	if v.Learning, err = s.learningSummary(r); err != nil {
+		return err
+	}
+	return s.render(w, r, "home.html", v)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.store.Ping(r.Context()); err != nil {
+		s.log.Error("health check", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unreachable\n"))
+		return nil
+	}
+	w.Write([]byte("ok\n"))
+	return nil
+}
+
+type draftsView struct {
+	Drafts []store.Draft
+}
+
+func (s *Server) drafts(w http.ResponseWriter, r *http.Request) error {
+	ds, err := s.store.Drafts(r.Context(), principal(r).User.ID)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "drafts.html", draftsView{Drafts: ds})
+}
+
+func (s *Server) discardDraft(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteDraft(r.Context(), principal(r).User.ID, id); err != nil {
+		return err
+	}
+	return redirect(w, r, "/drafts", "The draft is discarded.")
+}
+
+// draftForm returns the form values of the draft named by ?draft= when it
+// belongs to the user and was sent to this same path, so a form page can
+// offer back what was typed before a session ended.
+func (s *Server) draftForm(r *http.Request) (*form, bool) {
+	p := principal(r)
+	raw := r.URL.Query().Get("draft")
+	if p == nil || raw == "" {
+		return nil, false
+	}
+	id, err := parseID("draft", raw)
+	if err != nil {
+		return nil, false
+	}
+	d, err := s.store.Draft(r.Context(), p.User.ID, id)
+	if err != nil || d.Path != r.URL.Path {
+		return nil, false
+	}
+	return newForm(d.Form), true
+}

@@ -1,0 +1,238 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// apiDoc describes an API route for the OpenAPI document. The request and
+// response are given as values of the very types the handler uses, so the
+// document is generated from the code and cannot drift from it.
+type apiDoc struct {
+	Summary  string
+	Tag      string
+	Request  any // a value of the request body's type; nil for none
+	Response any // a value of the success response's type; nil for none
+	Status   int // success status; 200 when zero
+	List     bool
+	Query    []queryParam
+	Public   bool // no sign-in needed
+	Produces string
+}
+
+type queryParam struct {
+	Name, Description string
+	Enum              []string
+	Required          bool
+}
+
+var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+// openAPI builds the OpenAPI 3.1 document from the route table.
+func (s *Server) openAPI() map[string]any {
+	g := &schemaGen{defs: map[string]any{}, seen: map[string]reflect.Type{}}
+	paths := map[string]map[string]any{}
+	for _, rt := range s.routes {
+		if rt.API == nil {
+			continue
+		}
+		d := rt.API
+		op := map[string]any{
+			"summary":     d.Summary,
+			"operationId": operationID(rt.Method, rt.Pattern),
+			"tags":        []string{d.Tag},
+		}
+		if d.Public {
+			op["security"] = []any{}
+		}
+		var params []any
+		for _, m := range pathParam.FindAllStringSubmatch(rt.Pattern, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		}
+		qs := d.Query
+		if d.List {
+			qs = append(qs,
+				queryParam{Name: "limit", Description: "How many items to return: 1 to 500, 50 when absent."},
+				queryParam{Name: "cursor", Description: "The next_cursor of the previous page."})
+		}
+		for _, q := range qs {
+			sch := map[string]any{"type": "string"}
+			if len(q.Enum) > 0 {
+				sch["enum"] = q.Enum
+			}
+			params = append(params, map[string]any{"name": q.Name, "in": "query", "required": q.Required, "description": q.Description, "schema": sch})
+		}
+		if len(params) > 0 {
+			op["parameters"] = params
+		}
+		if d.Request != nil {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(d.Request))},
+			}}
+		}
+		status := d.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		ok := map[string]any{"description": http.StatusText(status)}
+		if d.Response != nil {
+			sch := g.schema(reflect.TypeOf(d.Response))
+			if d.List {
+				sch = map[string]any{"type": "object", "required": []string{"items", "next_cursor"}, "properties": map[string]any{
+					"items":       map[string]any{"type": "array", "items": sch},
+					"next_cursor": map[string]any{"type": "string", "description": "Empty on the last page."},
+				}}
+			}
+			ct := d.Produces
+			if ct == "" {
+				ct = "application/json"
+			}
+			ok["content"] = map[string]any{ct: map[string]any{"schema": sch}}
+		}
+		op["responses"] = map[string]any{
+			fmt.Sprint(status): ok,
+			"default": map[string]any{"description": "An error", "content": map[string]any{
+				"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(apiError{}))},
+			}},
+		}
+		if paths[rt.Pattern] == nil {
+			paths[rt.Pattern] = map[string]any{}
+		}
+		paths[rt.Pattern][strings.ToLower(rt.Method)] = op
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":       "peerpath API",
+			"version":     s.version,
+			"description": "The JSON API of peerpath. Send a personal access token (Settings → API tokens, or `peerpath token create`) as `Authorization: Bearer <token>`. Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`. Lists take `limit` and `cursor` and answer `{\"items\": [...], \"next_cursor\": \"...\"}`. Ids are opaque strings; times are RFC 3339.",
+		},
+		"servers":    []any{map[string]any{"url": "/"}},
+		"security":   []any{map[string]any{"bearerAuth": []any{}}},
+		"paths":      paths,
+		"components": map[string]any{"schemas": g.defs, "securitySchemes": map[string]any{"bearerAuth": map[string]any{"type": "http", "scheme": "bearer"}}},
+	}
+}
+
+func operationID(method, pattern string) string {
+	p := strings.NewReplacer("/api/v1/", "", "/", "_", "{", "", "}", "", "-", "_", ".", "_").Replace(pattern)
+	return strings.ToLower(method) + "_" + p
+}
+
+// schemaGen turns Go types into JSON Schema, following json tags. Two
+// optional tags refine a field: enum:"a,b,c" and doc:"description".
+type schemaGen struct {
+	defs map[string]any
+	seen map[string]reflect.Type
+}
+
+var timeType = reflect.TypeOf(time.Time{})
+
+func (g *schemaGen) schema(t reflect.Type) map[string]any {
+	switch {
+	case t == timeType:
+		return map[string]any{"type": "string", "format": "date-time"}
+	case t.Kind() == reflect.Pointer:
+		inner := g.schema(t.Elem())
+		if typ, ok := inner["type"].(string); ok {
+			inner["type"] = []string{typ, "null"}
+			return inner
+		}
+		return map[string]any{"oneOf": []any{inner, map[string]any{"type": "null"}}}
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return map[string]any{"type": "string"}
+	case reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return map[string]any{"type": "integer"}
+	case reflect.Float32, reflect.Float64:
+		return map[string]any{"type": "number"}
+	case reflect.Slice, reflect.Array:
+		return map[string]any{"type": "array", "items": g.schema(t.Elem())}
+	case reflect.Map:
+		return map[string]any{"type": "object", "additionalProperties": g.schema(t.Elem())}
+	case reflect.Interface:
+		return map[string]any{}
+	case reflect.Struct:
+		name := schemaName(t)
+		if prev, ok := g.seen[name]; ok {
+			if prev != t {
+				panic(fmt.Sprintf("openapi: two types named %s (%v and %v)", name, prev, t))
+			}
+			return map[string]any{"$ref": "#/components/schemas/" + name}
+		}
+		g.seen[name] = t
+		props := map[string]any{}
+		var required []string
+		g.fields(t, props, &required)
+		sort.Strings(required)
+		def := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+		if len(required) > 0 {
+			def["required"] = required
+		}
+		g.defs[name] = def
+		return map[string]any{"$ref": "#/components/schemas/" + name}
+	}
+	panic(fmt.Sprintf("openapi: no schema for %v", t))
+}
+
+func (g *schemaGen) fields(t reflect.Type, props map[string]any, required *[]string) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			g.fields(f.Type, props, required)
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		sch := g.schema(f.Type)
+		if e := f.Tag.Get("enum"); e != "" {
+			sch["enum"] = strings.Split(e, ",")
+		}
+		if d := f.Tag.Get("doc"); d != "" {
+			if _, isRef := sch["$ref"]; isRef {
+				sch = map[string]any{"allOf": []any{sch}, "description": d}
+			} else {
+				sch["description"] = d
+			}
+		}
+		props[name] = sch
+		if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") && f.Type.Kind() != reflect.Pointer {
+			*required = append(*required, name)
+		}
+	}
+}
+
+// schemaName names a struct in the document: generic instantiations and
+// anonymous structs get readable names.
+func schemaName(t reflect.Type) string {
+	n := t.Name()
+	if i := strings.Index(n, "["); i >= 0 {
+		n = n[:i]
+	}
+	if n == "" {
+		panic("openapi: anonymous struct types need a name")
+	}
+	return strings.ToUpper(n[:1]) + n[1:]
+}
+
+func (s *Server) openAPIDoc(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, s.openAPI())
+	return nil
+}

@@ -1,0 +1,202 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"peerpath/internal/auth"
+	"peerpath/internal/core"
+	"peerpath/internal/store"
+)
+
+type settingsView struct {
+	P    *store.Principal
+	Form *form
+}
+
+func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, "settings.html", settingsView{P: principal(r), Form: newForm(nil)})
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	p := principal(r)
+	v := settingsView{P: p, Form: f}
+	if f.Raw("password") != f.Raw("password_again") {
+		f.Errors["password_again"] = "The two new passwords are not the same."
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "settings.html", v)
+	}
+	err = s.store.ChangePassword(r.Context(), s.actor(r), f.Raw("current"), f.Raw("password"))
+	if f.Fail(err) {
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "settings.html", v)
+	}
+	if err != nil {
+		return err
+	}
+	// Every session ended with the change; this browser gets a new one.
+	token, err := s.store.CreateSession(r.Context(), p.User.ID, false, s.clientIP(r))
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(w, r, token)
+	return redirect(w, r, "/settings", "Your password is changed. You were signed out everywhere else.")
+}
+
+type securityView struct {
+	P             *store.Principal
+	Form          *form
+	Enrolment     *auth.TOTPEnrolment
+	QR            template.URL // the enrolment's QR code, a data: URI peerpath made itself
+	RecoveryLeft  int
+	RecoveryCodes []string
+}
+
+const totpIssuer = "peerpath"
+
+func (s *Server) security(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	left, err := s.store.UnusedRecoveryCodes(r.Context(), p.User.ID)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "security.html", securityView{P: p, Form: newForm(nil), RecoveryLeft: left})
+}
+
+func (s *Server) startTOTP(w http.ResponseWriter, r *http.Request) error {
+	en, err := s.store.StartTOTP(r.Context(), s.actor(r), totpIssuer)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "totp_setup.html", securityView{P: principal(r), Form: newForm(nil), Enrolment: &en, QR: template.URL(en.QRDataURI)})
+}
+
+func (s *Server) confirmTOTP(w http.ResponseWriter, r *http.Request) error {
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	a := s.actor(r)
+	codes, err := s.store.ConfirmTOTP(r.Context(), a, f.Get("code"))
+	if f.Fail(err) {
+		en, perr := s.store.PendingTOTP(r.Context(), a, totpIssuer)
+		if perr != nil {
+			return perr
+		}
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "totp_setup.html", securityView{P: principal(r), Form: f, Enrolment: &en, QR: template.URL(en.QRDataURI)})
+	}
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "recovery_codes.html", securityView{P: principal(r), RecoveryCodes: codes})
+}
+
+func (s *Server) disableTOTP(w http.ResponseWriter, r *http.Request) error {
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	p := principal(r)
+	err = s.store.DisableTOTP(r.Context(), s.actor(r), f.Raw("password"))
+	if f.Fail(err) {
+		left, _ := s.store.UnusedRecoveryCodes(r.Context(), p.User.ID)
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "security.html", securityView{P: p, Form: f, RecoveryLeft: left})
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/settings/security", "The second factor is turned off.")
+}
+
+func (s *Server) newRecoveryCodes(w http.ResponseWriter, r *http.Request) error {
+	if !principal(r).User.TOTPEnabled {
+		return core.Conflict("Set up a second factor first.")
+	}
+	codes, err := s.store.NewRecoveryCodes(r.Context(), s.actor(r))
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "recovery_codes.html", securityView{P: principal(r), RecoveryCodes: codes})
+}
+
+func (s *Server) signOutEverywhereSelf(w http.ResponseWriter, r *http.Request) error {
+	a := s.actor(r)
+	if err := s.store.SignOutEverywhere(r.Context(), a, a.UserID); err != nil {
+		return err
+	}
+	s.clearSessionCookie(w, r)
+	return redirect(w, r, "/login", "You are signed out on every device.")
+}
+
+type tokensView struct {
+	Tokens   []store.APIToken
+	Form     *form
+	NewToken string
+}
+
+func (s *Server) tokens(w http.ResponseWriter, r *http.Request) error {
+	ts, err := s.store.APITokens(r.Context(), principal(r).User.ID)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "tokens.html", tokensView{Tokens: ts, Form: newForm(nil)})
+}
+
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	token, _, err := s.store.CreateAPIToken(r.Context(), s.actor(r), f.Get("name"))
+	ts, lerr := s.store.APITokens(r.Context(), principal(r).User.ID)
+	if lerr != nil {
+		return lerr
+	}
+	if f.Fail(err) {
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "tokens.html", tokensView{Tokens: ts, Form: f})
+	}
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "tokens.html", tokensView{Tokens: ts, Form: newForm(nil), NewToken: token})
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
+	tid, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return core.NotFound("The token")
+	}
+	if err := s.store.RevokeAPIToken(r.Context(), s.actor(r), tid); err != nil {
+		return err
+	}
+	return redirect(w, r, "/settings/tokens", "The token is revoked.")
+}
+
+// meJSON is the signed-in user in the API.
+type meJSON struct {
+	ID           string   `json:"id"`
+	Email        string   `json:"email"`
+	Name         string   `json:"name"`
+	Roles        []string `json:"roles" doc:"peer, supervisor, trainer, admin"`
+	SupervisorID string   `json:"supervisor_id,omitempty"`
+	Organisation orgJSON  `json:"organisation"`
+}
+
+type orgJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	roles := make([]string, len(p.User.Roles))
+	for i, ro := range p.User.Roles {
+		roles[i] = string(ro)
+	}
+	writeJSON(w, http.StatusOK, meJSON{ID: id(p.User.ID), Email: p.User.Email, Name: p.User.Name, Roles: roles,
+		SupervisorID: id(p.User.SupervisorID), Organisation: orgJSON{ID: id(p.Org.ID), Name: p.Org.Name}})
+	return nil
+}

@@ -1,0 +1,245 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"peerpath/internal/core"
+	"peerpath/internal/store"
+)
+
+type loginView struct {
+	Form    *form
+	Next    string
+	Notice  string
+	Problem string
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
+	if principal(r) != nil {
+		return redirect(w, r, "/", "")
+	}
+	q := r.URL.Query()
+	v := loginView{Form: newForm(nil), Next: safeNext(q.Get("next"))}
+	switch {
+	case q.Get("draft") == "1":
+		v.Notice = "Your session ended before your last change was saved. Sign in again: peerpath kept what you wrote as a draft and will offer it back."
+	case q.Get("expired") == "1":
+		v.Notice = "Your session ended after a time without activity. Please sign in again."
+	}
+	return s.render(w, r, "login.html", v)
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	v := loginView{Form: f, Next: safeNext(f.Get("next"))}
+	ip := s.clientIP(r)
+	if !s.limits.login.allow(ip) {
+		return rateLimited()
+	}
+	if f.Get("email") == "" || f.Raw("password") == "" {
+		if f.Get("email") == "" {
+			f.Errors["email"] = "Enter your email address."
+		}
+		if f.Raw("password") == "" {
+			f.Errors["password"] = "Enter your password."
+		}
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "login.html", v)
+	}
+	res, err := s.store.SignIn(r.Context(), f.Get("email"), f.Raw("password"), ip)
+	if err != nil {
+		return err
+	}
+	switch res.Outcome {
+	case store.SignInBad:
+		v.Problem = "The email address or password is not right. Check them and try again."
+		return s.renderStatus(w, r, http.StatusUnauthorized, "login.html", v)
+	case store.SignInLocked:
+		v.Problem = fmt.Sprintf("This account is locked after %d failed sign-ins. Try again after %s, or ask an administrator to unlock it.",
+			store.MaxFailures, res.LockedUntil.In(local).Format("3:04 pm"))
+		return s.renderStatus(w, r, http.StatusLocked, "login.html", v)
+	}
+	token, err := s.store.CreateSession(r.Context(), res.User.ID, res.NeedsSecondFactor, ip)
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(w, r, token)
+	if res.NeedsSecondFactor {
+		return redirect(w, r, "/login/second-factor?next="+url.QueryEscape(v.Next), "")
+	}
+	return s.afterSignIn(w, r, res.User.ID, v.Next)
+}
+
+// afterSignIn sends the user on: to their drafts if a form of theirs was
+// rescued, otherwise where they were going.
+func (s *Server) afterSignIn(w http.ResponseWriter, r *http.Request, userID int64, next string) error {
+	drafts, err := s.store.Drafts(r.Context(), userID)
+	if err != nil {
+		return err
+	}
+	if len(drafts) > 0 {
+		return redirect(w, r, "/drafts", "")
+	}
+	return redirect(w, r, next, "")
+}
+
+// pendingSession returns the session waiting for a second factor, if any.
+func (s *Server) pendingSession(r *http.Request) (*store.Principal, error) {
+	c, err := r.Cookie(s.sessionCookieName(r))
+	if err != nil {
+		return nil, nil
+	}
+	p, state, err := s.store.Session(r.Context(), c.Value)
+	if err != nil || state != store.SessionLive || !p.MFAPending {
+		return nil, err
+	}
+	return &p, nil
+}
+
+type secondFactorView struct {
+	Form *form
+	Next string
+}
+
+func (s *Server) secondFactorPage(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.pendingSession(r)
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		return redirect(w, r, "/login", "")
+	}
+	return s.render(w, r, "second_factor.html", secondFactorView{Form: newForm(nil), Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+func (s *Server) secondFactor(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.pendingSession(r)
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		return redirect(w, r, "/login?expired=1", "")
+	}
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	v := secondFactorView{Form: f, Next: safeNext(f.Get("next"))}
+	if !s.limits.secondFactor.allow(fmt.Sprint(p.User.ID)) || !s.limits.login.allow(s.clientIP(r)) {
+		return rateLimited()
+	}
+	token, err := s.store.CompleteSecondFactor(r.Context(), *p, f.Get("code"), s.clientIP(r))
+	if f.Fail(err) {
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "second_factor.html", v)
+	}
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(w, r, token)
+	return s.afterSignIn(w, r, p.User.ID, v.Next)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	if p.SessionID != 0 {
+		if err := s.store.EndSession(r.Context(), s.actor(r), p.SessionID); err != nil {
+			return err
+		}
+	}
+	s.clearSessionCookie(w, r)
+	return redirect(w, r, "/login", "You have signed out.")
+}
+
+type setupView struct {
+	Form  *form
+	Token string
+	Valid bool
+}
+
+func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) error {
+	token := r.URL.Query().Get("token")
+	ok, err := s.store.SetupTokenValid(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "setup.html", setupView{Form: newForm(nil), Token: token, Valid: ok})
+}
+
+func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	v := setupView{Form: f, Token: f.Get("token"), Valid: true}
+	if f.Raw("password") != f.Raw("password_again") {
+		f.Errors["password_again"] = "The two passwords are not the same."
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "setup.html", v)
+	}
+	u, err := s.store.CompleteSetup(r.Context(), v.Token, store.Setup{OrgName: f.Get("org"), Name: f.Get("name"), Email: f.Get("email"), Password: f.Raw("password")}, s.clientIP(r))
+	if f.Fail(err) {
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "setup.html", v)
+	}
+	if core.KindOf(err) == core.KindNotFound {
+		v.Valid = false
+		return s.renderStatus(w, r, http.StatusNotFound, "setup.html", v)
+	}
+	if err != nil {
+		return err
+	}
+	token, err := s.store.CreateSession(r.Context(), u.ID, false, s.clientIP(r))
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(w, r, token)
+	return redirect(w, r, "/", "peerpath is set up. Next: invite your team under Administration → Users.")
+}
+
+type accountLinkView struct {
+	Form    *form
+	Token   string
+	User    store.User
+	Purpose string
+	Valid   bool
+}
+
+func (s *Server) accountLinkPage(w http.ResponseWriter, r *http.Request) error {
+	token := r.URL.Query().Get("token")
+	u, purpose, err := s.store.AccountLink(r.Context(), token)
+	v := accountLinkView{Form: newForm(nil), Token: token, User: u, Purpose: purpose, Valid: err == nil}
+	if err != nil && core.KindOf(err) != core.KindNotFound {
+		return err
+	}
+	return s.render(w, r, "account_password.html", v)
+}
+
+func (s *Server) accountLink(w http.ResponseWriter, r *http.Request) error {
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	token := f.Get("token")
+	u, purpose, err := s.store.AccountLink(r.Context(), token)
+	v := accountLinkView{Form: f, Token: token, User: u, Purpose: purpose, Valid: err == nil}
+	if err != nil {
+		if core.KindOf(err) == core.KindNotFound {
+			return s.renderStatus(w, r, http.StatusNotFound, "account_password.html", v)
+		}
+		return err
+	}
+	if f.Raw("password") != f.Raw("password_again") {
+		f.Errors["password_again"] = "The two passwords are not the same."
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "account_password.html", v)
+	}
+	u, err = s.store.UseAccountLink(r.Context(), token, f.Raw("password"), s.clientIP(r))
+	if f.Fail(err) {
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "account_password.html", v)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/login", "Your password is set. Sign in with it now.")
+}

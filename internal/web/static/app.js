@@ -1,0 +1,81 @@
+// peerpath's small progressive enhancements. Every page works without this
+// file; it only adds conveniences. No inline scripts: the Content Security
+// Policy forbids them.
+(function () {
+  "use strict";
+
+  // Forms with data-confirm ask before they are sent (deactivating a user,
+  // revoking a token, discarding a draft).
+  document.addEventListener("submit", function (e) {
+    var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) {
+      e.preventDefault();
+    }
+  });
+
+  // Buttons with data-copy copy the text of the element they name.
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("[data-copy]");
+    if (!btn || !navigator.clipboard) return;
+    var el = document.getElementById(btn.getAttribute("data-copy"));
+    if (!el) return;
+    navigator.clipboard.writeText(el.value || el.textContent.trim()).then(function () {
+      var status = btn.parentNode.querySelector("[data-copy-status]");
+      if (status) status.textContent = "Copied.";
+    });
+  });
+
+  // Learning: keys on the classroom projector view (F full screen, + and -
+  // text size) and in the flashcard review (space shows the answer, 1 to 4
+  // rate it). Every one of these has a button or link too.
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+    var proj = document.querySelector("[data-projector]");
+    if (proj) {
+      if (e.key === "f" || e.key === "F") {
+        e.preventDefault();
+        if (document.fullscreenElement) document.exitFullscreen();
+        else if (proj.requestFullscreen) proj.requestFullscreen();
+      } else if (e.key === "+" || e.key === "=" || e.key === "-" || e.key === "\u2212") {
+        e.preventDefault();
+        var s = parseInt(proj.getAttribute("data-scale") || "2", 10) + (e.key === "+" || e.key === "=" ? 1 : -1);
+        proj.setAttribute("data-scale", String(Math.max(1, Math.min(5, s))));
+      }
+      return;
+    }
+    var show = document.querySelector("[data-show-answer]");
+    if (show && e.key === " " && (t === document.body || t === show || t.id === "main")) {
+      e.preventDefault();
+      show.click();
+      return;
+    }
+    var rating = document.querySelector("[data-rating-keys]");
+    if (rating && /^[1-4]$/.test(e.key)) {
+      var b = rating.querySelector('[data-key="' + e.key + '"]');
+      if (b) { e.preventDefault(); b.click(); }
+    }
+  });
+
+  // On a phone the main navigation folds behind a Menu button; without
+  // JavaScript it simply shows in full.
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.querySelector(".nav-toggle");
+    if (!toggle) return;
+    document.documentElement.classList.add("js");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.parentNode.classList.toggle("open", open);
+    });
+  });
+
+  // Move focus to an error summary so screen-reader users hear it first.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector(".error-summary");
+    if (summary) summary.focus();
+    document.querySelectorAll("[data-copy]").forEach(function (b) { b.hidden = !navigator.clipboard; });
+  });
+})();
