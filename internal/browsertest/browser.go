@@ -111,9 +111,31 @@ func (tab *Tab) SignIn(email string) {
 	tab.Submit("main form button[type=submit]")
 }
 
+// SignOut signs out with the header's button, opening the phone Menu first
+// when the navigation is folded behind it, as a person on a phone would.
+func (tab *Tab) SignOut() {
+	tab.t.Helper()
+	if eval[bool](tab, `(() => { const b = document.querySelector("header .nav-toggle"); return !!b && !b.hidden && b.offsetParent !== null && b.getAttribute("aria-expanded") !== "true"; })()`) {
+		tab.Click("header .nav-toggle")
+	}
+	tab.Submit("header form[action='/logout'] button")
+}
+
 // Phone makes the tab the size of a phone, with touch.
 func (tab *Tab) Phone() {
 	tab.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+}
+
+// visible waits up to 15 seconds for the element matched by sel to be
+// visible, and fails saying which element it waited for: a hidden control
+// (say, folded behind the phone Menu) fails fast and plainly.
+func (tab *Tab) visible(sel string) {
+	tab.t.Helper()
+	ctx, cancel := context.WithTimeout(tab.ctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+		tab.t.Fatalf("browser: waited for %s to be visible: %v (at %s)", sel, err, tab.Path())
+	}
 }
 
 func (tab *Tab) do(actions ...chromedp.Action[chromedp.Void]) {
@@ -143,7 +165,7 @@ func (tab *Tab) Visit(path string) {
 func (tab *Tab) Fill(sel, text string) {
 	tab.t.Helper()
 	css := chromedp.CSS(sel)
-	tab.do(chromedp.WaitVisible(css))
+	tab.visible(sel)
 	eval[bool](tab, fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.value = ""; return true; })()`, sel))
 	tab.do(chromedp.SendKeys(css, text))
 }
@@ -151,13 +173,15 @@ func (tab *Tab) Fill(sel, text string) {
 // Check ticks a checkbox or chooses a radio button.
 func (tab *Tab) Check(sel string) {
 	tab.t.Helper()
-	tab.do(chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)))
+	tab.visible(sel)
+	tab.do(chromedp.Click(chromedp.CSS(sel)))
 }
 
 // Select chooses an option (by value) in a select.
 func (tab *Tab) Select(sel, value string) {
 	tab.t.Helper()
-	tab.do(chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.SetValue(chromedp.CSS(sel), value))
+	tab.visible(sel)
+	tab.do(chromedp.SetValue(chromedp.CSS(sel), value))
 }
 
 // Submit clicks a button that sends a form or follows a link, waits for the
@@ -165,7 +189,8 @@ func (tab *Tab) Select(sel, value string) {
 func (tab *Tab) Submit(sel string) {
 	tab.t.Helper()
 	eval[bool](tab, `document.documentElement.dataset.ppOld = "1"; true`)
-	tab.do(chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)))
+	tab.visible(sel)
+	tab.do(chromedp.Click(chromedp.CSS(sel)))
 	tab.until(`document.readyState === "complete" && document.documentElement.dataset.ppOld !== "1"`, 20*time.Second, "a new page after clicking "+sel)
 	tab.Axe()
 }
@@ -173,7 +198,8 @@ func (tab *Tab) Submit(sel string) {
 // Click clicks an element that does not leave the page (htmx, copy buttons).
 func (tab *Tab) Click(sel string) {
 	tab.t.Helper()
-	tab.do(chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)))
+	tab.visible(sel)
+	tab.do(chromedp.Click(chromedp.CSS(sel)))
 }
 
 // Text returns the visible text of the element matched by sel.

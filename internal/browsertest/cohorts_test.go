@@ -104,7 +104,7 @@ func TestCohortCertificateJourney(t *testing.T) {
 	tab.MustSee("Certificate issued 23 Nov 2026")
 
 	// Signed out, anyone checks the certificate.
-	tab.Submit("header form[action='/logout'] button")
+	tab.SignOut()
 	tab.Visit("/verify")
 	tab.Fill("#f-code", strings.ToLower(code))
 	tab.Submit("main form button[type=submit]")
@@ -193,7 +193,7 @@ func TestProgrammeAndOwnCoursePagesAreAccessible(t *testing.T) {
 	tab.Fill("#f-attendance_percent", "0")
 	tab.Submit("main form button[type=submit]")
 	tab.MustSee("There is a problem", "Enter a percentage from 1 to 100.")
-	tab.Submit("header form[action='/logout'] button")
+	tab.SignOut()
 	tab.Phone()
 	tab.SignIn(tm.Peer.Email)
 	tab.Visit("/my/courses")

@@ -17,7 +17,7 @@ func signIn(tab *Tab, u store.User) {
 
 func signOut(tab *Tab) {
 	tab.t.Helper()
-	tab.Submit("header form[action='/logout'] button")
+	tab.SignOut()
 }
 
 // TestDevelopmentJourney is issue 5's journey: a peer worker records a

@@ -127,7 +127,7 @@ func TestSupervisorPagesAreAccessible(t *testing.T) {
 	tab.MustSee("This three-month cycle ended", "Review the cycle")
 
 	// Tabs share cookies: sign out before signing in as the administrator.
-	tab.Submit("header form[action='/logout'] button")
+	tab.SignOut()
 	admin := tab
 	admin.Visit("/login")
 	admin.Fill("#f-email", tm.Admin.Email)

@@ -49,7 +49,7 @@ func TestSetupSignInSecondFactorSignOut(t *testing.T) {
 	tab.MustSee("On")
 
 	// Sign out.
-	tab.Submit("header form[action='/logout'] button")
+	tab.SignOut()
 	tab.MustSee("You have signed out.", "Sign in to peerpath")
 
 	// A wrong password shows the message, and keeps the email.
