@@ -345,6 +345,35 @@ func TestExamsAndAttempts(t *testing.T) {
 	if !rec.Result.Written.Passed || !rec.Result.Oral.Exhausted() || len(rec.Attempts) != 4 {
 		t.Fatalf("record: %+v %+v %d", rec.Result.Written, rec.Result.Oral, len(rec.Attempts))
 	}
+	// A result recorded by mistake is taken back with a reason, and frees its attempt.
+	if err := db.RemoveExamAttempt(ctx, tr, c.ID, p.ID, rec.Attempts[2].ID, " "); core.KindOf(err) != core.KindInvalid {
+		t.Fatalf("removing without a reason: %v", err)
+	}
+	other := db.NewTeam(t, "Exams elsewhere")
+	if err := db.RemoveExamAttempt(ctx, testkit.Actor(other.Trainer), c.ID, p.ID, rec.Attempts[2].ID, "typo"); core.KindOf(err) != core.KindNotFound {
+		t.Fatalf("another organisation removing a result: %v", err)
+	}
+	var oral int64
+	for _, at := range rec.Attempts {
+		if at.Exam == cohort.Oral {
+			oral = at.ID
+			break
+		}
+	}
+	testkit.Must[struct{}](t)(struct{}{}, db.RemoveExamAttempt(ctx, tr, c.ID, p.ID, oral, "Entered for the wrong person"))
+	if err := db.RemoveExamAttempt(ctx, tr, c.ID, p.ID, oral, "again"); core.KindOf(err) != core.KindNotFound {
+		t.Fatalf("removing twice: %v", err)
+	}
+	testkit.Must[store.ExamAttempt](t)(db.RecordExam(ctx, tr, c.ID, p.ID, store.ExamInput{Exam: cohort.Oral, TakenOn: "2026-11-20", Passed: boolp(true)}))
+	rec = testkit.Must[store.ParticipantRecord](t)(db.Participant(ctx, tr, c.ID, p.ID))
+	if !rec.Result.Oral.Passed || len(rec.Attempts) != 4 {
+		t.Fatalf("after correcting: %+v, %d attempts", rec.Result.Oral, len(rec.Attempts))
+	}
+	if l, _ := db.ListAudit(ctx, tm.Org.ID, store.AuditFilter{RecordType: "exam_attempt", RecordID: fmt.Sprint(oral)}, store.Page{}); len(l.Items) != 2 ||
+		l.Items[0].Action != "delete" || !strings.Contains(l.Items[0].Detail, "wrong person") {
+		t.Fatalf("audit of the removal: %+v", l.Items)
+	}
+
 	// ICAN has no exams.
 	ican := testkit.Must[store.Cohort](t)(db.CreateCohort(ctx, tr, store.CohortInput{Programme: "ican", Name: "ICAN", StartsOn: "2026-09-01", EndsOn: "2026-12-01", Capacity: 10}))
 	s := testkit.Must[store.Participant](t)(db.AddParticipant(ctx, tr, ican.ID, store.ParticipantInput{Name: "Kai", School: "Somerville High School"}))
@@ -451,6 +480,9 @@ func TestCertificateIssueVerifyRevoke(t *testing.T) {
 	rec := testkit.Must[store.ParticipantRecord](t)(db.Participant(ctx, tr, c.ID, p.ID))
 	if rec.Status != cohort.Completed || rec.CompletedOn != "2026-11-23" || rec.Certificate == nil {
 		t.Fatalf("after issue: %+v", rec.Participant)
+	}
+	if err := db.RemoveExamAttempt(ctx, tr, c.ID, p.ID, rec.Attempts[0].ID, "typo"); core.KindOf(err) != core.KindConflict {
+		t.Fatalf("removing a result under a valid certificate: %v", err)
 	}
 
 	// Anyone can verify, however they type the code.

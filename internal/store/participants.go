@@ -474,6 +474,47 @@ func (s *Store) RecordExam(ctx context.Context, a Actor, cohortID, pid int64, in
 	return ExamAttempt{}, core.NotFound("The exam result")
 }
 
+// RemoveExamAttempt takes back an exam result recorded by mistake (a score
+// mistyped, the wrong person or exam), so that it no longer uses an attempt;
+// the right result is then recorded as usual. The reason is required and the
+// removal is audited. It is refused while a valid certificate stands on the
+// participant's results: revoke it first.
+func (s *Store) RemoveExamAttempt(ctx context.Context, a Actor, cohortID, pid, attemptID int64, reason string) error {
+	reason = strings.TrimSpace(reason)
+	f := map[string]string{}
+	checkText(f, "reason", reason, 500, "Say what was wrong with this result, for the record.")
+	if err := core.Invalid(f); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		c, err := s.cohortFor(ctx, tx, a, cohortID, true)
+		if err != nil {
+			return err
+		}
+		p, err := s.participantOf(ctx, tx, a.OrgID, c.ID, pid)
+		if err != nil {
+			return err
+		}
+		certs, err := s.certificatesOf(ctx, tx, a.OrgID, []int64{p.ID}, true)
+		if err != nil {
+			return err
+		}
+		if len(certs[p.ID]) > 0 {
+			return core.Conflict("A certificate stands on these results. An administrator revokes it first; then the result can be corrected.")
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM exam_attempts WHERE id = $1 AND org_id = $2 AND participant_id = $3", attemptID, a.OrgID, p.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return core.NotFound("The exam result")
+		}
+		return s.record(ctx, tx, a, audit.ActionDelete, "exam_attempt", attemptID, "participant "+idString(p.ID)+", recorded by mistake: "+reason)
+	})
+}
+
 // attemptsOf loads the exam attempts of participants, in order, with one query.
 func (s *Store) attemptsOf(ctx context.Context, q querier, orgID int64, pids []int64) (map[int64][]ExamAttempt, error) {
 	out := map[int64][]ExamAttempt{}

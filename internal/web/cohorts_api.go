@@ -444,6 +444,39 @@ func (s *Server) apiRecordExam(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+type removeExamJSON struct {
+	Reason string `json:"reason" doc:"what was wrong with the result; kept in the audit log"`
+}
+
+// apiRemoveExam takes back a result and answers with the participant's
+// progress as it now stands.
+func (s *Server) apiRemoveExam(w http.ResponseWriter, r *http.Request) error {
+	cid, pid, err := cohortPath(r)
+	if err != nil {
+		return err
+	}
+	eid, err := pathID(r, "eid")
+	if err != nil {
+		return err
+	}
+	var in removeExamJSON
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	a := s.actor(r)
+	if err := s.store.RemoveExamAttempt(r.Context(), a, cid, pid, eid, in.Reason); err != nil {
+		return err
+	}
+	rec, err := s.store.Participant(r.Context(), a, cid, pid)
+	if err != nil {
+		return err
+	}
+	out := toParticipantJSON(rec.Cohort, rec.Participant)
+	out.Progress = toProgressJSON(rec.ParticipantProgress)
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
 type withdrawJSON struct {
 	WithdrawnOn string `json:"withdrawn_on" doc:"YYYY-MM-DD, today or earlier"`
 }

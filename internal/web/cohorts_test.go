@@ -247,8 +247,24 @@ func TestCertificateIssueVerifyRevokeThroughThePages(t *testing.T) {
 			t.Fatalf("exam %v: %d %s", form, res.Status, testkit.Text(res.Body))
 		}
 	}
+	// The 74 was another person's result: take it back, saying why.
 	raw := trainer.Get(f.pPath("")).Body
+	m := regexp.MustCompile(`/exams/(\d+)/remove"`).FindStringSubmatch(raw)
+	if m == nil {
+		t.Fatal("no way to take back an exam result")
+	}
+	res = trainer.PostForm(f.pPath("/exams/"+m[1]+"/remove"), url.Values{"reason": {"  "}})
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `<details open>`) || !strings.Contains(res.Body, "Say what was wrong with this result") {
+		t.Fatalf("taking back without a reason: %d %s", res.Status, testkit.Text(res.Body))
+	}
+	if res := trainer.PostForm(f.pPath("/exams/"+m[1]+"/remove"), url.Values{"reason": {"Another person's score"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("taking back: %d %s", res.Status, testkit.Text(res.Body))
+	}
+	raw = trainer.Get(f.pPath("")).Body
 	page := testkit.Text(raw)
+	if strings.Contains(page, "74 %") {
+		t.Fatalf("the result taken back is still shown: %s", page)
+	}
 	if !strings.Contains(page, "Nothing is missing") || !strings.Contains(page, "Written exam: passed") || strings.Contains(raw, `/exams"`) {
 		t.Fatalf("participant page after the exams (no exam left to record): %s", page)
 	}
@@ -451,6 +467,18 @@ func TestCohortAPI(t *testing.T) {
 	res = api.Send("POST", base+"/participants/"+p1.ID+"/exams", map[string]any{"exam": "written", "taken_on": "2026-11-10", "score": 79})
 	if res.Status != http.StatusCreated || !strings.Contains(res.Body, `"passed":false`) || !strings.Contains(res.Body, "Written exam not yet passed (1 of 2 attempts used)") {
 		t.Fatalf("a failed written exam: %d %s", res.Status, res.Body)
+	}
+	var failed struct {
+		ID string `json:"id"`
+	}
+	res.JSON(t, &failed)
+	// A result recorded by mistake is taken back; the reason is required.
+	if res := api.Send("DELETE", base+"/participants/"+p1.ID+"/exams/"+failed.ID, map[string]any{}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"reason"`) {
+		t.Fatalf("taking back without a reason: %d %s", res.Status, res.Body)
+	}
+	res = api.Send("DELETE", base+"/participants/"+p1.ID+"/exams/"+failed.ID, map[string]any{"reason": "typed 79 for 97"})
+	if res.Status != http.StatusOK || !strings.Contains(res.Body, "Written exam not yet passed (0 of 2 attempts used)") {
+		t.Fatalf("taking back a result: %d %s", res.Status, res.Body)
 	}
 	api.Send("POST", base+"/participants/"+p1.ID+"/exams", map[string]any{"exam": "written", "taken_on": "2026-11-17", "score": 85})
 	api.Send("POST", base+"/participants/"+p1.ID+"/exams", map[string]any{"exam": "oral", "taken_on": "2026-11-18", "passed": true})

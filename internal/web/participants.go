@@ -165,6 +165,7 @@ type participantView struct {
 	OutcomeForm  *form
 	RevokeForm   *form
 	IssueForm    *form
+	RemoveForm   *form // taking back an exam result; its "attempt" value says which
 	Companies    []store.HostCompany
 	EditOutcome  int64
 	Problem      string // a refused action, in plain words
@@ -183,7 +184,7 @@ func (s *Server) participantData(r *http.Request, cid, pid int64) (participantVi
 	today := cohort.Today(s.clock.Now())
 	v := participantView{Rec: rec, ByID: map[int64]store.CohortSession{}, Rule: rec.Cohort.Rule.Describe(), Today: today, IsAdmin: a.Has(auth.RoleAdmin),
 		ExamForm: newForm(url.Values{"taken_on": {today}}), WithdrawForm: newForm(url.Values{"withdrawn_on": {today}}),
-		OutcomeForm: newForm(nil), RevokeForm: newForm(nil), IssueForm: newForm(url.Values{"completed_on": {today}}), Marks: cohort.AllMarks, Covers: cohort.VisitCovers}
+		OutcomeForm: newForm(nil), RevokeForm: newForm(nil), RemoveForm: newForm(nil), IssueForm: newForm(url.Values{"completed_on": {today}}), Marks: cohort.AllMarks, Covers: cohort.VisitCovers}
 	open := func(e cohort.ExamResult) bool {
 		return rec.Status == cohort.Enrolled && e.Applies && !e.Passed && !e.Exhausted()
 	}
@@ -318,6 +319,18 @@ func (s *Server) recordExam(w http.ResponseWriter, r *http.Request) error {
 			return "The result is recorded: passed.", nil
 		}
 		return "The result is recorded: not passed this time.", nil
+	})
+}
+
+// removeExam takes back an exam result recorded by mistake.
+func (s *Server) removeExam(w http.ResponseWriter, r *http.Request) error {
+	return s.participantAction(w, r, func(v *participantView) **form { return &v.RemoveForm }, func(cid, pid int64, f *form) (string, error) {
+		eid, err := pathID(r, "eid")
+		if err != nil {
+			return "", err
+		}
+		f.Values.Set("attempt", strconv.FormatInt(eid, 10))
+		return "The result is taken back; its attempt is free again. Record the right result below.", s.store.RemoveExamAttempt(r.Context(), s.actor(r), cid, pid, eid, f.Get("reason"))
 	})
 }
 
