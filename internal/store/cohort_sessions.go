@@ -285,6 +285,36 @@ func (s *Store) UpdateCohortSession(ctx context.Context, a Actor, cohortID, id i
 	return cs, err
 }
 
+// DeleteCohortSession removes a session that did not and will not happen (a
+// date entered twice, a day cancelled for snow). A session with attendance
+// recorded, or that a make-up session replaces, stays: its history counts.
+func (s *Store) DeleteCohortSession(ctx context.Context, a Actor, cohortID, id int64) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		c, err := s.cohortFor(ctx, tx, a, cohortID, true)
+		if err != nil {
+			return err
+		}
+		if _, err := s.sessionOf(ctx, tx, a.OrgID, c.ID, id); err != nil {
+			return err
+		}
+		var marks, makeUps int
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM attendance WHERE org_id = $1 AND session_id = $2),
+			(SELECT COUNT(*) FROM cohort_sessions WHERE org_id = $1 AND cohort_id = $3 AND makes_up_id = $2)`, a.OrgID, id, c.ID).Scan(&marks, &makeUps); err != nil {
+			return err
+		}
+		switch {
+		case marks > 0:
+			return core.Conflict("Attendance is recorded for this session, so it stays: its marks count. Correct them on the session page if they are wrong.")
+		case makeUps > 0:
+			return core.Conflict("A make-up session replaces this one, so it stays. Remove the make-up first.")
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM cohort_sessions WHERE id = $1 AND org_id = $2 AND cohort_id = $3", id, a.OrgID, c.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, audit.ActionDelete, "cohort_session", id, "cohort "+idString(c.ID))
+	})
+}
+
 // RosterEntry is one participant on a session's attendance list.
 type RosterEntry struct {
 	ParticipantID int64

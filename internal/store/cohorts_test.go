@@ -308,6 +308,24 @@ func TestAttendanceRules(t *testing.T) {
 	if _, err := db.UpdateCohortSession(ctx, tr, c.ID, sessions[0].ID, store.SessionInput{Kind: cohort.SessionRetreat, On: sessions[0].On}); core.KindOf(err) != core.KindInvalid {
 		t.Errorf("changing the kind of a marked session: %v", err)
 	}
+	// Removing: a marked session and one a make-up replaces stay; the make-up
+	// itself, then the session it replaced, go; another cohort's is not found.
+	for what, sid := range map[string]int64{"marked": sessions[0].ID, "made up": sessions[1].ID} {
+		if err := db.DeleteCohortSession(ctx, tr, c.ID, sid); core.KindOf(err) != core.KindConflict {
+			t.Errorf("removing the %s session: %v", what, err)
+		}
+	}
+	if err := db.DeleteCohortSession(ctx, tr, c.ID, s2[0].ID); core.KindOf(err) != core.KindNotFound {
+		t.Errorf("removing another cohort's session through this one: %v", err)
+	}
+	for _, sid := range []int64{mu.ID, sessions[1].ID} {
+		if err := db.DeleteCohortSession(ctx, tr, c.ID, sid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if left := testkit.Must[[]store.CohortSession](t)(db.CohortSessions(ctx, tr, c.ID)); len(left) != len(sessions) { // the two, and the future one, less the one removed
+		t.Errorf("%d sessions left of %d", len(left), len(sessions))
+	}
 }
 
 func TestExamsAndAttempts(t *testing.T) {

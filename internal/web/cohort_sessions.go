@@ -19,6 +19,7 @@ type sessionFormView struct {
 	Sessions  []store.CohortSession
 	Companies []store.HostCompany
 	Covers    []cohort.Covered
+	Problem   string // a refused removal, in plain words
 }
 
 func (s *Server) sessionFormData(r *http.Request, f *form, c store.Cohort, cs store.CohortSession) (sessionFormView, error) {
@@ -125,9 +126,7 @@ func (s *Server) editSessionPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := newForm(url.Values{"kind": {string(cs.Kind)}, "on": {cs.On}, "start_time": {cs.StartTime}, "end_time": {cs.EndTime}, "place": {cs.Place},
-		"topic": {cs.Topic}, "host_company": {strconv.FormatInt(cs.HostCompanyID, 10)}, "makes_up": {strconv.FormatInt(cs.MakesUpID, 10)},
-		"covered": cs.Covered, "visit_notes": {cs.VisitNotes}})
+	f := cohortSessionForm(cs)
 	v, err := s.sessionFormData(r, f, c, cs)
 	if err != nil {
 		return err
@@ -249,4 +248,39 @@ func cutPrefix(s, prefix string) (string, bool) {
 		return s[len(prefix):], true
 	}
 	return "", false
+}
+
+// deleteSession removes a session that will not happen; a session with
+// attendance, or one a make-up replaces, is kept and the edit page says why.
+func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) error {
+	cid, sid, err := sessionPath(r)
+	if err != nil {
+		return err
+	}
+	a := s.actor(r)
+	c, cs, err := s.store.CohortSession(r.Context(), a, cid, sid)
+	if err != nil {
+		return err
+	}
+	err = s.store.DeleteCohortSession(r.Context(), a, cid, sid)
+	if msg, conflict := conflictMessage(err); conflict {
+		f := cohortSessionForm(cs)
+		v, verr := s.sessionFormData(r, f, c, cs)
+		if verr != nil {
+			return verr
+		}
+		v.Problem = msg
+		return s.renderStatus(w, r, http.StatusConflict, "session_form.html", v)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/cohorts/"+id(cid), "The session is removed.")
+}
+
+// cohortSessionForm is the edit form filled with a session as it is.
+func cohortSessionForm(cs store.CohortSession) *form {
+	return newForm(url.Values{"kind": {string(cs.Kind)}, "on": {cs.On}, "start_time": {cs.StartTime}, "end_time": {cs.EndTime}, "place": {cs.Place},
+		"topic": {cs.Topic}, "host_company": {strconv.FormatInt(cs.HostCompanyID, 10)}, "makes_up": {strconv.FormatInt(cs.MakesUpID, 10)},
+		"covered": cs.Covered, "visit_notes": {cs.VisitNotes}})
 }

@@ -444,6 +444,18 @@ func (s *Server) apiRecordExam(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Server) apiDeleteSession(w http.ResponseWriter, r *http.Request) error {
+	cid, sid, err := sessionPath(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteCohortSession(r.Context(), s.actor(r), cid, sid); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 type removeExamJSON struct {
 	Reason string `json:"reason" doc:"what was wrong with the result; kept in the audit log"`
 }

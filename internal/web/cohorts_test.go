@@ -125,6 +125,12 @@ func TestCohortPagesAccess(t *testing.T) {
 			if res.Status != w.code {
 				t.Errorf("%s: withdrawing = %d, want %d", who, res.Status, w.code)
 			}
+			if res := c.PostForm(f.path("/sessions/"+itoa(f.Sessions[0].ID)+"/delete"), nil); res.Status != w.code {
+				t.Errorf("%s: removing a session = %d, want %d", who, res.Status, w.code)
+			}
+			if res := api.Send("DELETE", "/api/v1/cohorts/"+itoa(f.Cohort.ID)+"/sessions/"+itoa(f.Sessions[0].ID), nil); res.Status != w.code {
+				t.Errorf("%s: API removing a session = %d, want %d", who, res.Status, w.code)
+			}
 			list := c.Get("/cohorts")
 			if strings.Contains(list.Body, f.Cohort.Name) {
 				t.Errorf("%s sees the cohort in the list", who)
@@ -134,6 +140,22 @@ func TestCohortPagesAccess(t *testing.T) {
 	rec, _ := app.Participant(t.Context(), testkit.Actor(tm.Admin), f.Cohort.ID, f.Participant.ID)
 	if rec.Status != cohort.Enrolled {
 		t.Fatalf("an outsider withdrew the participant: %s", rec.Status)
+	}
+	// The trainer removes a session: refused with the reason once attendance
+	// is recorded (the page stays), done before.
+	trainer := app.SessionClient(t, tm.Trainer)
+	if err := app.RecordAttendance(t.Context(), testkit.Actor(tm.Trainer), f.Cohort.ID, f.Sessions[0].ID, map[int64]cohort.Mark{f.Participant.ID: cohort.Present}); err != nil {
+		t.Fatal(err)
+	}
+	res := trainer.PostForm(f.path("/sessions/"+itoa(f.Sessions[0].ID)+"/delete"), nil)
+	if res.Status != http.StatusConflict || !strings.Contains(testkit.Text(res.Body), "Attendance is recorded for this session, so it stays") {
+		t.Fatalf("removing a marked session: %d %s", res.Status, testkit.Text(res.Body))
+	}
+	if res := trainer.PostForm(f.path("/sessions/"+itoa(f.Sessions[1].ID)+"/delete"), nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("removing a session: %d %s", res.Status, testkit.Text(res.Body))
+	}
+	if res := app.APIClient(t, tm.Trainer).Send("DELETE", "/api/v1/cohorts/"+itoa(f.Cohort.ID)+"/sessions/"+itoa(f.Sessions[1].ID), nil); res.Status != http.StatusNotFound {
+		t.Fatalf("removing it again: %d", res.Status)
 	}
 	// Reading a participant's record is audited.
 	l, _ := app.ListAudit(t.Context(), tm.Org.ID, store.AuditFilter{RecordType: "participant", RecordID: itoa(f.Participant.ID), UserID: tm.Trainer.ID}, store.Page{})
