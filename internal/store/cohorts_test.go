@@ -387,8 +387,12 @@ func TestExamsAndAttempts(t *testing.T) {
 	if !rec.Result.Oral.Passed || len(rec.Attempts) != 4 {
 		t.Fatalf("after correcting: %+v, %d attempts", rec.Result.Oral, len(rec.Attempts))
 	}
+	if len(rec.TakenBack) != 1 || rec.TakenBack[0].ID != oral || rec.TakenBack[0].Reason != "Entered for the wrong person" || rec.TakenBack[0].ByName != tm.Trainer.Name {
+		t.Fatalf("taken back: %+v", rec.TakenBack)
+	}
+	// The audit log says it happened, never why (the reason is the record's own).
 	if l, _ := db.ListAudit(ctx, tm.Org.ID, store.AuditFilter{RecordType: "exam_attempt", RecordID: fmt.Sprint(oral)}, store.Page{}); len(l.Items) != 2 ||
-		l.Items[0].Action != "delete" || !strings.Contains(l.Items[0].Detail, "wrong person") {
+		l.Items[0].Action != "update" || l.Items[0].Detail != "taken back" {
 		t.Fatalf("audit of the removal: %+v", l.Items)
 	}
 

@@ -476,8 +476,9 @@ func (s *Store) RecordExam(ctx context.Context, a Actor, cohortID, pid int64, in
 
 // RemoveExamAttempt takes back an exam result recorded by mistake (a score
 // mistyped, the wrong person or exam), so that it no longer uses an attempt;
-// the right result is then recorded as usual. The reason is required and the
-// removal is audited. It is refused while a valid certificate stands on the
+// the right result is then recorded as usual. The reason is required and
+// kept with the result, which the participant's page still lists as taken
+// back. It is refused while a valid certificate stands on the
 // participant's results: revoke it first.
 func (s *Store) RemoveExamAttempt(ctx context.Context, a Actor, cohortID, pid, attemptID int64, reason string) error {
 	reason = strings.TrimSpace(reason)
@@ -502,7 +503,8 @@ func (s *Store) RemoveExamAttempt(ctx context.Context, a Actor, cohortID, pid, a
 		if len(certs[p.ID]) > 0 {
 			return core.Conflict("A certificate stands on these results. An administrator revokes it first; then the result can be corrected.")
 		}
-		res, err := tx.ExecContext(ctx, "DELETE FROM exam_attempts WHERE id = $1 AND org_id = $2 AND participant_id = $3", attemptID, a.OrgID, p.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE exam_attempts SET taken_back_at = $1, taken_back_by = $2, taken_back_reason = $3
+			WHERE id = $4 AND org_id = $5 AND participant_id = $6 AND taken_back_at = 0`, ms(s.now()), a.UserID, reason, attemptID, a.OrgID, p.ID)
 		if err != nil {
 			return err
 		}
@@ -511,11 +513,12 @@ func (s *Store) RemoveExamAttempt(ctx context.Context, a Actor, cohortID, pid, a
 		} else if n == 0 {
 			return core.NotFound("The exam result")
 		}
-		return s.record(ctx, tx, a, audit.ActionDelete, "exam_attempt", attemptID, "participant "+idString(p.ID)+", recorded by mistake: "+reason)
+		return s.record(ctx, tx, a, audit.ActionUpdate, "exam_attempt", attemptID, "taken back")
 	})
 }
 
-// attemptsOf loads the exam attempts of participants, in order, with one query.
+// attemptsOf loads the exam attempts of participants that stand (not taken
+// back), in order, with one query.
 func (s *Store) attemptsOf(ctx context.Context, q querier, orgID int64, pids []int64) (map[int64][]ExamAttempt, error) {
 	out := map[int64][]ExamAttempt{}
 	if len(pids) == 0 {
@@ -523,7 +526,7 @@ func (s *Store) attemptsOf(ctx context.Context, q querier, orgID int64, pids []i
 	}
 	ph, args := inList(pids, []any{orgID})
 	rows, err := q.QueryContext(ctx, `SELECT id, participant_id, exam, taken_on, score, passed, recorded_at FROM exam_attempts
-		WHERE org_id = $1 AND participant_id IN (`+ph+`) ORDER BY taken_on, id`, args...)
+		WHERE org_id = $1 AND taken_back_at = 0 AND participant_id IN (`+ph+`) ORDER BY taken_on, id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -538,6 +541,37 @@ func (s *Store) attemptsOf(ctx context.Context, q querier, orgID int64, pids []i
 		}
 		e.Exam, e.Score, e.HasScore, e.RecordedAt = cohort.Exam(exam), int(score.Int64), score.Valid, fromMS(recorded)
 		out[e.ParticipantID] = append(out[e.ParticipantID], e)
+	}
+	return out, rows.Err()
+}
+
+// TakenBack is an exam result taken back because it was recorded by mistake.
+type TakenBack struct {
+	ExamAttempt
+	At     time.Time
+	ByName string
+	Reason string
+}
+
+func (s *Store) takenBackOf(ctx context.Context, q querier, orgID, pid int64) ([]TakenBack, error) {
+	rows, err := q.QueryContext(ctx, `SELECT e.id, e.exam, e.taken_on, e.score, e.passed, e.taken_back_at, COALESCE(u.name, ''), e.taken_back_reason
+		FROM exam_attempts e LEFT JOIN users u ON u.id = e.taken_back_by
+		WHERE e.org_id = $1 AND e.participant_id = $2 AND e.taken_back_at > 0 ORDER BY e.taken_back_at, e.id`, orgID, pid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []TakenBack
+	for rows.Next() {
+		var t TakenBack
+		var exam string
+		var score sql.NullInt64
+		var at int64
+		if err := rows.Scan(&t.ID, &exam, &t.TakenOn, &score, &t.Passed, &at, &t.ByName, &t.Reason); err != nil {
+			return nil, err
+		}
+		t.ParticipantID, t.Exam, t.Score, t.HasScore, t.At = pid, cohort.Exam(exam), int(score.Int64), score.Valid, fromMS(at)
+		out = append(out, t)
 	}
 	return out, rows.Err()
 }
@@ -736,7 +770,8 @@ type ParticipantRecord struct {
 	Cohort       Cohort
 	Sessions     []CohortSession
 	Marks        map[int64]cohort.Mark
-	Attempts     []ExamAttempt
+	Attempts     []ExamAttempt // those that stand
+	TakenBack    []TakenBack   // recorded by mistake and taken back
 	Certificates []Certificate // newest first, revoked ones included
 	Outcomes     []Outcome
 }
@@ -766,8 +801,12 @@ func (s *Store) participantRecord(ctx context.Context, a Actor, c Cohort, p Part
 	if err != nil {
 		return ParticipantRecord{}, err
 	}
+	takenBack, err := s.takenBackOf(ctx, s.rdb, a.OrgID, p.ID)
+	if err != nil {
+		return ParticipantRecord{}, err
+	}
 	return ParticipantRecord{ParticipantProgress: prog[0], Cohort: c, Sessions: sessions, Marks: marks[p.ID],
-		Attempts: attempts[p.ID], Certificates: certs[p.ID], Outcomes: outcomes}, nil
+		Attempts: attempts[p.ID], TakenBack: takenBack, Certificates: certs[p.ID], Outcomes: outcomes}, nil
 }
 
 // Participant returns everything about a participant of a cohort the actor
