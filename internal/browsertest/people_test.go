@@ -133,6 +133,8 @@ func TestSupervisorPagesAreAccessible(t *testing.T) {
 	admin.Fill("#f-email", tm.Admin.Email)
 	admin.Fill("#f-password", testkit.Password)
 	admin.Submit("main form button[type=submit]")
+	admin.Visit("/admin/users/" + itoa(tm.Peer.ID)) // with the people Pat supports, and the hand-over form
+	admin.MustSee("People Pat Peer supports", "Hand them over to")
 	admin.Visit("/admin/wording")
 	admin.Visit("/admin/wording/new?from=client")
 	admin.Visit("/admin/wording/new")

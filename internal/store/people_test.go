@@ -433,3 +433,65 @@ func TestSupportedSince(t *testing.T) {
 		}
 	}
 }
+
+func TestHandingOverAWorkersPeople(t *testing.T) {
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "Handover")
+	other := db.NewTeam(t, "Handover elsewhere")
+	admin, sup := testkit.Actor(tm.Admin), testkit.Actor(tm.Supervisor)
+	mk := func(name string, workers ...int64) store.Person {
+		return testkit.Must[store.Person](t)(db.CreatePerson(ctx, sup, store.PersonInput{PreferredName: name, WorkerIDs: workers}))
+	}
+	ana, ben := mk("Ana", tm.Peer.ID), mk("Ben", tm.Peer.ID, tm.OtherPeer.ID)
+	cal := mk("Cal", tm.Peer.ID)
+	testkit.Must[store.Person](t)(db.UpdatePerson(ctx, sup, cal.ID, store.PersonPatch{Status: ptr(store.StatusClosed), ClosedReason: ptr("Moved to Springfield")}))
+	mk("Dee", tm.OtherPeer.ID)
+
+	if err := db.SetUserActive(ctx, admin, tm.Peer.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	stranded := testkit.Must[[]store.StrandedWorker](t)(db.StrandedWorkers(ctx, tm.Org.ID))
+	if len(stranded) != 1 || stranded[0].ID != tm.Peer.ID || stranded[0].People != 2 {
+		t.Fatalf("stranded: %+v (want Pat with Ana and Ben; Cal's record is closed)", stranded)
+	}
+	if l := testkit.Must[[]store.StrandedWorker](t)(db.StrandedWorkers(ctx, other.Org.ID)); len(l) != 0 {
+		t.Fatalf("another organisation sees %+v", l)
+	}
+	// Refusals: not an admin, nobody, the same worker, a trainer, a deactivated
+	// worker, another organisation's worker or user.
+	if _, err := db.HandOver(ctx, sup, tm.Peer.ID, tm.OtherPeer.ID); core.KindOf(err) != core.KindForbidden {
+		t.Errorf("a supervisor handing over: %v", err)
+	}
+	for name, to := range map[string]int64{"nobody": 0, "the same": tm.Peer.ID, "a trainer": tm.Trainer.ID, "another organisation's": other.Peer.ID} {
+		if _, err := db.HandOver(ctx, admin, tm.Peer.ID, to); core.KindOf(err) != core.KindInvalid {
+			t.Errorf("handing over to %s: %v", name, err)
+		}
+	}
+	if _, err := db.HandOver(ctx, testkit.Actor(other.Admin), tm.Peer.ID, other.Peer.ID); core.KindOf(err) != core.KindNotFound {
+		t.Errorf("another organisation's admin: %v", err)
+	}
+	n := testkit.Must[int](t)(db.HandOver(ctx, admin, tm.Peer.ID, tm.OtherPeer.ID))
+	if n != 2 {
+		t.Fatalf("moved %d people, want 2", n)
+	}
+	for _, p := range []store.Person{ana, ben} {
+		got := testkit.Must[store.Person](t)(db.Person(ctx, testkit.Actor(tm.OtherPeer), p.ID))
+		if len(got.Workers) != 1 || got.Workers[0].ID != tm.OtherPeer.ID {
+			t.Errorf("%s's workers after the handover: %+v", p.PreferredName, got.Workers)
+		}
+	}
+	closed := testkit.Must[store.Person](t)(db.Person(ctx, admin, cal.ID))
+	if len(closed.Workers) != 1 || closed.Workers[0].ID != tm.Peer.ID {
+		t.Errorf("a closed record's worker changed: %+v", closed.Workers)
+	}
+	if l := testkit.Must[[]store.StrandedWorker](t)(db.StrandedWorkers(ctx, tm.Org.ID)); len(l) != 0 {
+		t.Fatalf("still stranded: %+v", l)
+	}
+	if c := testkit.Must[int](t)(db.OpenPeopleCount(ctx, tm.Org.ID, tm.OtherPeer.ID)); c != 3 {
+		t.Fatalf("Olu supports %d open people, want 3", c)
+	}
+	l, _ := db.ListAudit(ctx, tm.Org.ID, store.AuditFilter{RecordType: "person", RecordID: strconv.FormatInt(ana.ID, 10), UserID: tm.Admin.ID}, store.Page{})
+	if len(l.Items) != 1 || l.Items[0].Action != "update" || !strings.HasPrefix(l.Items[0].Detail, "handed over") {
+		t.Fatalf("the handover is not audited: %+v", l.Items)
+	}
+}

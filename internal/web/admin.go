@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -20,9 +21,10 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 }
 
 type adminUsersView struct {
-	Users []store.User
-	Next  string
-	Now   time.Time
+	Users    []store.User
+	Next     string
+	Now      time.Time
+	Stranded []store.StrandedWorker // deactivated, still assigned to people
 }
 
 func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
@@ -30,7 +32,11 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "admin_users.html", adminUsersView{Users: l.Items, Next: l.Next, Now: s.clock.Now()})
+	stranded, err := s.store.StrandedWorkers(r.Context(), principal(r).Org.ID)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "admin_users.html", adminUsersView{Users: l.Items, Next: l.Next, Now: s.clock.Now(), Stranded: stranded})
 }
 
 type userFormView struct {
@@ -39,6 +45,30 @@ type userFormView struct {
 	Supervisors []store.User
 	Roles       []auth.Role
 	Now         time.Time
+	OpenPeople  int               // people (active or on hold) assigned to the user
+	TakeOn      []store.WorkerRef // who could take them on
+	HandForm    *form             // the hand-over form, with its error
+}
+
+// userView is the administrator's page about one user: their details form,
+// and the people assigned to them with the workers who could take them on.
+func (s *Server) userView(r *http.Request, f *form, u store.User) (userFormView, error) {
+	v := userFormView{Form: f, User: u, Roles: auth.AllRoles, Now: s.clock.Now(), HandForm: newForm(nil)}
+	var err error
+	if v.Supervisors, err = s.supervisorsOf(r); err != nil {
+		return v, err
+	}
+	org := principal(r).Org.ID
+	if v.OpenPeople, err = s.store.OpenPeopleCount(r.Context(), org, u.ID); err != nil || v.OpenPeople == 0 {
+		return v, err
+	}
+	all, err := s.store.AssignableWorkers(r.Context(), org)
+	for _, w := range all {
+		if w.ID != u.ID {
+			v.TakeOn = append(v.TakeOn, w)
+		}
+	}
+	return v, err
 }
 
 func (s *Server) supervisorsOf(r *http.Request) ([]store.User, error) {
@@ -151,15 +181,11 @@ func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sups, err := s.supervisorsOf(r)
+	v, err := s.userView(r, userForm(u), u)
 	if err != nil {
 		return err
 	}
-	f := newForm(url.Values{"name": {u.Name}, "supervisor": {strconv.FormatInt(u.SupervisorID, 10)}})
-	for _, ro := range u.Roles {
-		f.Values.Add("roles", string(ro))
-	}
-	return s.render(w, r, "admin_user.html", userFormView{Form: f, User: u, Supervisors: sups, Roles: auth.AllRoles, Now: s.clock.Now()})
+	return s.render(w, r, "admin_user.html", v)
 }
 
 func (s *Server) adminUserUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -176,11 +202,11 @@ func (s *Server) adminUserUpdate(w http.ResponseWriter, r *http.Request) error {
 		if e, ok := core.As(err); ok && e.Kind == core.KindConflict {
 			f.Errors["roles"] = e.Message
 		}
-		sups, serr := s.supervisorsOf(r)
-		if serr != nil {
-			return serr
+		v, verr := s.userView(r, f, u)
+		if verr != nil {
+			return verr
 		}
-		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "admin_user.html", userFormView{Form: f, User: u, Supervisors: sups, Roles: auth.AllRoles, Now: s.clock.Now()})
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "admin_user.html", v)
 	}
 	if err != nil {
 		return err
@@ -202,7 +228,42 @@ func (s *Server) adminUserAction(w http.ResponseWriter, r *http.Request, do func
 
 func (s *Server) adminUserDeactivate(w http.ResponseWriter, r *http.Request) error {
 	return s.adminUserAction(w, r, func(a store.Actor, uid int64) error { return s.store.SetUserActive(r.Context(), a, uid, false) },
-		"The user is deactivated: their sessions and tokens ended at once.")
+		"The user is deactivated: their sessions and tokens ended at once. Hand over the people they supported, if any, below.")
+}
+
+// adminUserHandOver moves the user's open people to another worker.
+func (s *Server) adminUserHandOver(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.adminUser(r)
+	if err != nil {
+		return err
+	}
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	to, _ := strconv.ParseInt(f.Get("to"), 10, 64)
+	n, err := s.store.HandOver(r.Context(), s.actor(r), u.ID, to)
+	if f.Fail(err) {
+		v, verr := s.userView(r, userForm(u), u)
+		if verr != nil {
+			return verr
+		}
+		v.HandForm = f
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "admin_user.html", v)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/admin/users/"+id(u.ID), fmt.Sprintf("%d %s now supported by their new worker.", n, plural(n, "person is", "people are")))
+}
+
+// userForm is the details form filled with the user as they are.
+func userForm(u store.User) *form {
+	f := newForm(url.Values{"name": {u.Name}, "supervisor": {strconv.FormatInt(u.SupervisorID, 10)}})
+	for _, ro := range u.Roles {
+		f.Values.Add("roles", string(ro))
+	}
+	return f
 }
 
 func (s *Server) adminUserReactivate(w http.ResponseWriter, r *http.Request) error {
@@ -349,5 +410,34 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, toList(l, toUserJSON))
+	return nil
+}
+
+type handOverJSON struct {
+	To string `json:"to" doc:"the worker who takes the people on: an active peer worker, supervisor or administrator"`
+}
+
+type handedOverJSON struct {
+	Moved int `json:"moved" doc:"how many people changed worker"`
+}
+
+func (s *Server) apiHandOver(w http.ResponseWriter, r *http.Request) error {
+	from, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in handOverJSON
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	to, err := parseID("to", in.To)
+	if err != nil {
+		return err
+	}
+	n, err := s.store.HandOver(r.Context(), s.actor(r), from, to)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, handedOverJSON{Moved: n})
 	return nil
 }

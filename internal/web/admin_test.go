@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"peerpath/internal/store"
 	"peerpath/internal/testkit"
 	"peerpath/internal/web"
 )
@@ -70,6 +71,61 @@ func TestDeactivationEndsAccessAtOnce(t *testing.T) {
 	}
 	if res := admin.PostForm("/admin/users/"+itoa(tm.Admin.ID)+"/deactivate", nil); res.Status != http.StatusConflict {
 		t.Fatalf("deactivating oneself: %d", res.Status)
+	}
+}
+
+func TestHandingOverWhenSomeoneLeaves(t *testing.T) {
+	app := testkit.NewApp(t)
+	tm := app.NewTeam(t, "Moving on")
+	sup := testkit.Actor(tm.Supervisor)
+	for _, name := range []string{"Ana", "Ben"} {
+		if _, err := app.CreatePerson(t.Context(), sup, store.PersonInput{PreferredName: name, WorkerIDs: []int64{tm.Peer.ID}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := app.SessionClient(t, tm.Admin)
+	page := testkit.Text(admin.Get("/admin/users/" + itoa(tm.Peer.ID)).Body)
+	if !strings.Contains(page, "2 people (active or on hold) are assigned to Pat Peer") {
+		t.Fatalf("the user page does not say who Pat supports: %s", page)
+	}
+	admin.PostForm("/admin/users/"+itoa(tm.Peer.ID)+"/deactivate", nil)
+	if page := testkit.Text(admin.Get("/admin/users").Body); !strings.Contains(page, "People without an active worker") || !strings.Contains(page, ": 2 people") {
+		t.Fatalf("the users page does not flag Pat's people: %s", page)
+	}
+	// Nobody chosen: the message is beside the field.
+	res := admin.PostForm("/admin/users/"+itoa(tm.Peer.ID)+"/hand-over", url.Values{"to": {""}})
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="f-to-error"`) || !strings.Contains(res.Body, "still assigned to Pat Peer") {
+		t.Fatalf("handing over to nobody: %d %s", res.Status, testkit.Text(res.Body))
+	}
+	// Not for a supervisor, nor through another organisation.
+	if res := app.SessionClient(t, tm.Supervisor).PostForm("/admin/users/"+itoa(tm.Peer.ID)+"/hand-over", url.Values{"to": {itoa(tm.OtherPeer.ID)}}); res.Status != http.StatusForbidden {
+		t.Fatalf("a supervisor handing over: %d", res.Status)
+	}
+	other := app.NewTeam(t, "Elsewhere")
+	if res := app.APIClient(t, other.Admin).Send("POST", "/api/v1/workers/"+itoa(tm.Peer.ID)+"/hand-over", map[string]any{"to": itoa(other.Peer.ID)}); res.Status != http.StatusNotFound {
+		t.Fatalf("another organisation's admin: %d %s", res.Status, res.Body)
+	}
+	res = admin.PostForm("/admin/users/"+itoa(tm.Peer.ID)+"/hand-over", url.Values{"to": {itoa(tm.OtherPeer.ID)}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("handing over: %d %s", res.Status, testkit.Text(res.Body))
+	}
+	if page := testkit.Text(admin.Follow(res).Body); !strings.Contains(page, "2 people are now supported by their new worker") {
+		t.Fatalf("after the handover: %s", page)
+	}
+	if page := testkit.Text(admin.Get("/admin/users").Body); strings.Contains(page, "People without an active worker") {
+		t.Fatalf("still flagged: %s", page)
+	}
+	olu := app.SessionClient(t, tm.OtherPeer)
+	if page := testkit.Text(olu.Get("/people").Body); !strings.Contains(page, "Ana") || !strings.Contains(page, "Ben") {
+		t.Fatalf("Olu's list after the handover: %s", page)
+	}
+	// The API: nothing left to move; a bad id is a 422 on the field.
+	res = app.APIClient(t, tm.Admin).Send("POST", "/api/v1/workers/"+itoa(tm.Peer.ID)+"/hand-over", map[string]any{"to": itoa(tm.Supervisor.ID)})
+	if res.Status != http.StatusOK || !strings.Contains(res.Body, `"moved":0`) {
+		t.Fatalf("API hand-over: %d %s", res.Status, res.Body)
+	}
+	if res := app.APIClient(t, tm.Admin).Send("POST", "/api/v1/workers/"+itoa(tm.OtherPeer.ID)+"/hand-over", map[string]any{"to": "x"}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"to"`) {
+		t.Fatalf("API hand-over to a bad id: %d %s", res.Status, res.Body)
 	}
 }
 
