@@ -189,12 +189,12 @@ func loadPeople(ctx context.Context, s *store.Store, d *Demo) error {
 		if _, err := s.RecordConsent(ctx, a, p.ID, store.ConsentInput{GivenOn: day(dp.sinceDays), Covers: "Peer support, and keeping notes of our contacts in peerpath.", WitnessedBy: worker.Name}); err != nil {
 			return err
 		}
-		for _, c := range dp.contacts {
+		for i, c := range dp.contacts {
 			format := "individual"
 			if c.group {
 				format = "group"
 			}
-			at := now.AddDate(0, 0, -c.daysAgo).Add(-3 * time.Hour)
+			at := workingHour(now, c.daysAgo, i)
 			if _, err := s.AddContact(ctx, a, p.ID, store.ContactInput{OccurredAt: at, DurationMinutes: c.minutes, Format: format, Mode: c.mode, Kind: c.kind, Note: c.note}); err != nil {
 				return fmt.Errorf("demo contact for %s: %w", dp.name, err)
 			}
@@ -230,4 +230,17 @@ func loadPeople(ctx context.Context, s *store.Store, d *Demo) error {
 		}
 	}
 	return nil
+}
+
+// workingHour is a time during the working day in Massachusetts, daysAgo
+// days before now, varied by i (between 9:30 and 16:00, on the quarter hour),
+// so that the demo's contacts read like a real week's work. A time still to
+// come today becomes an hour ago.
+func workingHour(now time.Time, daysAgo, i int) time.Time {
+	d := now.In(store.Zone).AddDate(0, 0, -daysAgo)
+	at := time.Date(d.Year(), d.Month(), d.Day(), 9, 30, 0, 0, store.Zone).Add(time.Duration((i*5+daysAgo*3)%27) * 15 * time.Minute)
+	if at.After(now) {
+		at = now.Add(-time.Hour)
+	}
+	return at
 }
