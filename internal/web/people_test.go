@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"peerpath/internal/language"
 	"peerpath/internal/store"
 	"peerpath/internal/testkit"
 )
@@ -275,6 +276,19 @@ func TestWordingHelper(t *testing.T) {
 	}
 	if res := admin.Get("/admin/wording"); !strings.Contains(res.Body, "regulars") {
 		t.Fatal("the admin page does not list the organisation's entry")
+	}
+	// A change made by another server (straight into the database) shows
+	// here within a minute.
+	if err := app.SaveWordingEntry(t.Context(), testkit.Actor(tm.Admin), language.Entry{ID: "org-walk-in", Match: []string{"walk-in"},
+		Why: "It can sound like a shop.", Suggestions: []string{"drop-in visitor"}, Category: "clinical"}); err != nil {
+		t.Fatal(err)
+	}
+	if res := send(c, "note", "A walk-in came by."); strings.Contains(res.Body, "drop-in visitor") {
+		t.Fatal("the cached list changed before its minute was up")
+	}
+	app.Clock.Advance(time.Minute)
+	if res := send(c, "note", "A walk-in came by."); !strings.Contains(res.Body, "drop-in visitor") {
+		t.Fatal("another server's change did not show after a minute")
 	}
 }
 

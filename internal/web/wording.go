@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"peerpath/internal/core"
 	"peerpath/internal/language"
@@ -22,21 +23,29 @@ import (
 // administrator changes those entries.
 
 // wordingCache keeps each organisation's compiled list. It lives on the
-// Server; an administrator's change forgets that organisation's entry. (With
-// several servers in front of one PostgreSQL, another server keeps its copy
-// until it restarts.)
+// Server; an administrator's change forgets that organisation's entry at
+// once, and every entry is rebuilt after wordingTTL, so that with several
+// servers in front of one PostgreSQL the others catch up within a minute.
 type wordingCache struct {
 	mu    sync.Mutex
-	lists map[int64]*language.List
+	lists map[int64]cachedList
 }
+
+type cachedList struct {
+	list  *language.List
+	built time.Time
+}
+
+const wordingTTL = time.Minute
 
 func (s *Server) wordingList(ctx context.Context, orgID int64) *language.List {
 	c := &s.wordLists
+	now := s.clock.Now()
 	c.mu.Lock()
-	l, ok := c.lists[orgID]
+	e, ok := c.lists[orgID]
 	c.mu.Unlock()
-	if ok {
-		return l
+	if ok && now.Sub(e.built) < wordingTTL {
+		return e.list
 	}
 	l, err := s.store.OrgWordingList(ctx, orgID)
 	if err != nil {
@@ -46,9 +55,9 @@ func (s *Server) wordingList(ctx context.Context, orgID int64) *language.List {
 	}
 	c.mu.Lock()
 	if c.lists == nil {
-		c.lists = map[int64]*language.List{}
+		c.lists = map[int64]cachedList{}
 	}
-	c.lists[orgID] = l
+	c.lists[orgID] = cachedList{list: l, built: now}
 	c.mu.Unlock()
 	return l
 }
