@@ -32,21 +32,25 @@ type Login struct {
 type Demo struct {
 	Org    store.Organisation
 	Logins []Login
-	Users  map[string]store.User // by key: admin, supervisor, peer, peer2, trainer
+	Users  map[string]store.User // by key: admin, supervisor, peer, peer2, trainer, departed
 }
 
 type person struct {
 	key, name, email string
 	roles            []auth.Role
 	supervisor       string
+	departed         bool // moved on: deactivated once their people are loaded, and no login printed
 }
 
 var workers = []person{
-	{"admin", "Dana Whitfield", "dana.admin@riverbend.demo", []auth.Role{auth.RoleAdmin}, ""},
-	{"supervisor", "Samuel Ortiz", "sam.supervisor@riverbend.demo", []auth.Role{auth.RoleSupervisor}, ""},
-	{"peer", "Pat Lee", "pat.peer@riverbend.demo", []auth.Role{auth.RolePeer}, "supervisor"},
-	{"peer2", "Jordan Okafor", "jordan.peer@riverbend.demo", []auth.Role{auth.RolePeer}, "supervisor"},
-	{"trainer", "Teresa Nguyen", "tess.trainer@riverbend.demo", []auth.Role{auth.RoleTrainer}, ""},
+	{"admin", "Dana Whitfield", "dana.admin@riverbend.demo", []auth.Role{auth.RoleAdmin}, "", false},
+	{"supervisor", "Samuel Ortiz", "sam.supervisor@riverbend.demo", []auth.Role{auth.RoleSupervisor}, "", false},
+	{"peer", "Pat Lee", "pat.peer@riverbend.demo", []auth.Role{auth.RolePeer}, "supervisor", false},
+	{"peer2", "Jordan Okafor", "jordan.peer@riverbend.demo", []auth.Role{auth.RolePeer}, "supervisor", false},
+	{"trainer", "Teresa Nguyen", "tess.trainer@riverbend.demo", []auth.Role{auth.RoleTrainer}, "", false},
+	// Chris moved on last month; the administrator still has to hand over
+	// the two people Chris supported (the users page says so).
+	{"departed", "Chris Dalton", "chris.dalton@riverbend.demo", []auth.Role{auth.RolePeer}, "supervisor", true},
 }
 
 // Load creates (or finds) the demo organisation and its contents.
@@ -76,6 +80,9 @@ func Load(ctx context.Context, s *store.Store) (Demo, error) {
 			return Demo{}, fmt.Errorf("demo user %s belongs to another organisation", w.email)
 		}
 		d.Users[w.key] = u
+		if w.departed {
+			continue
+		}
 		role := auth.RoleLabel(w.roles[0])
 		d.Logins = append(d.Logins, Login{Role: role, Name: w.name, Email: w.email})
 	}
@@ -94,4 +101,17 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	loadLearning,    // learning.go
 	loadCohorts,     // issue 8: a CPS course in progress, a past ICAN cohort
 	loadDevelopment, // workforce development records (issue 5)
+	loadDeparture,   // a worker who moved on, whose people wait to be handed over
+}
+
+// loadDeparture deactivates the workers who moved on, once.
+func loadDeparture(ctx context.Context, s *store.Store, d *Demo) error {
+	for _, w := range workers {
+		if u := d.Users[w.key]; w.departed && u.Active {
+			if err := s.SetUserActive(ctx, d.Users["admin"].Actor("demo"), u.ID, false); err != nil {
+				return fmt.Errorf("demo departure of %s: %w", w.name, err)
+			}
+		}
+	}
+	return nil
 }

@@ -65,6 +65,15 @@ type demoPerson struct {
 }
 
 var demoPeople = []demoPerson{
+	{worker: "departed", name: "Nia Roberts", pronouns: "she/her", language: "English", phone: "617-555-0143", okay: []string{"phone_call", "text"}, every: 7, sinceDays: 100,
+		contacts: []demoContact{
+			{60, "one_to_one", "in_person", 45, "Nia wants to find a volunteering place with animals.", false},
+			{38, "check_in", "phone", 10, "She visited the shelter and liked it.", false},
+		}},
+	{worker: "departed", name: "Omar Haddad", pronouns: "he/him", language: "Arabic", phone: "617-555-0144", okay: []string{"text"}, every: 14, sinceDays: 80,
+		contacts: []demoContact{
+			{50, "one_to_one", "in_person", 60, "Omar is working on getting back to college part-time.", false},
+		}},
 	{worker: "peer", name: "Maria Santos", pronouns: "she/her", language: "Portuguese", phone: "617-555-0131", okay: []string{"phone_call", "text"}, every: 7, sinceDays: 70,
 		contacts: []demoContact{
 			{55, "one_to_one", "in_person", 60, "We met at the café. Maria wants to live closer to her daughter and asked about housing help.", false},

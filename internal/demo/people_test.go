@@ -21,8 +21,18 @@ func TestDemoPeopleLoadOnceAndShowTheWork(t *testing.T) {
 	}
 	admin := d.Users["admin"].Actor("test")
 	all, err := db.ListPeople(ctx, admin, store.PeopleFilter{Status: store.ShowAll}, store.Page{})
-	if err != nil || len(all.Items) != 12 {
-		t.Fatalf("%d demo people after two loads (%v), want 12", len(all.Items), err)
+	if err != nil || len(all.Items) != 14 {
+		t.Fatalf("%d demo people after two loads (%v), want 14", len(all.Items), err)
+	}
+	// A worker moved on; the administrator is asked to hand over their two people.
+	stranded, err := db.StrandedWorkers(ctx, d.Org.ID)
+	if err != nil || len(stranded) != 1 || stranded[0].People != 2 || d.Users["departed"].ID != stranded[0].ID {
+		t.Errorf("stranded workers: %+v %v", stranded, err)
+	}
+	for _, l := range d.Logins {
+		if l.Name == "Chris Dalton" {
+			t.Error("the worker who moved on is offered as a login")
+		}
 	}
 	pat := d.Users["peer"].Actor("test")
 	overdue, _ := db.ListPeople(ctx, pat, store.PeopleFilter{Overdue: true}, store.Page{})
