@@ -147,7 +147,7 @@ var (
 	stageFields = []string{"key", "name", "summary"}
 	itemFields  = []string{"key", "kind", "stage", "track", "label", "description", "carries_forward",
 		"strength", "supersedes", "grandfather", "acronym", "met_by"}
-	metByRules = []string{"experience_months", "credential", "ethics_attestation"}
+	metByRules = []string{"experience_months", "credential", "ethics_attestation", "group_sessions_facilitated"}
 )
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
@@ -552,7 +552,7 @@ func parseMetBy(raw json.RawMessage, report func(string)) MetBy {
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
-		report("met_by must be an object naming one rule: experience_months, credential or ethics_attestation")
+		report("met_by must be an object naming one rule: experience_months, credential, ethics_attestation or group_sessions_facilitated")
 		return m
 	}
 	allowed := strings.Join(metByRules, ", ")
@@ -595,6 +595,14 @@ func parseMetBy(raw json.RawMessage, report func(string)) MetBy {
 			report("ethics_attestation must be true")
 		} else {
 			m.EthicsAttestation = true
+		}
+	}
+	if v, ok := obj["group_sessions_facilitated"]; ok {
+		var n int
+		if json.Unmarshal(v, &n) != nil || n <= 0 {
+			report("group_sessions_facilitated must be a whole number of sessions greater than zero")
+		} else {
+			m.GroupSessionsFacilitated = n
 		}
 	}
 	return m

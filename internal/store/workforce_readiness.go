@@ -25,10 +25,11 @@ type bundle struct {
 	prereqs     []PrerequisiteRecord
 	waivers     []WaiverRecord
 	credentials []Credential
-	attestedAt  time.Time // of the current Code of Ethics; zero if not signed
+	attestedAt  time.Time    // of the current Code of Ethics; zero if not signed
+	facilitated Facilitation // group sessions facilitated (groups.go), totals only
 }
 
-// loadBundles loads the records of many workers in seven queries.
+// loadBundles loads the records of many workers in eight queries.
 func (s *Store) loadBundles(ctx context.Context, orgID int64, workers []Worker, ethicsHash, today string) (map[int64]*bundle, error) {
 	out := make(map[int64]*bundle, len(workers))
 	ids := make([]int64, len(workers))
@@ -146,6 +147,13 @@ func (s *Store) loadBundles(ctx context.Context, orgID int64, workers []Worker, 
 	for id, at := range att {
 		out[id].attestedAt = at
 	}
+	fac, err := s.facilitationFor(ctx, orgID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, f := range fac {
+		out[id].facilitated = f
+	}
 	return out, nil
 }
 
@@ -233,6 +241,7 @@ func factsOf(b *bundle, today string) framework.Facts {
 	if !b.attestedAt.IsZero() {
 		f.EthicsAttested, f.EthicsAttestedOn = true, workforce.Today(b.attestedAt)
 	}
+	f.GroupSessions, f.GroupSessionsLast = b.facilitated.Sessions, b.facilitated.Last
 	return f
 }
 
@@ -337,6 +346,10 @@ type Development struct {
 	Supervision      periodMinutes
 	Notes            []PlanNote
 	Today            string
+	// Groups is the group sessions the worker facilitated, by group
+	// (groups.go): experience from the service records, shown beside the
+	// chart, and evidence for any item whose met_by rule asks for it.
+	Groups Facilitation
 }
 
 // SupervisionThisMonth, …Quarter and …Year are the minutes of supervision
@@ -386,6 +399,9 @@ func (s *Store) DevelopmentRecord(ctx context.Context, a Actor, workerID int64) 
 	}
 	d.Supervision = sup[w.ID]
 	if d.Notes, err = s.planNotes(ctx, a.OrgID, w.ID); err != nil {
+		return Development{}, err
+	}
+	if d.Groups, err = s.facilitationOf(ctx, a.OrgID, w.ID); err != nil {
 		return Development{}, err
 	}
 	return d, nil
@@ -510,9 +526,9 @@ func summaryOf(c *framework.Chart, b *bundle, evidence, waived map[string]bool, 
 }
 
 // loadSummaries loads, for many workers at once, only what summaryOf and
-// the team page read: peer roles, credentials, the ethics signature, and
-// the keys of items with evidence or a waiver (one query over the four
-// kinds of record, distinct keys only).
+// the team page read: peer roles, credentials, the ethics signature, the
+// number of group sessions facilitated, and the keys of items with evidence
+// or a waiver (one query over the four kinds of record, distinct keys only).
 func (s *Store) loadSummaries(ctx context.Context, orgID int64, workers []Worker, ethicsHash, today string) (map[int64]*bundle, map[int64]map[string]bool, map[int64]map[string]bool, error) {
 	bs := make(map[int64]*bundle, len(workers))
 	evidence, waived := map[int64]map[string]bool{}, map[int64]map[string]bool{}
@@ -587,6 +603,13 @@ func (s *Store) loadSummaries(ctx context.Context, orgID int64, workers []Worker
 	}
 	for id, at := range att {
 		bs[id].attestedAt = at
+	}
+	fac, err := s.facilitationFor(ctx, orgID, ids)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for id, f := range fac {
+		bs[id].facilitated = f
 	}
 	return bs, evidence, waived, nil
 }
