@@ -212,7 +212,6 @@ func TestWhoSeesAGroupAndItsRoster(t *testing.T) {
 	}
 }
 
-
 func TestGroupDetailsAndWhoChangesThem(t *testing.T) {
 	db := testkit.NewStore(t)
 	tm := db.NewTeam(t, "Details")
