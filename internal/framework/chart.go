@@ -109,6 +109,20 @@ func (c *Chart) Item(key string) (Item, bool) {
 // Items returns every item in chart order.
 func (c *Chart) Items() []Item { return slices.Clone(c.items) }
 
+// CountsGroupSessions reports whether any item is met by facilitated group
+// sessions, so that callers gather that fact only for charts that use it.
+func (c *Chart) CountsGroupSessions() bool {
+	if c == nil {
+		return false
+	}
+	for _, it := range c.items {
+		if it.MetBy.GroupSessionsFacilitated > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // chartFile is the on-disk shape. Stages and items stay raw so each can be
 // checked on its own and its problems reported against its key.
 type chartFile struct {

@@ -522,7 +522,9 @@ func (s *Store) sessionRow(ctx context.Context, q querier, orgID, groupID, sid i
 }
 
 // loadSessionDetails fills in the facilitators and attendance counts of
-// sessions: two queries for the whole page.
+// sessions: two queries for the whole page. ("+org_id", as in visibleTo,
+// keeps SQLite from walking the organisation's index instead of looking up
+// the page's sessions by their keys.)
 func (s *Store) loadSessionDetails(ctx context.Context, q querier, orgID int64, ss []GroupSession) error {
 	if len(ss) == 0 {
 		return nil
@@ -534,7 +536,7 @@ func (s *Store) loadSessionDetails(ctx context.Context, q querier, orgID int64, 
 	}
 	in, args := inList(ids, []any{orgID})
 	rows, err := q.QueryContext(ctx, `SELECT sf.session_id, u.id, u.name, u.active FROM group_session_facilitators sf JOIN users u ON u.id = sf.user_id
-		WHERE sf.org_id = $1 AND sf.session_id IN (`+in+`) ORDER BY u.name, u.id`, args...)
+		WHERE sf.session_id IN (`+in+`) AND +sf.org_id = $1 ORDER BY u.name, u.id`, args...)
 	if err != nil {
 		return err
 	}
@@ -553,7 +555,7 @@ func (s *Store) loadSessionDetails(ctx context.Context, q querier, orgID int64, 
 	for _, f := range fs {
 		ss[idx[f.session]].Facilitators = append(ss[idx[f.session]].Facilitators, f.w)
 	}
-	rows, err = q.QueryContext(ctx, `SELECT session_id, status, COUNT(*) FROM group_attendance WHERE org_id = $1 AND session_id IN (`+in+`)
+	rows, err = q.QueryContext(ctx, `SELECT session_id, status, COUNT(*) FROM group_attendance WHERE session_id IN (`+in+`) AND +org_id = $1
 		GROUP BY session_id, status`, args...)
 	if err != nil {
 		return err

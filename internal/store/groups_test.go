@@ -639,3 +639,54 @@ func TestFacilitationCountsInTheDevelopmentRecord(t *testing.T) {
 		t.Errorf("the supervisor facilitated nothing: %+v", dd.Groups)
 	}
 }
+
+// A chart that asks for facilitated group sessions counts them, on the
+// worker's readiness and on the team page alike.
+func TestAChartCanCountFacilitatedSessions(t *testing.T) {
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "Chart groups")
+	admin, sup, pat := testkit.Actor(tm.Admin), testkit.Actor(tm.Supervisor), testkit.Actor(tm.Peer)
+	v, err := db.ImportChart(ctx, admin, []byte(`{"id":"groups-chart","title":"Groups chart","version":"1","published":"2026-01","source":"ours",
+ "stages":[{"key":"volunteer","name":"Volunteer"},{"key":"1","name":"Stage I"}],
+ "items":[{"key":"v.groups","kind":"prerequisite","stage":"volunteer","track":"both","label":"Has facilitated peer support groups","strength":"required","met_by":{"group_sessions_facilitated":2}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ActivateChart(ctx, admin, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	missing := func() (int, string) {
+		t.Helper()
+		team, err := db.TeamDevelopment(ctx, sup, store.ScopeTeam, store.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range team.Members {
+			if m.Worker.ID == tm.Peer.ID {
+				return m.Missing, m.TargetName
+			}
+		}
+		t.Fatal("Pat is not on the team page")
+		return 0, ""
+	}
+	if n, target := missing(); n != 1 || target != "Volunteer" {
+		t.Fatalf("before any session: %d missing at %q", n, target)
+	}
+	g, ps := groupWithMembers(t, db, tm, hearingVoices(tm.Peer.ID), "Maria Santos")
+	for _, day := range []string{"2026-11-12", "2026-11-19"} {
+		if _, err := db.RecordGroupSession(ctx, pat, g.ID, store.GroupSessionInput{HeldOn: day, Attendance: map[int64]string{ps[0].ID: "present"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, rd, err := db.WorkerReadiness(ctx, pat, tm.Peer.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := rd.Stage("volunteer")
+	if len(st.Requirements) != 1 || st.Requirements[0].Status != "met" || !st.Ready || st.Requirements[0].Evidence[0].On != "2026-11-19" {
+		t.Errorf("after two sessions: %+v", st)
+	}
+	if n, _ := missing(); n != 0 {
+		t.Errorf("the team page still counts %d missing", n)
+	}
+}
