@@ -398,8 +398,8 @@ func sessionAttendanceInput(f *form) store.GroupSessionInput {
 		Guests: formInt(f, "guests", 0), Note: f.Raw("note"), Attendance: map[int64]string{},
 		FacilitatorIDs: formIDs(f, "facilitator_ids"),
 	}
-	if in.FacilitatorIDs == nil {
-		in.FacilitatorIDs = []int64{}
+	if in.FacilitatorIDs == nil && f.Get("facilitators_shown") != "" {
+		in.FacilitatorIDs = []int64{} // every box unticked: say so, rather than guess
 	}
 	for k, vs := range f.Values {
 		if rest, ok := strings.CutPrefix(k, "attendance_"); ok && len(vs) > 0 && vs[0] != "" {
@@ -463,13 +463,16 @@ func (s *Server) recordGroupSession(w http.ResponseWriter, r *http.Request) erro
 		}
 		v := s.groupSessionFormView(r, f, g, store.GroupSession{}, entries)
 		status := http.StatusUnprocessableEntity
-		if f.Get("check") != "" {
+		switch {
+		case f.Get("check") != "":
 			v.Checked, status = true, http.StatusOK
+		case core.KindOf(err) == core.KindConflict:
+			status = http.StatusConflict
 		}
 		return s.renderStatus(w, r, status, "group_session_form.html", v)
 	}
 	if err != nil {
-		return s.keepNote(r, f, err)
+		return s.keepWords(r, f, err, "session")
 	}
 	s.discardUsedDraft(r, f)
 	return redirect(w, r, "/groups/"+id(gid)+"/sessions/"+id(gs.ID), "The session is recorded.")
@@ -520,7 +523,13 @@ func (s *Server) editGroupSessionPage(w http.ResponseWriter, r *http.Request) er
 			f.Values.Set(store.AttendanceField(e.PersonID), e.Status)
 		}
 	}
+	d, fromDraft := s.draftForm(r)
+	if fromDraft {
+		f = d
+		f.Values.Set("draft", r.URL.Query().Get("draft"))
+	}
 	v := s.groupSessionFormView(r, f, g, gs, gs.Attendance)
+	v.FromDraft = fromDraft
 	// Facilitators of the session who no longer facilitate the group stay
 	// choosable.
 	for _, fac := range gs.Facilitators {
@@ -558,8 +567,9 @@ func (s *Server) updateGroupSession(w http.ResponseWriter, r *http.Request) erro
 		return s.renderStatus(w, r, status, "group_session_form.html", v)
 	}
 	if err != nil {
-		return s.keepNote(r, f, err)
+		return s.keepWords(r, f, err, "session")
 	}
+	s.discardUsedDraft(r, f)
 	return redirect(w, r, "/groups/"+id(gid)+"/sessions/"+id(sid), "The session is corrected.")
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"peerpath/internal/store"
 	"peerpath/internal/testkit"
@@ -378,6 +379,43 @@ func TestGroupsAPI(t *testing.T) {
 	for _, p := range []string{`"/api/v1/groups"`, `"/api/v1/groups/{id}/sessions"`, `"/api/v1/groups/{id}/members"`, `"/api/v1/people/{id}/groups"`} {
 		if !strings.Contains(doc, p) {
 			t.Errorf("the OpenAPI document lacks %s", p)
+		}
+	}
+}
+
+// TestASessionFormSurvivesAnExpiredSession: a facilitator whose session ran
+// out while they filled in the attendance finds every mark and the note
+// again after signing in, on the new-session and the correction forms.
+func TestASessionFormSurvivesAnExpiredSession(t *testing.T) {
+	app := testkit.NewApp(t)
+	f := makeGroup(t, app, "Drafts RLC")
+	sess, err := app.RecordGroupSession(t.Context(), testkit.Actor(f.tm.Peer), f.group.ID, store.GroupSessionInput{HeldOn: "2026-11-12"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keisha := "attendance_" + itoa(f.people[1].ID)
+	for path, day := range map[string]string{f.path("/sessions/new"): "2026-11-19", f.path("/sessions/" + itoa(sess.ID) + "/edit"): "2026-11-05"} {
+		c := app.SignIn(t, f.tm.Peer)
+		app.Clock.Advance(store.IdleTimeout + time.Minute)
+		form := url.Values{"held_on": {day}, "starts_at": {"18:00"}, "duration_minutes": {"90"}, "guests": {"3"}, keisha: {"late"},
+			"note": {"We planned a walk by the river."}}
+		if res := c.PostForm(path, form); !strings.Contains(res.Location(), "draft=1") {
+			t.Fatalf("%s after expiry: %d %q", path, res.Status, res.Location())
+		}
+		c.PostForm("/login", url.Values{"email": {f.tm.Peer.Email}, "password": {testkit.Password}})
+		ds, _ := app.Drafts(t.Context(), f.tm.Peer.ID)
+		page := c.Get(ds[0].Path + "?draft=" + itoa(ds[0].ID))
+		for _, want := range []string{"We planned a walk by the river.", `name="` + keisha + `" value="late" checked`, `value="3"`, "before your session ended"} {
+			if !strings.Contains(page.Body, want) {
+				t.Errorf("%s: the draft page (%d) lacks %q", path, page.Status, want)
+			}
+		}
+		form.Set("draft", itoa(ds[0].ID))
+		if res := c.PostForm(path, form); res.Status != http.StatusSeeOther {
+			t.Fatalf("%s: saving from the draft: %d %s", path, res.Status, testkit.Text(res.Body))
+		}
+		if left, _ := app.Drafts(t.Context(), f.tm.Peer.ID); len(left) != 0 {
+			t.Errorf("%s: the draft stayed after saving", path)
 		}
 	}
 }
