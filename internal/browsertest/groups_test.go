@@ -105,6 +105,7 @@ func TestRecordAGroupSession(t *testing.T) {
 			shot(tab, device.name+"-groups")
 			tab.Submit("#group-" + itoa(g.ID) + " h2 a")
 			tab.MustSee("Members (4)", "José Álvarez", "Coming up")
+			shot(tab, device.name+"-group-before")
 			tab.Submit("a.button[href$='/sessions/new']")
 			tab.MustSee("Record a session of Thursday Hearing Voices", "Attendance", "Drop-in guests")
 
@@ -126,6 +127,7 @@ func TestRecordAGroupSession(t *testing.T) {
 			// The group's page lists it.
 			tab.Submit("main p a[href='/groups/" + itoa(g.ID) + "']")
 			tab.MustSee("Past sessions")
+			shot(tab, device.name+"-group")
 			row := tab.Text("table tbody")
 			if !strings.Contains(row, "1 1 1 1 2") {
 				t.Errorf("the group's sessions: %q", row)
@@ -168,6 +170,7 @@ func TestStartAGroupAndCorrectASession(t *testing.T) {
 	tab.Select("#f-start_time", "19:00")
 	tab.Fill("#f-duration_minutes", "60")
 	tab.Check("#f-facilitator_ids-" + itoa(tm.OtherPeer.ID))
+	shot(tab, "desktop-group-form")
 	tab.Submit("main form button[type=submit]")
 	tab.MustSee("The group is started.", "Dual recovery", "By video", "Olu Otherpeer")
 	tab.Submit("a.button[href$='/members']")
@@ -197,6 +200,18 @@ func TestStartAGroupAndCorrectASession(t *testing.T) {
 	}
 	tab.Visit("/development")
 	tab.MustSee("Groups facilitated", "1 session, 1.5 hours")
+	shot(tab, "desktop-development")
 	tab.Visit("/")
 	tab.MustSee("Groups", "Thursday Hearing Voices", "Record a session")
+	shot(tab, "desktop-home")
+	tab.SignOut()
+
+	// Olu sees the group, but not who belongs to it.
+	tab.SignIn(tm.OtherPeer.Email)
+	tab.Visit("/groups/" + gid)
+	tab.MustSee("Thursday Hearing Voices", "Who belongs to a group is private")
+	if strings.Contains(tab.Text("main"), "José") {
+		t.Error("another peer worker sees the roster")
+	}
+	shot(tab, "desktop-group-other-peer")
 }
