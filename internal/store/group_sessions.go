@@ -390,6 +390,14 @@ func (s *Store) writeSession(ctx context.Context, tx *sql.Tx, a Actor, g Group, 
 			return err
 		}
 	}
+	counts := map[string]int{}
+	for _, st := range in.Attendance {
+		counts[st]++
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE group_sessions SET present = $1, late = $2, excused = $3, absent = $4 WHERE id = $5 AND org_id = $6",
+		counts["present"], counts["late"], counts["excused"], counts["absent"], sid, a.OrgID); err != nil {
+		return err
+	}
 	contacts, err := s.syncGroupContacts(ctx, tx, a, g, sid, in)
 	if err != nil {
 		return err
@@ -501,12 +509,14 @@ func (s *Store) DeleteGroupSession(ctx context.Context, a Actor, groupID, sid in
 	})
 }
 
-const groupSessionColumns = `gs.id, gs.group_id, gs.held_on, gs.start_time, gs.duration_minutes, gs.note, gs.guests, gs.created_by, gs.updated_at`
+const groupSessionColumns = `gs.id, gs.group_id, gs.held_on, gs.start_time, gs.duration_minutes, gs.note, gs.guests, gs.created_by, gs.updated_at,
+	gs.present, gs.late, gs.excused, gs.absent`
 
 func scanGroupSession(sc interface{ Scan(...any) error }) (GroupSession, error) {
 	var gs GroupSession
 	var updated int64
-	err := sc.Scan(&gs.ID, &gs.GroupID, &gs.HeldOn, &gs.StartTime, &gs.DurationMinutes, &gs.Note, &gs.Guests, &gs.CreatedBy, &updated)
+	err := sc.Scan(&gs.ID, &gs.GroupID, &gs.HeldOn, &gs.StartTime, &gs.DurationMinutes, &gs.Note, &gs.Guests, &gs.CreatedBy, &updated,
+		&gs.Present, &gs.Late, &gs.Excused, &gs.Absent)
 	gs.UpdatedAt = fromMS(updated)
 	return gs, err
 }
@@ -521,10 +531,10 @@ func (s *Store) sessionRow(ctx context.Context, q querier, orgID, groupID, sid i
 	return gs, err
 }
 
-// loadSessionDetails fills in the facilitators and attendance counts of
-// sessions: two queries for the whole page. ("+org_id", as in visibleTo,
-// keeps SQLite from walking the organisation's index instead of looking up
-// the page's sessions by their keys.)
+// loadSessionDetails fills in the facilitators of sessions: one query for
+// the whole page. ("+org_id", as in visibleTo, keeps SQLite from walking the
+// organisation's index instead of looking up the page's sessions by key.)
+// The attendance counts are on the session rows themselves.
 func (s *Store) loadSessionDetails(ctx context.Context, q querier, orgID int64, ss []GroupSession) error {
 	if len(ss) == 0 {
 		return nil
@@ -554,37 +564,6 @@ func (s *Store) loadSessionDetails(ctx context.Context, q querier, orgID int64, 
 	}
 	for _, f := range fs {
 		ss[idx[f.session]].Facilitators = append(ss[idx[f.session]].Facilitators, f.w)
-	}
-	rows, err = q.QueryContext(ctx, `SELECT session_id, status, COUNT(*) FROM group_attendance WHERE session_id IN (`+in+`) AND +org_id = $1
-		GROUP BY session_id, status`, args...)
-	if err != nil {
-		return err
-	}
-	type count struct {
-		session int64
-		status  string
-		n       int
-	}
-	cs, err := collect(rows, func(sc interface{ Scan(...any) error }) (count, error) {
-		var c count
-		err := sc.Scan(&c.session, &c.status, &c.n)
-		return c, err
-	})
-	if err != nil {
-		return err
-	}
-	for _, c := range cs {
-		x := &ss[idx[c.session]]
-		switch c.status {
-		case "present":
-			x.Present = c.n
-		case "late":
-			x.Late = c.n
-		case "excused":
-			x.Excused = c.n
-		case "absent":
-			x.Absent = c.n
-		}
 	}
 	return nil
 }

@@ -233,7 +233,7 @@ func (s *Store) queryGroups(ctx context.Context, q querier, a Actor, where strin
 }
 
 // loadGroupDetails fills in facilitators of every group, and member counts
-// and last session dates of those whose roster the reader sees: three
+// and last session dates of those whose roster the reader sees: two
 // queries for the whole page, each looking the page's groups up by key
 // ("+org_id" keeps SQLite off the organisation-wide indexes).
 func (s *Store) loadGroupDetails(ctx context.Context, q querier, orgID int64, gs []Group) error {
@@ -275,8 +275,14 @@ func (s *Store) loadGroupDetails(ctx context.Context, q querier, orgID int64, gs
 	if len(rosterIDs) == 0 {
 		return nil
 	}
+	// One row per group: its current members (counted on the index of
+	// current members) and its latest session (one seek down the group's
+	// sessions index), rather than aggregating every row of every group.
 	in, args = inList(rosterIDs, []any{orgID})
-	rows, err = q.QueryContext(ctx, `SELECT group_id, COUNT(*) FROM group_members WHERE group_id IN (`+in+`) AND +org_id = $1 AND left_on = '' GROUP BY group_id`, args...)
+	rows, err = q.QueryContext(ctx, `SELECT g.id,
+		(SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id AND m.left_on = ''),
+		COALESCE((SELECT MAX(gs.held_on) FROM group_sessions gs WHERE gs.org_id = g.org_id AND gs.group_id = g.id), '')
+		FROM peer_groups g WHERE g.id IN (`+in+`) AND g.org_id = $1`, args...)
 	if err != nil {
 		return err
 	}
@@ -287,29 +293,14 @@ func (s *Store) loadGroupDetails(ctx context.Context, q querier, orgID int64, gs
 	}
 	cs, err := collect(rows, func(sc interface{ Scan(...any) error }) (count, error) {
 		var c count
-		err := sc.Scan(&c.group, &c.n)
+		err := sc.Scan(&c.group, &c.n, &c.last)
 		return c, err
 	})
 	if err != nil {
 		return err
 	}
 	for _, c := range cs {
-		gs[idx[c.group]].Members = c.n
-	}
-	rows, err = q.QueryContext(ctx, `SELECT group_id, MAX(held_on) FROM group_sessions WHERE org_id = $1 AND group_id IN (`+in+`) GROUP BY group_id`, args...)
-	if err != nil {
-		return err
-	}
-	cs, err = collect(rows, func(sc interface{ Scan(...any) error }) (count, error) {
-		var c count
-		err := sc.Scan(&c.group, &c.last)
-		return c, err
-	})
-	if err != nil {
-		return err
-	}
-	for _, c := range cs {
-		gs[idx[c.group]].LastSessionOn = c.last
+		gs[idx[c.group]].Members, gs[idx[c.group]].LastSessionOn = c.n, c.last
 	}
 	return nil
 }

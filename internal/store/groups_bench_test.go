@@ -99,11 +99,15 @@ func buildGroupBenchFixture(b *testing.B) (*groupBenchFixture, error) {
 			for k := range benchGroupSessions {
 				sid++
 				day := now.AddDate(0, 0, -7*(k+1)).Format(dateLayout)
-				sessions = append(sessions, []any{sid, org, gid, day, "18:00", 90, "We talked about the week.", k % 4, ms(now), peers[(2*g)%benchPeers].ID})
-				sfacs = append(sfacs, []any{sid, peers[(2*g)%benchPeers].ID, org}, []any{sid, peers[(2*g+1)%benchPeers].ID, org})
+				counts := map[string]int{}
 				for m := range benchGroupMembers {
-					marks = append(marks, []any{sid, int64(g*benchGroupMembers + m + 1), org, gid, statuses[(k+m)%len(statuses)]})
+					st := statuses[(k+m)%len(statuses)]
+					counts[st]++
+					marks = append(marks, []any{sid, int64(g*benchGroupMembers + m + 1), org, gid, st})
 				}
+				sessions = append(sessions, []any{sid, org, gid, day, "18:00", 90, "We talked about the week.", k % 4,
+					counts["present"], counts["late"], counts["excused"], counts["absent"], ms(now), peers[(2*g)%benchPeers].ID})
+				sfacs = append(sfacs, []any{sid, peers[(2*g)%benchPeers].ID, org}, []any{sid, peers[(2*g+1)%benchPeers].ID, org})
 			}
 		}
 		for _, ins := range []struct {
@@ -117,8 +121,8 @@ func buildGroupBenchFixture(b *testing.B) (*groupBenchFixture, error) {
 			{`INSERT INTO peer_groups (id, org_id, name, name_key, kind, place, schedule, weekday, start_time, duration_minutes, created_at, created_by, updated_at) VALUES `, 13, groups},
 			{"INSERT INTO group_facilitators (group_id, user_id, org_id) VALUES ", 3, facs},
 			{"INSERT INTO group_members (group_id, person_id, org_id, joined_on, added_by) VALUES ", 5, members},
-			{`INSERT INTO group_sessions (id, org_id, group_id, held_on, start_time, duration_minutes, note, guests, created_at, created_by, updated_at, updated_by)
-				VALUES `, 12, withTail(sessions)},
+			{`INSERT INTO group_sessions (id, org_id, group_id, held_on, start_time, duration_minutes, note, guests, present, late, excused, absent,
+				created_at, created_by, updated_at, updated_by) VALUES `, 16, withTail(sessions)},
 			{"INSERT INTO group_session_facilitators (session_id, user_id, org_id) VALUES ", 3, sfacs},
 			{"INSERT INTO group_attendance (session_id, person_id, org_id, group_id, status) VALUES ", 5, marks},
 		} {
@@ -157,7 +161,7 @@ func buildGroupBenchFixture(b *testing.B) (*groupBenchFixture, error) {
 func withTail(rows [][]any) [][]any {
 	out := make([][]any, len(rows))
 	for i, r := range rows {
-		out[i] = append(r[:len(r):len(r)], r[8], r[9])
+		out[i] = append(r[:len(r):len(r)], r[12], r[13])
 	}
 	return out
 }

@@ -53,8 +53,10 @@ CREATE TABLE group_members (
     added_by  INTEGER NOT NULL REFERENCES users (id),
     PRIMARY KEY (group_id, person_id)
 );
--- A person's groups, for their record.
+-- A person's groups, for their record; a group's current members, counted
+-- on the index alone for the list of groups.
 CREATE INDEX group_members_person ON group_members (org_id, person_id, group_id);
+CREATE INDEX group_members_current ON group_members (group_id, left_on);
 
 -- A session held, with its note about the group as a whole (never naming
 -- members) and the drop-in guests, counted without names.
@@ -67,6 +69,12 @@ CREATE TABLE group_sessions (
     duration_minutes INTEGER NOT NULL,
     note             TEXT    NOT NULL DEFAULT '',
     guests           INTEGER NOT NULL DEFAULT 0,
+    -- The attendance counts, kept in the same transaction as the marks so
+    -- that a list of sessions needs no aggregate over them.
+    present          INTEGER NOT NULL DEFAULT 0,
+    late             INTEGER NOT NULL DEFAULT 0,
+    excused          INTEGER NOT NULL DEFAULT 0,
+    absent           INTEGER NOT NULL DEFAULT 0,
     created_at       INTEGER NOT NULL,
     created_by       INTEGER NOT NULL REFERENCES users (id),
     updated_at       INTEGER NOT NULL,
