@@ -511,6 +511,19 @@ func TestGroupSessionAttendanceMakesContacts(t *testing.T) {
 	if len(pg) != 1 || pg[0].LeftOn == "" || pg[0].Attended != 1 || pg[0].Marked != 1 {
 		t.Errorf("Dev's groups after leaving: %+v", pg)
 	}
+	if err := db.RemoveGroupMember(ctx, pat, g.ID, dev.ID); core.KindOf(err) != core.KindNotFound {
+		t.Errorf("leaving twice: %v", err)
+	}
+	// Coming back makes Dev a member again, from the new date; adding a
+	// current member again changes nothing.
+	if err := db.AddGroupMembers(ctx, pat, g.ID, []int64{dev.ID, maria.ID}, "2026-11-20"); err != nil {
+		t.Fatal(err)
+	}
+	pg, _ = db.PersonGroups(ctx, pat, dev.ID)
+	mg, _ := db.PersonGroups(ctx, pat, maria.ID)
+	if len(pg) != 1 || pg[0].LeftOn != "" || pg[0].JoinedOn != "2026-11-20" || len(mg) != 1 || mg[0].JoinedOn != db.Today() {
+		t.Errorf("after coming back: Dev %+v, Maria %+v", pg, mg)
+	}
 
 	// Deleting a session takes its contacts with it.
 	if err := db.DeleteGroupSession(ctx, pat, g.ID, sess.ID); err != nil {
