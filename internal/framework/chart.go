@@ -109,6 +109,20 @@ func (c *Chart) Item(key string) (Item, bool) {
 // Items returns every item in chart order.
 func (c *Chart) Items() []Item { return slices.Clone(c.items) }
 
+// CountsGroupSessions reports whether any item is met by facilitated group
+// sessions, so that callers gather that fact only for charts that use it.
+func (c *Chart) CountsGroupSessions() bool {
+	if c == nil {
+		return false
+	}
+	for _, it := range c.items {
+		if it.MetBy.GroupSessionsFacilitated > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // chartFile is the on-disk shape. Stages and items stay raw so each can be
 // checked on its own and its problems reported against its key.
 type chartFile struct {
@@ -147,7 +161,7 @@ var (
 	stageFields = []string{"key", "name", "summary"}
 	itemFields  = []string{"key", "kind", "stage", "track", "label", "description", "carries_forward",
 		"strength", "supersedes", "grandfather", "acronym", "met_by"}
-	metByRules = []string{"experience_months", "credential", "ethics_attestation"}
+	metByRules = []string{"experience_months", "credential", "ethics_attestation", "group_sessions_facilitated"}
 )
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
@@ -552,7 +566,7 @@ func parseMetBy(raw json.RawMessage, report func(string)) MetBy {
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
-		report("met_by must be an object naming one rule: experience_months, credential or ethics_attestation")
+		report("met_by must be an object naming one rule: experience_months, credential, ethics_attestation or group_sessions_facilitated")
 		return m
 	}
 	allowed := strings.Join(metByRules, ", ")
@@ -595,6 +609,14 @@ func parseMetBy(raw json.RawMessage, report func(string)) MetBy {
 			report("ethics_attestation must be true")
 		} else {
 			m.EthicsAttestation = true
+		}
+	}
+	if v, ok := obj["group_sessions_facilitated"]; ok {
+		var n int
+		if json.Unmarshal(v, &n) != nil || n <= 0 {
+			report("group_sessions_facilitated must be a whole number of sessions greater than zero")
+		} else {
+			m.GroupSessionsFacilitated = n
 		}
 	}
 	return m

@@ -221,6 +221,7 @@ func TestParseValidation(t *testing.T) {
 		{"two met_by rules", tiny(`{"key":"x.1","kind":"prerequisite","stage":"a","track":"both","label":"X","strength":"required","met_by":{"credential":"cps","ethics_attestation":true}}`), "x.1", "met_by", "exactly one rule"},
 		{"empty met_by", tiny(`{"key":"x.1","kind":"prerequisite","stage":"a","track":"both","label":"X","strength":"required","met_by":{}}`), "x.1", "met_by", "names no rule"},
 		{"bad experience months", tiny(`{"key":"x.1","kind":"prerequisite","stage":"a","track":"both","label":"X","strength":"required","met_by":{"experience_months":0}}`), "x.1", "met_by", "greater than zero"},
+		{"bad group sessions", tiny(`{"key":"x.1","kind":"prerequisite","stage":"a","track":"both","label":"X","strength":"required","met_by":{"group_sessions_facilitated":-2}}`), "x.1", "met_by", "whole number of sessions greater than zero"},
 		{"unknown item field", tiny(`{"key":"x.1","kind":"role","stage":"a","track":"both","label":"X","colour":"red"}`), "x.1", "colour", `unknown field "colour"`},
 		{"field in the wrong case", tiny(`{"key":"x.1","kind":"role","stage":"a","track":"both","Label":"X"}`), "x.1", "Label", `unknown field "Label"`},
 		{"wrong type", tiny(`{"key":"x.1","kind":"role","stage":"a","track":"both","label":"X","carries_forward":"yes"}`), "x.1", "carries_forward", "wrong type"},

@@ -171,12 +171,17 @@ func NextSteps(p Profile) (Stage, []RequirementStatus) {
 
 // Facts are what the rest of peerpath knows about a person that met_by rules
 // can read: months of peer support experience derived from service records,
-// credentials held, and whether (and when) they signed the code of ethics.
+// credentials held, whether (and when) they signed the code of ethics, and
+// the group sessions they facilitated.
 type Facts struct {
 	ExperienceMonths int
 	Credentials      []string
 	EthicsAttested   bool
 	EthicsAttestedOn string // YYYY-MM-DD
+	// GroupSessions counts the group sessions facilitated on record, the
+	// latest on GroupSessionsLast (YYYY-MM-DD).
+	GroupSessions     int
+	GroupSessionsLast string
 }
 
 // normaliseCredential makes "Recovery Coach" and "recovery-coach" the same.
@@ -218,6 +223,13 @@ func AutoEvidence(c *Chart, f Facts) Evidence {
 				Label: "Signed the code of ethics",
 				On:    f.EthicsAttestedOn,
 				ID:    "auto:ethics",
+			})
+		case m.GroupSessionsFacilitated > 0 && f.GroupSessions >= m.GroupSessionsFacilitated:
+			ev[it.Key] = append(ev[it.Key], EvidenceRef{
+				Kind:  EvidenceExperience,
+				Label: fmt.Sprintf("%d group session(s) facilitated on record (at least %d needed)", f.GroupSessions, m.GroupSessionsFacilitated),
+				On:    f.GroupSessionsLast,
+				ID:    "auto:groups",
 			})
 		}
 	}

@@ -238,6 +238,31 @@ func TestAutoEvidence(t *testing.T) {
 	}
 }
 
+// A chart may say that facilitating group sessions meets an item; the
+// Massachusetts chart does not (see docs/framework-chart.md).
+func TestAutoEvidenceFromGroupsFacilitated(t *testing.T) {
+	c, err := Parse(tiny(`{"key":"a.groups","kind":"prerequisite","stage":"a","track":"both","label":"Has facilitated peer support groups","strength":"required","met_by":{"group_sessions_facilitated":10}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it, _ := c.Item("a.groups"); it.MetBy.String() != "has facilitated at least 10 group session(s)" {
+		t.Errorf("rule in words: %q", it.MetBy.String())
+	}
+	if ev := AutoEvidence(c, Facts{GroupSessions: 9}); len(ev) != 0 {
+		t.Errorf("nine sessions gave %v", ev)
+	}
+	ev := AutoEvidence(c, Facts{GroupSessions: 12, GroupSessionsLast: "2026-11-19"})
+	if refs := ev["a.groups"]; len(refs) != 1 || refs[0].Kind != EvidenceExperience || refs[0].On != "2026-11-19" || refs[0].ID != "auto:groups" {
+		t.Errorf("twelve sessions gave %+v", refs)
+	}
+	if r, _ := statusOf(stageOf(Readiness(c, TrackBoth, ev, nil), "a"), "a.groups"); r.Status != StatusMet {
+		t.Errorf("status %s", r.Status)
+	}
+	if ev := AutoEvidence(MA2014(), Facts{GroupSessions: 500}); len(ev) != 0 {
+		t.Errorf("the Massachusetts chart counts facilitation for %v", ev)
+	}
+}
+
 func TestMergeEvidence(t *testing.T) {
 	a := Evidence{"k": {{Label: "a"}}}
 	b := Evidence{"k": {{Label: "b"}}, "j": {{Label: "c"}}}

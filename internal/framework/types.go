@@ -110,6 +110,9 @@ type MetBy struct {
 	Credential string `json:"credential,omitempty"`
 	// EthicsAttestation: met when the person has signed the code of ethics.
 	EthicsAttestation bool `json:"ethics_attestation,omitempty"`
+	// GroupSessionsFacilitated: met when the person has facilitated at
+	// least this many group sessions on record (peerpath's groups).
+	GroupSessionsFacilitated int `json:"group_sessions_facilitated,omitempty"`
 }
 
 // IsZero reports whether m names no rule.
@@ -124,6 +127,8 @@ func (m MetBy) String() string {
 		return "holds the " + m.Credential + " credential"
 	case m.EthicsAttestation:
 		return "has signed the code of ethics"
+	case m.GroupSessionsFacilitated > 0:
+		return fmt.Sprintf("has facilitated at least %d group session(s)", m.GroupSessionsFacilitated)
 	}
 	return ""
 }

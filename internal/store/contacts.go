@@ -18,8 +18,12 @@ import (
 var (
 	ContactFormats = []string{"individual", "group"}
 	ContactModes   = []string{"in_person", "phone", "text", "video"}
-	ContactKinds   = []string{"check_in", "one_to_one", "advocacy", "crisis", "resource_linkage", "outreach", "accompaniment"}
+	ContactKinds   = []string{"check_in", "one_to_one", "advocacy", "crisis", "resource_linkage", "outreach", "accompaniment", KindGroupSession}
 )
+
+// KindGroupSession is the kind of the contacts a group session gives its
+// members who came (groups.go), and of a group meeting recorded by hand.
+const KindGroupSession = "group_session"
 
 // Contact defaults, for a form opened on a phone in a hurry.
 const (
@@ -49,7 +53,17 @@ type Contact struct {
 	RecordedByName  string
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	// A contact made by a group session (groups.go) names its session and
+	// group; it changes only with the session's attendance. Its note is the
+	// session's note about the group, which never names other members.
+	GroupSessionID int64
+	GroupID        int64
+	GroupName      string
 }
+
+// FromGroupSession reports whether the contact was made by recording a
+// group session's attendance.
+func (c Contact) FromGroupSession() bool { return c.GroupSessionID != 0 }
 
 // ContactInput is what recording a contact takes.
 type ContactInput struct {
@@ -97,8 +111,9 @@ func (s *Store) validateContact(in *ContactInput) map[string]string {
 }
 
 const contactSelect = `SELECT c.id, c.org_id, c.person_id, c.occurred_at, c.duration_minutes, c.format, c.mode, c.kind, c.participants,
-	c.note, c.created_by, COALESCE(u.name, ''), c.created_at, c.updated_at
-	FROM contacts c JOIN people p ON p.id = c.person_id LEFT JOIN users u ON u.id = c.created_by `
+	c.note, c.created_by, COALESCE(u.name, ''), c.created_at, c.updated_at, COALESCE(c.group_session_id, 0), COALESCE(gs.group_id, 0), COALESCE(g.name, '')
+	FROM contacts c JOIN people p ON p.id = c.person_id LEFT JOIN users u ON u.id = c.created_by
+	LEFT JOIN group_sessions gs ON gs.id = c.group_session_id LEFT JOIN peer_groups g ON g.id = gs.group_id `
 
 func (s *Store) queryContacts(ctx context.Context, q querier, where string, args ...any) ([]Contact, error) {
 	rows, err := q.QueryContext(ctx, contactSelect+where, args...)
@@ -111,7 +126,7 @@ func (s *Store) queryContacts(ctx context.Context, q querier, where string, args
 		var c Contact
 		var at, created, updated int64
 		if err := rows.Scan(&c.ID, &c.OrgID, &c.PersonID, &at, &c.DurationMinutes, &c.Format, &c.Mode, &c.Kind, &c.Participants,
-			&c.Note, &c.RecordedBy, &c.RecordedByName, &created, &updated); err != nil {
+			&c.Note, &c.RecordedBy, &c.RecordedByName, &created, &updated, &c.GroupSessionID, &c.GroupID, &c.GroupName); err != nil {
 			return nil, err
 		}
 		c.OccurredAt, c.CreatedAt, c.UpdatedAt = fromMS(at), fromMS(created), fromMS(updated)
@@ -173,8 +188,12 @@ func (s *Store) Contact(ctx context.Context, a Actor, id int64) (Contact, error)
 
 // mayChangeContact: the worker who recorded a contact may correct it, and
 // so may a supervisor or administrator who can see the person. Another
-// worker of the person may read it but not rewrite someone else's note.
+// worker of the person may read it but not rewrite someone else's note. A
+// contact made by a group session changes only with the session.
 func mayChangeContact(a Actor, c Contact) error {
+	if c.FromGroupSession() {
+		return core.Conflict("This contact comes from a group session: correct the session's attendance on the group's page instead.")
+	}
 	if c.RecordedBy == a.UserID || a.Has(auth.RoleSupervisor) || a.Has(auth.RoleAdmin) {
 		return nil
 	}

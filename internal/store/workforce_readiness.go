@@ -25,11 +25,14 @@ type bundle struct {
 	prereqs     []PrerequisiteRecord
 	waivers     []WaiverRecord
 	credentials []Credential
-	attestedAt  time.Time // of the current Code of Ethics; zero if not signed
+	attestedAt  time.Time    // of the current Code of Ethics; zero if not signed
+	facilitated Facilitation // group sessions facilitated (groups.go), totals only
 }
 
-// loadBundles loads the records of many workers in seven queries.
-func (s *Store) loadBundles(ctx context.Context, orgID int64, workers []Worker, ethicsHash, today string) (map[int64]*bundle, error) {
+// loadBundles loads the records of many workers in seven queries, and an
+// eighth for the group sessions they facilitated when groups says the
+// chart counts them.
+func (s *Store) loadBundles(ctx context.Context, orgID int64, workers []Worker, ethicsHash, today string, groups bool) (map[int64]*bundle, error) {
 	out := make(map[int64]*bundle, len(workers))
 	ids := make([]int64, len(workers))
 	for i, w := range workers {
@@ -146,6 +149,15 @@ func (s *Store) loadBundles(ctx context.Context, orgID int64, workers []Worker, 
 	for id, at := range att {
 		out[id].attestedAt = at
 	}
+	if groups {
+		fac, err := s.facilitationFor(ctx, orgID, ids)
+		if err != nil {
+			return nil, err
+		}
+		for id, f := range fac {
+			out[id].facilitated = f
+		}
+	}
 	return out, nil
 }
 
@@ -233,6 +245,7 @@ func factsOf(b *bundle, today string) framework.Facts {
 	if !b.attestedAt.IsZero() {
 		f.EthicsAttested, f.EthicsAttestedOn = true, workforce.Today(b.attestedAt)
 	}
+	f.GroupSessions, f.GroupSessionsLast = b.facilitated.Sessions, b.facilitated.Last
 	return f
 }
 
@@ -313,7 +326,7 @@ func (s *Store) WorkerReadiness(ctx context.Context, a Actor, workerID int64) (W
 		return w, Readiness{}, err
 	}
 	today := s.today()
-	bs, err := s.loadBundles(ctx, a.OrgID, []Worker{w}, cur.Hash, today)
+	bs, err := s.loadBundles(ctx, a.OrgID, []Worker{w}, cur.Hash, today, cv.Chart.CountsGroupSessions())
 	if err != nil {
 		return w, Readiness{}, err
 	}
@@ -337,6 +350,10 @@ type Development struct {
 	Supervision      periodMinutes
 	Notes            []PlanNote
 	Today            string
+	// Groups is the group sessions the worker facilitated, by group
+	// (groups.go): experience from the service records, shown beside the
+	// chart, and evidence for any item whose met_by rule asks for it.
+	Groups Facilitation
 }
 
 // SupervisionThisMonth, …Quarter and …Year are the minutes of supervision
@@ -361,11 +378,18 @@ func (s *Store) DevelopmentRecord(ctx context.Context, a Actor, workerID int64) 
 		return Development{}, err
 	}
 	today := s.today()
-	bs, err := s.loadBundles(ctx, a.OrgID, []Worker{w}, eth.Current.Hash, today)
+	bs, err := s.loadBundles(ctx, a.OrgID, []Worker{w}, eth.Current.Hash, today, false)
 	if err != nil {
 		return Development{}, err
 	}
 	b := bs[w.ID]
+	// The page shows the group sessions facilitated, by group; their
+	// totals are the fact met_by rules read.
+	groups, err := s.facilitationOf(ctx, a.OrgID, w.ID)
+	if err != nil {
+		return Development{}, err
+	}
+	b.facilitated = Facilitation{Sessions: groups.Sessions, Minutes: groups.Minutes, Since: groups.Since, Last: groups.Last}
 	d := Development{
 		Worker: w, Chart: cv, Readiness: readinessOf(cv.Chart, b, today), Roles: b.roles, Trainings: b.trainings,
 		Signoffs: b.signoffs, Prerequisites: b.prereqs, Waivers: b.waivers, Credentials: b.credentials, Ethics: eth, Today: today,
@@ -388,6 +412,7 @@ func (s *Store) DevelopmentRecord(ctx context.Context, a Actor, workerID int64) 
 	if d.Notes, err = s.planNotes(ctx, a.OrgID, w.ID); err != nil {
 		return Development{}, err
 	}
+	d.Groups = groups
 	return d, nil
 }
 
@@ -510,10 +535,11 @@ func summaryOf(c *framework.Chart, b *bundle, evidence, waived map[string]bool, 
 }
 
 // loadSummaries loads, for many workers at once, only what summaryOf and
-// the team page read: peer roles, credentials, the ethics signature, and
-// the keys of items with evidence or a waiver (one query over the four
-// kinds of record, distinct keys only).
-func (s *Store) loadSummaries(ctx context.Context, orgID int64, workers []Worker, ethicsHash, today string) (map[int64]*bundle, map[int64]map[string]bool, map[int64]map[string]bool, error) {
+// the team page read: peer roles, credentials, the ethics signature, the
+// number of group sessions facilitated (only when groups says the chart
+// counts them), and the keys of items with evidence or a waiver (one query
+// over the four kinds of record, distinct keys only).
+func (s *Store) loadSummaries(ctx context.Context, orgID int64, workers []Worker, ethicsHash, today string, groups bool) (map[int64]*bundle, map[int64]map[string]bool, map[int64]map[string]bool, error) {
 	bs := make(map[int64]*bundle, len(workers))
 	evidence, waived := map[int64]map[string]bool{}, map[int64]map[string]bool{}
 	ids := make([]int64, len(workers))
@@ -587,6 +613,15 @@ func (s *Store) loadSummaries(ctx context.Context, orgID int64, workers []Worker
 	}
 	for id, at := range att {
 		bs[id].attestedAt = at
+	}
+	if groups {
+		fac, err := s.facilitationFor(ctx, orgID, ids)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		for id, f := range fac {
+			bs[id].facilitated = f
+		}
 	}
 	return bs, evidence, waived, nil
 }

@@ -128,7 +128,7 @@ func (s *Store) TeamDevelopment(ctx context.Context, a Actor, scope TeamScope, p
 		workers[i].Relation = relationOf(a, workers[i])
 		ids[i] = workers[i].ID
 	}
-	bs, evidence, waived, err := s.loadSummaries(ctx, a.OrgID, workers, cur.Hash, today)
+	bs, evidence, waived, err := s.loadSummaries(ctx, a.OrgID, workers, cur.Hash, today, cv.Chart.CountsGroupSessions())
 	if err != nil {
 		return Team{}, err
 	}

@@ -132,15 +132,21 @@ func (s *Server) rerenderContact(w http.ResponseWriter, r *http.Request, status 
 // peerpath did not expect, so the words are not lost, and says where to
 // find them. The cause is logged with the request id only.
 func (s *Server) keepNote(r *http.Request, f *form, cause error) error {
+	return s.keepWords(r, f, cause, "contact")
+}
+
+// keepWords is keepNote for any form with words worth keeping; what names
+// what was not saved ("contact", "session").
+func (s *Server) keepWords(r *http.Request, f *form, cause error, what string) error {
 	if k := core.KindOf(cause); k != core.KindInternal {
 		return cause
 	}
-	s.log.Error("saving a contact", "request_id", requestID(r), "err", cause)
+	s.log.Error("saving a "+what, "request_id", requestID(r), "err", cause)
 	p := principal(r)
 	if p == nil || s.store.SaveDraft(r.Context(), p.User.ID, r.URL.Path, f.Values) != nil {
 		return cause
 	}
-	return &core.Error{Kind: core.KindInternal, Message: "Something went wrong on our side and the contact was not saved. Your words are kept: find them under Your drafts (on the home page) and try again. Reference " + requestID(r) + "."}
+	return &core.Error{Kind: core.KindInternal, Message: "Something went wrong on our side and the " + what + " was not saved. Your words are kept: find them under Your drafts (on the home page) and try again. Reference " + requestID(r) + "."}
 }
 
 // discardUsedDraft removes the draft a form was continued from, once saved.
@@ -185,6 +191,9 @@ func (s *Server) contactForEdit(r *http.Request) (store.Contact, store.Person, e
 	c, err := s.store.Contact(r.Context(), a, cid)
 	if err != nil {
 		return c, store.Person{}, err
+	}
+	if c.FromGroupSession() { // groups (issue 7)
+		return c, store.Person{}, core.Conflict("This contact comes from a group session: correct the session's attendance on the group's page instead.")
 	}
 	if c.RecordedBy != a.UserID && !a.CanAssign() {
 		return c, store.Person{}, core.Forbidden("Only the worker who recorded this contact, or a supervisor, can change it.")

@@ -31,6 +31,10 @@ type homeView struct {
 	MoreOverdue bool
 	FollowUps   []store.Referral
 	Team        []store.TeamMember
+	// Groups (issue 7): the groups the user facilitates, with their next
+	// sessions, for anyone who works with people.
+	WorksWithPeople bool
+	MyGroups        []groupRow
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
@@ -66,6 +70,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if v.Team, err = s.store.Team(ctx, s.actor(r)); err != nil {
 			return err
 		}
+	}
+	// Groups (issue 7).
+	if v.WorksWithPeople = v.IsPeer || v.IsSupervisor || v.IsAdmin; v.WorksWithPeople {
+		gs, err := s.store.ListGroups(ctx, s.actor(r), store.GroupFilter{Mine: true}, store.Page{Limit: 10})
+		if err != nil {
+			return err
+		}
+		v.MyGroups = s.groupRows(gs.Items)
 	}
 	if v.IsTrainer {
 		if v.Cohorts, err = s.store.TrainerCohorts(ctx, s.actor(r), 20); err != nil {

@@ -18,10 +18,19 @@ var labels = map[string]map[string]string{
 	"kind": {
 		"check_in": "Check-in", "one_to_one": "One-to-one session", "advocacy": "Advocacy", "crisis": "Crisis support",
 		"resource_linkage": "Connecting to resources", "outreach": "Outreach", "accompaniment": "Going along with them",
+		store.KindGroupSession: "Group session",
 	},
-	"life_area":   {"health": "Health", "home": "Home", "purpose": "Purpose", "community": "Community"},
-	"goal_status": {"active": "Working on it", "achieved": "Achieved", "changed": "Changed", "set_aside": "Set aside"},
-	"referral":    {store.ReferralMade: "Made", store.ReferralContacted: "In touch", store.ReferralConnected: "Connected", store.ReferralNotConnected: "Not connected"},
+	// Groups (issue 7).
+	"group_kind": {
+		"wellness_planning": "Wellness planning class", "hearing_voices": "Hearing Voices", "alternatives_to_suicide": "Alternatives to Suicide",
+		"dual_recovery": "Dual recovery", "twelve_step": "12-step", "young_adult": "Young adult", "other": "Other",
+	},
+	"group_status": {store.GroupActive: "Active", store.GroupArchived: "Archived"},
+	"meets":        {"in_person": "In person", "video": "By video"},
+	"attendance":   {"present": "Present", "late": "Late", "excused": "Excused", "absent": "Absent"},
+	"life_area":    {"health": "Health", "home": "Home", "purpose": "Purpose", "community": "Community"},
+	"goal_status":  {"active": "Working on it", "achieved": "Achieved", "changed": "Changed", "set_aside": "Set aside"},
+	"referral":     {store.ReferralMade: "Made", store.ReferralContacted: "In touch", store.ReferralConnected: "Connected", store.ReferralNotConnected: "Not connected"},
 	"resource": {
 		"rlc": "Recovery Learning Community", "rsc": "Recovery Support Center", "crisis": "Crisis line", "housing": "Housing",
 		"benefits": "Benefits", "legal": "Legal help", "health": "Health care", "peer_group": "Peer support group", "food": "Food", "other": "Other",

@@ -124,6 +124,9 @@ type personView struct {
 	Consent    store.Consent // the consent that stands
 	HasConsent bool
 	Form       *form // starting a goal cycle; withdrawing consent
+	// Groups (issue 7): the groups the person belongs to, with their own
+	// attendance, never the other members.
+	Groups []store.PersonGroup
 }
 
 func (s *Server) personPage(w http.ResponseWriter, r *http.Request) error {
@@ -148,6 +151,10 @@ func (s *Server) renderPersonPage(w http.ResponseWriter, r *http.Request, status
 	v := personView{R: rec, Today: s.store.Today(), Me: a.UserID, CanAssign: a.CanAssign(), Form: f}
 	v.Cycle, v.HasCycle = rec.OpenCycle()
 	v.Consent, v.HasConsent = rec.CurrentConsent()
+	// Groups (issue 7).
+	if v.Groups, err = s.store.PersonGroups(r.Context(), a, pid); err != nil {
+		return err
+	}
 	return s.renderStatus(w, r, status, "person.html", v)
 }
 

@@ -238,11 +238,15 @@ type contactJSON struct {
 	DurationMinutes int             `json:"duration_minutes"`
 	Format          string          `json:"format" enum:"individual,group"`
 	Mode            string          `json:"mode" enum:"in_person,phone,text,video"`
-	Kind            string          `json:"kind" enum:"check_in,one_to_one,advocacy,crisis,resource_linkage,outreach,accompaniment"`
+	Kind            string          `json:"kind" enum:"check_in,one_to_one,advocacy,crisis,resource_linkage,outreach,accompaniment,group_session"`
 	Participants    string          `json:"participants" doc:"who else took part"`
 	Note            string          `json:"note"`
 	RecordedBy      string          `json:"recorded_by" doc:"the id of the worker who recorded the contact"`
 	WordingHints    []language.Hint `json:"wording_hints" doc:"words in the note the wording helper suggests rethinking, with alternatives; never blocks saving"`
+	// Groups (issue 7): a contact made by a group session's attendance.
+	GroupID        string `json:"group_id,omitempty" doc:"the group whose session made this contact; it changes only with the session's attendance"`
+	GroupName      string `json:"group_name,omitempty"`
+	GroupSessionID string `json:"group_session_id,omitempty"`
 }
 
 func (s *Server) toContactJSON(r *http.Request, c store.Contact) contactJSON {
@@ -251,7 +255,8 @@ func (s *Server) toContactJSON(r *http.Request, c store.Contact) contactJSON {
 		hints = []language.Hint{}
 	}
 	return contactJSON{ID: id(c.ID), PersonID: id(c.PersonID), OccurredAt: c.OccurredAt, DurationMinutes: c.DurationMinutes,
-		Format: c.Format, Mode: c.Mode, Kind: c.Kind, Participants: c.Participants, Note: c.Note, RecordedBy: id(c.RecordedBy), WordingHints: hints}
+		Format: c.Format, Mode: c.Mode, Kind: c.Kind, Participants: c.Participants, Note: c.Note, RecordedBy: id(c.RecordedBy), WordingHints: hints,
+		GroupID: id(c.GroupID), GroupName: c.GroupName, GroupSessionID: id(c.GroupSessionID)}
 }
 
 type newContactJSON struct {
@@ -259,7 +264,7 @@ type newContactJSON struct {
 	DurationMinutes *int   `json:"duration_minutes,omitempty" doc:"0 to 1440; 30 when absent"`
 	Format          string `json:"format,omitempty" enum:"individual,group" doc:"the caller's last used when absent"`
 	Mode            string `json:"mode,omitempty" enum:"in_person,phone,text,video" doc:"the caller's last used when absent"`
-	Kind            string `json:"kind,omitempty" enum:"check_in,one_to_one,advocacy,crisis,resource_linkage,outreach,accompaniment" doc:"check_in when absent"`
+	Kind            string `json:"kind,omitempty" enum:"check_in,one_to_one,advocacy,crisis,resource_linkage,outreach,accompaniment,group_session" doc:"check_in when absent"`
 	Participants    string `json:"participants,omitempty"`
 	Note            string `json:"note,omitempty"`
 }

@@ -202,6 +202,9 @@ func (s *Server) funcs() template.FuncMap {
 		"minutes":        workforce.MinutesLabel,
 		"specialisation": store.SpecialisationLabel,
 		"modeLabel":      store.ModeLabel,
+		// Groups (issue 7).
+		"weekday": store.WeekdayName,
+		"ymdOf":   func(t time.Time) string { return core.Today(t) },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

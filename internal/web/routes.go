@@ -252,6 +252,56 @@ func (s *Server) routeTable() []route {
 
 		// Safety plans, wellness plans, groups (issue 7).
 
+		// --- Groups (issue 7) ---
+		// Everyone who works with people sees the list of groups and their
+		// details; the store decides who sees a roster, sessions and
+		// attendance (the group's facilitators, their supervisors,
+		// administrators: "not found" for anyone else) and who may change a
+		// group. Starting one is for supervisors and administrators.
+		{Method: get, Pattern: "/groups", Perm: auth.PermPeople, Handler: s.groupsPage},
+		{Method: get, Pattern: "/groups/new", Perm: auth.PermTeam, Handler: s.newGroupPage},
+		{Method: post, Pattern: "/groups/new", Perm: auth.PermTeam, Handler: s.createGroup},
+		{Method: get, Pattern: "/groups/{id}", Perm: auth.PermPeople, Handler: s.groupPage},
+		{Method: get, Pattern: "/groups/{id}/edit", Perm: auth.PermPeople, Handler: s.editGroupPage},
+		{Method: post, Pattern: "/groups/{id}/edit", Perm: auth.PermPeople, Handler: s.updateGroup},
+		{Method: get, Pattern: "/groups/{id}/members", Perm: auth.PermPeople, Handler: s.groupMembersPage},
+		{Method: post, Pattern: "/groups/{id}/members", Perm: auth.PermPeople, Handler: s.addGroupMembers},
+		{Method: post, Pattern: "/groups/{id}/members/{pid}/remove", Perm: auth.PermPeople, Handler: s.removeGroupMember},
+		{Method: get, Pattern: "/groups/{id}/sessions", Perm: auth.PermPeople, Handler: s.groupSessionsPage},
+		{Method: get, Pattern: "/groups/{id}/sessions/new", Perm: auth.PermPeople, Handler: s.newGroupSessionPage},
+		{Method: post, Pattern: "/groups/{id}/sessions/new", Perm: auth.PermPeople, Handler: s.recordGroupSession},
+		{Method: get, Pattern: "/groups/{id}/sessions/{sid}", Perm: auth.PermPeople, Handler: s.groupSessionPage},
+		{Method: get, Pattern: "/groups/{id}/sessions/{sid}/edit", Perm: auth.PermPeople, Handler: s.editGroupSessionPage},
+		{Method: post, Pattern: "/groups/{id}/sessions/{sid}/edit", Perm: auth.PermPeople, Handler: s.updateGroupSession},
+		{Method: post, Pattern: "/groups/{id}/sessions/{sid}/delete", Perm: auth.PermPeople, Handler: s.deleteGroupSession},
+		{Method: get, Pattern: "/api/v1/groups", Perm: auth.PermPeople, Handler: s.apiGroups,
+			API: &apiDoc{Summary: "The organisation's groups by name, with their facilitators and next session; members and last session only where the caller sees the roster", Tag: "groups", Response: groupJSON{}, List: true, Query: groupsQuery}},
+		{Method: post, Pattern: "/api/v1/groups", Perm: auth.PermTeam, Handler: s.apiCreateGroup,
+			API: &apiDoc{Summary: "Start a group (supervisors and administrators; a supervisor chooses facilitators from themselves and their team)", Tag: "groups", Request: newGroupJSON{}, Response: groupJSON{}, Status: http.StatusCreated}},
+		{Method: get, Pattern: "/api/v1/groups/{id}", Perm: auth.PermPeople, Handler: s.apiGroup,
+			API: &apiDoc{Summary: "A group's details and facilitators", Tag: "groups", Response: groupJSON{}}},
+		{Method: http.MethodPatch, Pattern: "/api/v1/groups/{id}", Perm: auth.PermPeople, Handler: s.apiPatchGroup,
+			API: &apiDoc{Summary: "Change a group: its facilitators change its details; supervisors (of a facilitator) and administrators also its facilitators and status (403 otherwise)", Tag: "groups", Request: patchGroupJSON{}, Response: groupJSON{}}},
+		{Method: get, Pattern: "/api/v1/groups/{id}/members", Perm: auth.PermPeople, Handler: s.apiGroupMembers,
+			API: &apiDoc{Summary: "A group's current members by name (404 unless you facilitate it, supervise a facilitator, or are an administrator); the read is audited", Tag: "groups", Response: groupMemberJSON{}, List: true}},
+		{Method: post, Pattern: "/api/v1/groups/{id}/members", Perm: auth.PermPeople, Handler: s.apiAddGroupMembers,
+			API: &apiDoc{Summary: "Add members: a peer worker adds people they support (404 for anyone else), a supervisor or administrator anyone active in the organisation", Tag: "groups", Request: addMembersJSON{}, Response: addedMembersJSON{}}},
+		{Method: http.MethodDelete, Pattern: "/api/v1/groups/{id}/members/{pid}", Perm: auth.PermPeople, Handler: s.apiRemoveGroupMember,
+			API: &apiDoc{Summary: "A member leaves the group (their past attendance stays)", Tag: "groups", Status: http.StatusNoContent}},
+		{Method: get, Pattern: "/api/v1/groups/{id}/sessions", Perm: auth.PermPeople, Handler: s.apiGroupSessions,
+			API: &apiDoc{Summary: "A group's sessions, latest first, with attendance counts", Tag: "groups", Response: groupSessionJSON{}, List: true}},
+		{Method: post, Pattern: "/api/v1/groups/{id}/sessions", Perm: auth.PermPeople, Handler: s.apiRecordGroupSession,
+			API: &apiDoc{Summary: "Record a session that has begun, with attendance and drop-in guests; every member present or late gets a group contact. 422 with fields (attendance_<person id>, guests, note…)", Tag: "groups", Request: newGroupSessionJSON{}, Response: groupSessionJSON{}, Status: http.StatusCreated}},
+		{Method: get, Pattern: "/api/v1/groups/{id}/sessions/{sid}", Perm: auth.PermPeople, Handler: s.apiGroupSession,
+			API: &apiDoc{Summary: "A session with its attendance list; the read is audited", Tag: "groups", Response: groupSessionJSON{}}},
+		{Method: http.MethodPut, Pattern: "/api/v1/groups/{id}/sessions/{sid}", Perm: auth.PermPeople, Handler: s.apiUpdateGroupSession,
+			API: &apiDoc{Summary: "Correct a session; attendance is the whole list, and the members' group contacts follow it", Tag: "groups", Request: newGroupSessionJSON{}, Response: groupSessionJSON{}}},
+		{Method: http.MethodDelete, Pattern: "/api/v1/groups/{id}/sessions/{sid}", Perm: auth.PermPeople, Handler: s.apiDeleteGroupSession,
+			API: &apiDoc{Summary: "Delete a session recorded by mistake, with the contacts it made", Tag: "groups", Status: http.StatusNoContent}},
+		{Method: get, Pattern: "/api/v1/people/{id}/groups", Perm: auth.PermPeople, Handler: s.apiPersonGroups,
+			API: &apiDoc{Summary: "The groups a person belongs or belonged to, with their own attendance (never the other members)", Tag: "groups", Response: personGroupsJSON{}}},
+		// --- end of groups ---
+
 		// Cohorts and certificates (issue 8).
 		// Trainers see the cohorts they train, admins all of the
 		// organisation's (the store decides which); revoking a certificate

@@ -79,6 +79,7 @@ func journeySteps(t *testing.T, app *testkit.App) []func() {
 			c2.PostForm("/login/second-factor", url.Values{"code": {code}})
 		},
 		func() { learningJourney(t, app, admin, tm) }, // learning_test.go
+		func() { groupTemplateSteps(t, app) },         // groups (issue 7): groups_test.go
 		// Cohorts and certificates (issue 8).
 		func() { cohortTemplateSteps(t, app) },
 		// People supported, contacts, goals, referrals (issue 6).
