@@ -23,6 +23,7 @@ var navLinks = []struct {
 }{
 	{"Home", "/", auth.PermSignedIn},
 	{"People", "/people", auth.PermPeople},
+	{"Groups", "/groups", auth.PermPeople},
 	{"Team", "/team", auth.PermTeam},
 	{"My development", "/development", auth.PermSignedIn},
 	{"Cohorts", "/cohorts", auth.PermCohorts},
