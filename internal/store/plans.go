@@ -631,6 +631,16 @@ func planStatus(k *PlanKind, version int, savedAt time.Time, personStatus string
 	return st
 }
 
+// PlanStatusOf says where plan (the latest version of a person's plan, as
+// Plan returns it) stands for person p, with the organisation's settings.
+func (s *Store) PlanStatusOf(ctx context.Context, p Person, plan Plan) (PlanStatus, error) {
+	set, err := s.planSettings(ctx, s.rdb, p.OrgID)
+	if err != nil {
+		return PlanStatus{}, err
+	}
+	return planStatus(plan.Kind, plan.Version, plan.SavedAt, p.Status, set.ReviewDays, s.planCutoff(set.ReviewDays)), nil
+}
+
 // planStatuses returns a person's status for every kind (in PlanKinds
 // order), with one query.
 func (s *Store) planStatuses(ctx context.Context, q querier, p Person) ([]PlanStatus, error) {

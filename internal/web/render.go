@@ -202,6 +202,8 @@ func (s *Server) funcs() template.FuncMap {
 		"minutes":        workforce.MinutesLabel,
 		"specialisation": store.SpecialisationLabel,
 		"modeLabel":      store.ModeLabel,
+		// Plans (issue 7): a phone number as a link that dials it.
+		"telURL": telURL,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

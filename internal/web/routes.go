@@ -249,6 +249,57 @@ func (s *Server) routeTable() []route {
 
 		// Safety plans, wellness plans, groups (issue 7).
 
+		// -- Plans (issue 7): safety plan, wellness plan, crisis preferences. --
+		// One set of handlers for the three kinds (store.PlanKind); who may
+		// read or write a plan is who may see the person (the store decides:
+		// 404 for everyone else). Every save is a new version.
+		{Method: get, Pattern: "/people/{id}/safety-plan", Perm: auth.PermPeople, Handler: s.personPlanPage(store.SafetyPlan)},
+		{Method: get, Pattern: "/people/{id}/safety-plan/edit", Perm: auth.PermPeople, Handler: s.personPlanEditPage(store.SafetyPlan)},
+		{Method: post, Pattern: "/people/{id}/safety-plan/edit", Perm: auth.PermPeople, Handler: s.savePersonPlan(store.SafetyPlan)},
+		{Method: get, Pattern: "/people/{id}/safety-plan/review", Perm: auth.PermPeople, Handler: s.reviewDraftPage(store.SafetyPlan)},
+		{Method: post, Pattern: "/people/{id}/safety-plan/review", Perm: auth.PermPeople, Handler: s.reviewPersonPlan(store.SafetyPlan)},
+		{Method: get, Pattern: "/people/{id}/safety-plan/versions", Perm: auth.PermPeople, Handler: s.personPlanVersions(store.SafetyPlan)},
+		{Method: get, Pattern: "/people/{id}/safety-plan/versions/{version}", Perm: auth.PermPeople, Handler: s.personPlanVersion(store.SafetyPlan)},
+		{Method: get, Pattern: "/people/{id}/safety-plan.pdf", Perm: auth.PermPeople, Handler: s.personPlanPDF(store.SafetyPlan, false)},
+		{Method: get, Pattern: "/people/{id}/safety-plan/pocket-card.pdf", Perm: auth.PermPeople, Handler: s.personPlanPDF(store.SafetyPlan, true)},
+		{Method: get, Pattern: "/people/{id}/wellness-plan", Perm: auth.PermPeople, Handler: s.personPlanPage(store.WellnessPlan)},
+		{Method: get, Pattern: "/people/{id}/wellness-plan/edit", Perm: auth.PermPeople, Handler: s.personPlanEditPage(store.WellnessPlan)},
+		{Method: post, Pattern: "/people/{id}/wellness-plan/edit", Perm: auth.PermPeople, Handler: s.savePersonPlan(store.WellnessPlan)},
+		{Method: get, Pattern: "/people/{id}/wellness-plan/review", Perm: auth.PermPeople, Handler: s.reviewDraftPage(store.WellnessPlan)},
+		{Method: post, Pattern: "/people/{id}/wellness-plan/review", Perm: auth.PermPeople, Handler: s.reviewPersonPlan(store.WellnessPlan)},
+		{Method: get, Pattern: "/people/{id}/wellness-plan/versions", Perm: auth.PermPeople, Handler: s.personPlanVersions(store.WellnessPlan)},
+		{Method: get, Pattern: "/people/{id}/wellness-plan/versions/{version}", Perm: auth.PermPeople, Handler: s.personPlanVersion(store.WellnessPlan)},
+		{Method: get, Pattern: "/people/{id}/wellness-plan.pdf", Perm: auth.PermPeople, Handler: s.personPlanPDF(store.WellnessPlan, false)},
+		{Method: get, Pattern: "/people/{id}/crisis-preferences", Perm: auth.PermPeople, Handler: s.personPlanPage(store.CrisisPreferences)},
+		{Method: get, Pattern: "/people/{id}/crisis-preferences/edit", Perm: auth.PermPeople, Handler: s.personPlanEditPage(store.CrisisPreferences)},
+		{Method: post, Pattern: "/people/{id}/crisis-preferences/edit", Perm: auth.PermPeople, Handler: s.savePersonPlan(store.CrisisPreferences)},
+		{Method: get, Pattern: "/people/{id}/crisis-preferences/review", Perm: auth.PermPeople, Handler: s.reviewDraftPage(store.CrisisPreferences)},
+		{Method: post, Pattern: "/people/{id}/crisis-preferences/review", Perm: auth.PermPeople, Handler: s.reviewPersonPlan(store.CrisisPreferences)},
+		{Method: get, Pattern: "/people/{id}/crisis-preferences/versions", Perm: auth.PermPeople, Handler: s.personPlanVersions(store.CrisisPreferences)},
+		{Method: get, Pattern: "/people/{id}/crisis-preferences/versions/{version}", Perm: auth.PermPeople, Handler: s.personPlanVersion(store.CrisisPreferences)},
+		{Method: get, Pattern: "/people/{id}/crisis-preferences.pdf", Perm: auth.PermPeople, Handler: s.personPlanPDF(store.CrisisPreferences, false)},
+		{Method: get, Pattern: "/admin/plans", Perm: admin, Handler: s.planSettingsPage},
+		{Method: post, Pattern: "/admin/plans", Perm: admin, Handler: s.savePlanSettings},
+		{Method: get, Pattern: "/api/v1/people/{id}/safety-plan", Perm: auth.PermPeople, Handler: s.apiPlan(store.SafetyPlan),
+			API: &apiDoc{Summary: "A person's safety plan, latest version. A person without one answers 200 with version 0: empty sections, the organisation's crisis lines filled in", Tag: "plans", Response: planDocs[store.SafetyPlan]}},
+		{Method: http.MethodPut, Pattern: "/api/v1/people/{id}/safety-plan", Perm: auth.PermPeople, Handler: s.apiPutPlan(store.SafetyPlan),
+			API: &apiDoc{Summary: "Save a new version of a person's safety plan (the whole plan; updated_at and updated_by are ignored) and answer with it, version n+1. With \"version\" (the version you edited), 409 if someone saved a later one. 422 names each bad field, e.g. sections.people_to_ask.1.phone", Tag: "plans", Request: planDocs[store.SafetyPlan], Response: planDocs[store.SafetyPlan]}},
+		{Method: get, Pattern: "/api/v1/people/{id}/safety-plan/versions", Perm: auth.PermPeople, Handler: s.apiPlanVersions(store.SafetyPlan),
+			API: &apiDoc{Summary: "Every saved version of a person's safety plan, newest first, each with who saved it, when, and what changed from the one before", Tag: "plans", Response: planVersionJSON{}, List: true}},
+		{Method: get, Pattern: "/api/v1/people/{id}/wellness-plan", Perm: auth.PermPeople, Handler: s.apiPlan(store.WellnessPlan),
+			API: &apiDoc{Summary: "A person's wellness plan, latest version (version 0, empty, when none is written)", Tag: "plans", Response: planDocs[store.WellnessPlan]}},
+		{Method: http.MethodPut, Pattern: "/api/v1/people/{id}/wellness-plan", Perm: auth.PermPeople, Handler: s.apiPutPlan(store.WellnessPlan),
+			API: &apiDoc{Summary: "Save a new version of a person's wellness plan and answer with it (as for the safety plan)", Tag: "plans", Request: planDocs[store.WellnessPlan], Response: planDocs[store.WellnessPlan]}},
+		{Method: get, Pattern: "/api/v1/people/{id}/wellness-plan/versions", Perm: auth.PermPeople, Handler: s.apiPlanVersions(store.WellnessPlan),
+			API: &apiDoc{Summary: "Every saved version of a person's wellness plan, newest first, with what changed", Tag: "plans", Response: planVersionJSON{}, List: true}},
+		{Method: get, Pattern: "/api/v1/people/{id}/crisis-preferences", Perm: auth.PermPeople, Handler: s.apiPlan(store.CrisisPreferences),
+			API: &apiDoc{Summary: "A person's crisis preferences, latest version (version 0, empty, when none are written). Massachusetts has no binding psychiatric advance directive; the health care proxy named here is what binds", Tag: "plans", Response: planDocs[store.CrisisPreferences]}},
+		{Method: http.MethodPut, Pattern: "/api/v1/people/{id}/crisis-preferences", Perm: auth.PermPeople, Handler: s.apiPutPlan(store.CrisisPreferences),
+			API: &apiDoc{Summary: "Save a new version of a person's crisis preferences and answer with it (as for the safety plan)", Tag: "plans", Request: planDocs[store.CrisisPreferences], Response: planDocs[store.CrisisPreferences]}},
+		{Method: get, Pattern: "/api/v1/people/{id}/crisis-preferences/versions", Perm: auth.PermPeople, Handler: s.apiPlanVersions(store.CrisisPreferences),
+			API: &apiDoc{Summary: "Every saved version of a person's crisis preferences, newest first, with what changed", Tag: "plans", Response: planVersionJSON{}, List: true}},
+		// -- End of plans (issue 7). --
+
 		// Cohorts and certificates (issue 8).
 		// Trainers see the cohorts they train, admins all of the
 		// organisation's (the store decides which); revoking a certificate
