@@ -94,4 +94,5 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	loadLearning,    // learning.go
 	loadCohorts,     // issue 8: a CPS course in progress, a past ICAN cohort
 	loadDevelopment, // workforce development records (issue 5)
+	loadPlans,       // issue 7: safety plans, a wellness plan, crisis preferences (plans.go)
 }

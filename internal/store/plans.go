@@ -342,6 +342,9 @@ type PlanInput struct {
 	// was recorded here (and the demo): not in the future, not before the
 	// latest version. Zero means now.
 	SavedAt time.Time
+	// Review records a review with the person in which nothing changed: the
+	// sections given are ignored and the latest version's are kept.
+	Review bool
 }
 
 // phoneExtension matches an extension at the end of a number: "x12",
@@ -850,6 +853,9 @@ func (s *Store) PlanVersions(ctx context.Context, a Actor, k *PlanKind, personID
 // SavePlan saves a new version of a person's plan of kind k from in. An
 // empty plan may be saved: a plan grows over time.
 func (s *Store) SavePlan(ctx context.Context, a Actor, k *PlanKind, personID int64, in PlanInput) (Plan, error) {
+	if in.Review {
+		return s.addPlanVersion(ctx, a, k, personID, in.Base, in.SavedAt, nil)
+	}
 	p, f := planFromInput(k, personID, in)
 	if err := core.Invalid(f); err != nil {
 		return Plan{}, err
