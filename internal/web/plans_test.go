@@ -148,7 +148,7 @@ func TestWritingASafetyPlanThroughThePages(t *testing.T) {
 		t.Fatalf("review: %d %s", res.Status, testkit.Text(res.Body))
 	}
 	after := testkit.Text(c.Get(base).Body)
-	if !strings.Contains(after, "Version 3, reviewed with José Ñúñez (no changes)") || strings.Contains(after, "Review due") {
+	if !strings.Contains(after, "Latest version 3: reviewed with José Ñúñez (no changes)") || strings.Contains(after, "Review due") {
 		t.Fatalf("after the review: %s", after)
 	}
 	if v := testkit.Text(c.Get(base + "/versions").Body); !strings.Contains(v, "reviewed with the person, no changes") {
