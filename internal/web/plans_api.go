@@ -277,3 +277,16 @@ func (s *Server) apiPlanVersions(k *store.PlanKind) handler {
 		return nil
 	}
 }
+
+// safetyPlanStatusJSON is where a person's safety plan stands, on the
+// caseload.
+type safetyPlanStatusJSON struct {
+	Version        int        `json:"version" doc:"0 when none is written"`
+	UpdatedAt      *time.Time `json:"updated_at" doc:"last saved or reviewed; null when none"`
+	ReviewBy       string     `json:"review_by" doc:"YYYY-MM-DD: the day by which to review it with the person (the organisation sets how many days, 90 unless changed); empty when none"`
+	NeedsAttention bool       `json:"needs_attention" doc:"true for an active person with no safety plan, or one not reviewed in time"`
+}
+
+func toSafetyPlanStatus(st store.PlanStatus) safetyPlanStatusJSON {
+	return safetyPlanStatusJSON{Version: st.Version, UpdatedAt: rfc3339(st.SavedAt), ReviewBy: st.ReviewBy, NeedsAttention: st.NeedsAttention}
+}

@@ -413,6 +413,21 @@ func TestPlanAPI(t *testing.T) {
 	if res := c.Send(http.MethodPut, cp, map[string]any{"sections": map[string]any{"health_care_proxy": []string{"Maria"}}}); res.Status != 400 {
 		t.Fatalf("a list for the proxy: %d %s", res.Status, res.Body)
 	}
+	// The caseload says where each safety plan stands.
+	var caseload struct {
+		Items []struct {
+			ID         string `json:"id"`
+			SafetyPlan struct {
+				Version        int    `json:"version"`
+				ReviewBy       string `json:"review_by"`
+				NeedsAttention bool   `json:"needs_attention"`
+			} `json:"safety_plan"`
+		} `json:"items"`
+	}
+	c.Get("/api/v1/caseload").JSON(t, &caseload)
+	if len(caseload.Items) != 1 || caseload.Items[0].SafetyPlan.Version != 2 || caseload.Items[0].SafetyPlan.NeedsAttention || caseload.Items[0].SafetyPlan.ReviewBy != "2027-02-21" {
+		t.Fatalf("the caseload: %+v", caseload)
+	}
 	// Reads through the API are audited.
 	l, _ := app.ListAudit(t.Context(), tm.Org.ID, store.AuditFilter{UserID: tm.Peer.ID, RecordType: "safety_plan", RecordID: itoa(p.ID)}, store.Page{})
 	reads := 0
