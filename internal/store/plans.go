@@ -683,9 +683,10 @@ func (s *Store) planStatuses(ctx context.Context, q querier, p Person) ([]PlanSt
 }
 
 // safetyPlanColumns are the caseload's two extra columns: the latest safety
-// plan version of each person and when it was saved (0 when none). Each is a
-// seek on plan_versions_person for one person, evaluated only for the rows
-// of the page (see listPeople).
+// plan version of each person and when it was saved (0 when none). Each is
+// one seek in a covering index (plan_versions_person, plan_versions_saved),
+// evaluated only for the rows of the page: listPeople picks and sorts the
+// page first. The column is "q", the page's alias there.
 const safetyPlanColumns = `COALESCE((SELECT MAX(v.version) FROM plan_versions v
 		WHERE v.org_id = q.org_id AND v.person_id = q.id AND v.kind = 'safety_plan'), 0),
 	COALESCE((SELECT MAX(v.created_at) FROM plan_versions v
