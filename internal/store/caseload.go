@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -11,8 +12,9 @@ import (
 
 // This file lists people for the pages a peer worker and a supervisor use
 // all day ("People you support", the team view, the home page). Each list is
-// one query for the page of people, ordered overdue first, plus one IN query
-// per kind of related row for that page (workers, open referrals).
+// one query for the page of people, ordered overdue first, with each
+// person's safety plan version and date, plus one IN query per kind of
+// related row for that page (workers, open referrals).
 
 // People list filters: which statuses to show.
 const (
@@ -25,13 +27,17 @@ type PeopleFilter struct {
 	Query    string // part of a preferred or legal name, any case, accents ignored
 	WorkerID int64  // only people assigned to this worker
 	Overdue  bool   // only active people whose check-in is overdue
+	// PlanDue keeps only active people whose safety plan is missing or not
+	// reviewed within the organisation's number of days (plans.go).
+	PlanDue bool
 }
 
 // CaseloadRow is one person as the lists show them: their check-in, who
 // supports them, and their open referrals.
 type CaseloadRow struct {
 	Person
-	FollowUps []Referral // open referrals, the earliest follow-up first
+	FollowUps  []Referral // open referrals, the earliest follow-up first
+	SafetyPlan PlanStatus // flagged when missing or not reviewed lately
 }
 
 // FollowUpsDue counts the open referrals whose follow-up falls on or before
@@ -82,6 +88,11 @@ func (s *Store) listPeople(ctx context.Context, a Actor, f PeopleFilter, p Page)
 	if status != ShowAll && !contains(PersonStatuses, status) {
 		return List[CaseloadRow]{}, core.Malformed("status", "Use active, on_hold, closed or all.")
 	}
+	set, err := s.planSettings(ctx, s.rdb, a.OrgID)
+	if err != nil {
+		return List[CaseloadRow]{}, err
+	}
+	cutoff := s.planCutoff(set.ReviewDays)
 	cond, args := visibleTo(a, "p", nil)
 	q := "SELECT " + personColumns + " FROM people p WHERE " + cond
 	add := func(c string, vs ...any) {
@@ -104,23 +115,33 @@ func (s *Store) listPeople(ctx context.Context, a Actor, f PeopleFilter, p Page)
 	if f.Overdue {
 		add("p.status = 'active' AND p.check_in_due_on < $?", s.Today())
 	}
+	if f.PlanDue {
+		add(safetyPlanDue("$?"), ms(cutoff))
+	}
 	if has {
 		add("(p.check_in_due_on > $? OR (p.check_in_due_on = $? AND p.id > $?))", afterDue, afterDue, afterID)
 	}
 	limit := p.limit()
 	q += fmt.Sprintf(" ORDER BY p.check_in_due_on, p.id LIMIT %d", limit+1)
+	// The page is chosen and sorted first; only then are the safety plan
+	// columns looked up, for the rows of the page alone.
+	q = "SELECT q.*, " + safetyPlanColumns + " FROM (" + q + ") q ORDER BY q.check_in_due_on, q.id"
 	rows, err := s.rdb.QueryContext(ctx, q, args...)
 	if err != nil {
 		return List[CaseloadRow]{}, err
 	}
 	var people []Person
+	var plans []PlanStatus
 	for rows.Next() {
-		pr, err := scanPerson(rows)
+		var version int
+		var savedAt int64
+		pr, err := scanPerson(scanWith{rows, []any{&version, &savedAt}})
 		if err != nil {
 			rows.Close()
 			return List[CaseloadRow]{}, err
 		}
 		people = append(people, pr)
+		plans = append(plans, planStatus(SafetyPlan, version, fromMS(savedAt), pr.Status, set.ReviewDays, cutoff))
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -132,7 +153,7 @@ func (s *Store) listPeople(ctx context.Context, a Actor, f PeopleFilter, p Page)
 	}
 	out := make([]CaseloadRow, len(people))
 	for i, pr := range people {
-		out[i] = CaseloadRow{Person: pr}
+		out[i] = CaseloadRow{Person: pr, SafetyPlan: plans[i]}
 	}
 	if err := s.loadOpenReferrals(ctx, a.OrgID, out); err != nil {
 		return List[CaseloadRow]{}, err
@@ -144,6 +165,14 @@ func (s *Store) listPeople(ctx context.Context, a Actor, f PeopleFilter, p Page)
 	}
 	return res, nil
 }
+
+// scanWith scans a row into a scanner's columns followed by extra ones.
+type scanWith struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (w scanWith) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.extra...)...) }
 
 func contains(list []string, v string) bool {
 	for _, x := range list {
@@ -247,37 +276,48 @@ type TeamMember struct {
 	People       int // active people assigned
 	Overdue      int // of those, check-ins overdue
 	FollowUpsDue int // open referrals of their people with a follow-up due
+	PlansDue     int // active people whose safety plan is missing or due for review
 }
 
 // Team counts, for each worker the actor oversees, their active people,
-// overdue check-ins and follow-ups due. A supervisor oversees their
-// supervisees (and themselves, if they also support people); an
-// administrator, every worker of the organisation. One query, whatever the
-// team's size.
+// overdue check-ins, follow-ups due and safety plans to write or review. A
+// supervisor oversees their supervisees (and themselves, if they also
+// support people); an administrator, every worker of the organisation. One
+// query, whatever the team's size: one pass over the team's assignments
+// (each active person's safety plan a seek on plan_versions_saved), joined
+// with the follow-ups due counted once per worker. BenchmarkCaseload/team-*
+// measures it.
 func (s *Store) Team(ctx context.Context, a Actor) ([]TeamMember, error) {
-	args := []any{a.OrgID, s.Today()}
+	set, err := s.planSettings(ctx, s.rdb, a.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	args := []any{a.OrgID, s.Today(), ms(s.planCutoff(set.ReviewDays))}
 	var who string
 	switch {
 	case a.Has(auth.RoleAdmin):
 		who = "EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role IN ('peer', 'supervisor', 'admin'))"
 	case a.Has(auth.RoleSupervisor):
 		args = append(args, a.UserID)
-		who = "(u.supervisor_id = $3"
+		who = "(u.supervisor_id = $4"
 		if a.Has(auth.RolePeer) {
-			who += " OR u.id = $3"
+			who += " OR u.id = $4"
 		}
 		who += ")"
 	default:
 		return nil, core.Forbidden("The team view is for supervisors and administrators.")
 	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT u.id, u.name,
-		(SELECT COUNT(*) FROM person_workers pw JOIN people p ON p.id = pw.person_id
-			WHERE pw.user_id = u.id AND p.org_id = $1 AND p.status = 'active'),
-		(SELECT COUNT(*) FROM person_workers pw JOIN people p ON p.id = pw.person_id
-			WHERE pw.user_id = u.id AND p.org_id = $1 AND p.status = 'active' AND p.check_in_due_on < $2),
-		(SELECT COUNT(*) FROM person_workers pw JOIN referrals r ON r.person_id = pw.person_id
-			WHERE pw.user_id = u.id AND r.org_id = $1 AND r.status IN ('made', 'contacted') AND r.follow_up_on <= $2)
-		FROM users u WHERE u.org_id = $1 AND u.active AND `+who+` ORDER BY u.name, u.id`, args...)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT u.id, u.name, COUNT(p.id),
+		COALESCE(SUM(CASE WHEN p.check_in_due_on < $2 THEN 1 ELSE 0 END), 0),
+		COALESCE(MAX(f.n), 0),
+		COALESCE(SUM(CASE WHEN p.id IS NOT NULL AND `+safetyPlanDue("$3")+` THEN 1 ELSE 0 END), 0)
+		FROM users u
+		LEFT JOIN person_workers pw ON pw.user_id = u.id
+		LEFT JOIN people p ON p.id = pw.person_id AND p.org_id = $1 AND p.status = 'active'
+		LEFT JOIN (SELECT fw.user_id, COUNT(*) AS n FROM person_workers fw JOIN referrals r ON r.person_id = fw.person_id
+			WHERE r.org_id = $1 AND r.status IN ('made', 'contacted') AND r.follow_up_on <= $2 GROUP BY fw.user_id) f ON f.user_id = u.id
+		WHERE u.org_id = $1 AND u.active AND `+who+`
+		GROUP BY u.id, u.name ORDER BY u.name, u.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +325,7 @@ func (s *Store) Team(ctx context.Context, a Actor) ([]TeamMember, error) {
 	var out []TeamMember
 	for rows.Next() {
 		m := TeamMember{Worker: WorkerRef{Active: true}}
-		if err := rows.Scan(&m.Worker.ID, &m.Worker.Name, &m.People, &m.Overdue, &m.FollowUpsDue); err != nil {
+		if err := rows.Scan(&m.Worker.ID, &m.Worker.Name, &m.People, &m.Overdue, &m.FollowUpsDue, &m.PlansDue); err != nil {
 			return nil, err
 		}
 		out = append(out, m)

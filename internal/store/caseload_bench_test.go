@@ -19,9 +19,10 @@ import (
 // The People-you-support page is the one a peer worker opens all day. This
 // benchmark builds one organisation at the scale of a large Recovery
 // Learning Community over several years (5,000 people, 500,000 contacts, 50
-// peer workers each supporting 100 people, 5 supervisors, open referrals)
-// and times the page's store queries for a peer worker, a supervisor and an
-// administrator.
+// peer workers each supporting 100 people, 5 supervisors, open referrals,
+// safety plans for seven people in ten, in up to four versions, some not
+// reviewed for months) and times the page's store queries for a peer
+// worker, a supervisor and an administrator, and the team view's counts.
 //
 //	go test ./internal/store -run '^$' -bench Caseload -benchtime 200x
 //
@@ -143,7 +144,7 @@ func buildBenchFixture(b *testing.B) (*benchFixture, error) {
 		peers = append(peers, u)
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		var people, workers, contacts, referrals [][]any
+		var people, workers, contacts, referrals, plans [][]any
 		perPerson := benchContacts / benchPeople
 		for i := range benchPeople {
 			id := int64(i + 1)
@@ -164,6 +165,15 @@ func buildBenchFixture(b *testing.B) (*benchFixture, error) {
 				contacts = append(contacts, []any{org, id, ms(at), 30, "individual", "in_person", "check_in", "Met for coffee and talked about the week.", ms(at), peers[i%benchPeers].ID, ms(at)})
 			}
 		}
+		for i := range benchPeople {
+			if i%10 >= 7 {
+				continue // no safety plan yet
+			}
+			for v := range 1 + i%4 {
+				at := now.Add(-time.Duration(200-v*40-i%50) * 24 * time.Hour)
+				plans = append(plans, []any{org, int64(i + 1), "safety_plan", v + 1, `{"warning_signs":["Not sleeping"]}`, "edit", ms(at), admin.ID})
+			}
+		}
 		for i := range benchReferrals {
 			pid := int64(i*benchPeople/benchReferrals + 1)
 			referrals = append(referrals, []any{org, pid, "Housing help", now.AddDate(0, 0, -10).Format(dateLayout), now.AddDate(0, 0, -3+i%7).Format(dateLayout), []string{"made", "contacted", "connected"}[i%3], ms(now), admin.ID, ms(now)})
@@ -177,6 +187,9 @@ func buildBenchFixture(b *testing.B) (*benchFixture, error) {
 		}
 		if err := insertRows(ctx, tx, `INSERT INTO contacts (org_id, person_id, occurred_at, duration_minutes, format, mode, kind, note,
 			created_at, created_by, updated_at) VALUES `, 11, contacts); err != nil {
+			return err
+		}
+		if err := insertRows(ctx, tx, `INSERT INTO plan_versions (org_id, person_id, kind, version, body, change, created_at, created_by) VALUES `, 8, plans); err != nil {
 			return err
 		}
 		return insertRows(ctx, tx, `INSERT INTO referrals (org_id, person_id, resource_name, made_on, follow_up_on, status,
@@ -216,6 +229,7 @@ func BenchmarkCaseload(b *testing.B) {
 		{"supervisor", fx.super, PeopleFilter{}},
 		{"admin", fx.admin, PeopleFilter{}},
 		{"admin-overdue", fx.admin, PeopleFilter{Overdue: true}},
+		{"supervisor-plans-due", fx.super, PeopleFilter{PlanDue: true}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			var n int
@@ -228,6 +242,19 @@ func BenchmarkCaseload(b *testing.B) {
 			}
 			if n == 0 {
 				b.Fatal("an empty page")
+			}
+		})
+	}
+	// The team view's counts per worker, safety plans due among them.
+	for _, c := range []struct {
+		name string
+		a    Actor
+	}{{"team-supervisor", fx.super}, {"team-admin", fx.admin}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := fx.s.Team(ctx, c.a); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

@@ -800,7 +800,8 @@ type PersonRecord struct {
 	MoreContacts bool
 	Cycles       []Cycle // newest first
 	Referrals    []Referral
-	Consents     []Consent // newest first
+	Consents     []Consent    // newest first
+	Plans        []PlanStatus // safety plan, wellness plan, crisis preferences (plans.go)
 }
 
 // CurrentConsent is the consent that stands, if any.
@@ -844,6 +845,9 @@ func (s *Store) PersonRecord(ctx context.Context, a Actor, id int64) (PersonReco
 		return PersonRecord{}, err
 	}
 	if r.Consents, err = s.consentsOf(ctx, s.rdb, a.OrgID, id); err != nil {
+		return PersonRecord{}, err
+	}
+	if r.Plans, err = s.planStatuses(ctx, s.rdb, p); err != nil {
 		return PersonRecord{}, err
 	}
 	return r, s.recordRead(ctx, a, "person", id, "record")

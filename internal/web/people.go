@@ -24,6 +24,7 @@ type peopleView struct {
 	Return      string // where "Record a contact" comes back to
 	Statuses    []option
 	Searching   bool
+	PlanDue     bool // only safety plans to write or review (issue 7)
 	// Team view only.
 	Team     []store.TeamMember
 	Workers  []option
@@ -38,6 +39,7 @@ func peopleFilter(q url.Values) store.PeopleFilter {
 		f.Status = store.StatusActive
 	}
 	f.WorkerID, _ = strconv.ParseInt(q.Get("worker"), 10, 64)
+	f.PlanDue = q.Get("plans") == "due" // plans (issue 7)
 	return f
 }
 
@@ -68,7 +70,7 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) error {
 	a := s.actor(r)
 	q := r.URL.Query()
 	filter := peopleFilter(q)
-	f := newForm(url.Values{"q": {filter.Query}, "status": {filter.Status}})
+	f := newForm(url.Values{"q": {filter.Query}, "status": {filter.Status}, "plans": {q.Get("plans")}})
 	if filter.Status == "" {
 		f.Values.Set("status", store.StatusActive)
 	}
@@ -77,8 +79,8 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := peopleView{Form: f, Rows: l.Items, Today: s.store.Today(), NextURL: nextPageURL(r, l.Next), Return: r.URL.RequestURI(),
-		ShowWorkers: a.CanAssign(), Statuses: statusOptions(), Searching: filter.Query != ""}
-	if q.Get("cursor") == "" && filter.Query == "" {
+		ShowWorkers: a.CanAssign(), Statuses: statusOptions(), Searching: filter.Query != "", PlanDue: filter.PlanDue}
+	if q.Get("cursor") == "" && filter.Query == "" && !filter.PlanDue {
 		if v.FollowUps, err = s.store.FollowUpsDue(r.Context(), a, 0, 20); err != nil {
 			return err
 		}
@@ -95,7 +97,7 @@ func (s *Server) team(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := peopleView{Form: newForm(url.Values{"q": {filter.Query}, "status": {store.StatusActive}, "worker": {q.Get("worker")}}),
-		Today: s.store.Today(), Return: r.URL.RequestURI(), ShowWorkers: true, Statuses: statusOptions(), Team: team, WorkerID: filter.WorkerID}
+		Today: s.store.Today(), Return: r.URL.RequestURI(), ShowWorkers: true, Statuses: statusOptions(), Team: team, WorkerID: filter.WorkerID, PlanDue: filter.PlanDue}
 	for _, m := range team {
 		v.Workers = append(v.Workers, option{Value: id(m.Worker.ID), Label: m.Worker.Name})
 		if m.Worker.ID == filter.WorkerID {

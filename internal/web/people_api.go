@@ -561,15 +561,16 @@ func (s *Server) apiCreateResource(w http.ResponseWriter, r *http.Request) error
 }
 
 type caseloadJSON struct {
-	ID                string         `json:"id" doc:"the person's id"`
-	PreferredName     string         `json:"preferred_name"`
-	Pronouns          string         `json:"pronouns"`
-	Status            string         `json:"status" enum:"active,on_hold,closed"`
-	AssignedWorkerIDs []string       `json:"assigned_worker_ids"`
-	LastContactAt     *time.Time     `json:"last_contact_at"`
-	NextCheckInDue    string         `json:"next_check_in_due" doc:"YYYY-MM-DD"`
-	CheckInOverdue    bool           `json:"check_in_overdue"`
-	OpenFollowUps     []followUpJSON `json:"open_follow_ups" doc:"open referrals, the earliest follow-up first"`
+	ID                string               `json:"id" doc:"the person's id"`
+	PreferredName     string               `json:"preferred_name"`
+	Pronouns          string               `json:"pronouns"`
+	Status            string               `json:"status" enum:"active,on_hold,closed"`
+	AssignedWorkerIDs []string             `json:"assigned_worker_ids"`
+	LastContactAt     *time.Time           `json:"last_contact_at"`
+	NextCheckInDue    string               `json:"next_check_in_due" doc:"YYYY-MM-DD"`
+	CheckInOverdue    bool                 `json:"check_in_overdue"`
+	OpenFollowUps     []followUpJSON       `json:"open_follow_ups" doc:"open referrals, the earliest follow-up first"`
+	SafetyPlan        safetyPlanStatusJSON `json:"safety_plan"` // plans (issue 7): plans_api.go
 }
 
 type followUpJSON struct {
@@ -594,7 +595,7 @@ func (s *Server) apiCaseload(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, toList(l, func(row store.CaseloadRow) caseloadJSON {
 		out := caseloadJSON{ID: id(row.ID), PreferredName: row.PreferredName, Pronouns: row.Pronouns, Status: row.Status,
 			AssignedWorkerIDs: workerIDs(row.Workers), LastContactAt: rfc3339(row.LastContactAt), NextCheckInDue: row.CheckInDueOn,
-			CheckInOverdue: row.Overdue(today), OpenFollowUps: []followUpJSON{}}
+			CheckInOverdue: row.Overdue(today), OpenFollowUps: []followUpJSON{}, SafetyPlan: toSafetyPlanStatus(row.SafetyPlan)}
 		for _, ref := range row.FollowUps {
 			out.OpenFollowUps = append(out.OpenFollowUps, followUpJSON{ReferralID: id(ref.ID), ResourceName: ref.ResourceName, FollowUpOn: ref.FollowUpOn,
 				Status: ref.Status, Due: ref.FollowUpDue(today)})

@@ -205,6 +205,8 @@ func (s *Server) funcs() template.FuncMap {
 		// Groups (issue 7).
 		"weekday": store.WeekdayName,
 		"ymdOf":   func(t time.Time) string { return core.Today(t) },
+		// Plans (issue 7): a phone number as a link that dials it.
+		"telURL": telURL,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

@@ -114,6 +114,7 @@ func journeySteps(t *testing.T, app *testkit.App) []func() {
 		func() { admin.Get("/team") },
 		func() { admin.Get("/admin/wording") },
 		func() { admin.Get("/admin/wording/new?from=client") },
+		func() { planTemplateSteps(t, app) }, // plans (issue 7): plans_test.go
 	}
 	steps = append(steps, developmentSteps(t, app)...) // issue 5
 	return steps
