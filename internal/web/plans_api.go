@@ -102,6 +102,30 @@ var planDocs = map[*store.PlanKind]any{
 	store.CrisisPreferences: crisisPreferencesJSON{},
 }
 
+// planPutDocs gives each kind's documented PUT body: the sections, and the
+// version edited, which is optional (without it, the save is not checked
+// for a later one).
+var planPutDocs = map[*store.PlanKind]any{
+	store.SafetyPlan:        safetyPlanPutJSON{},
+	store.WellnessPlan:      wellnessPlanPutJSON{},
+	store.CrisisPreferences: crisisPreferencesPutJSON{},
+}
+
+type safetyPlanPutJSON struct {
+	Version  int                    `json:"version,omitempty" doc:"the version you edited: 409 if someone has saved a later one; leave it out to save regardless"`
+	Sections safetyPlanSectionsJSON `json:"sections"`
+}
+
+type wellnessPlanPutJSON struct {
+	Version  int                      `json:"version,omitempty" doc:"the version you edited: 409 if someone has saved a later one; leave it out to save regardless"`
+	Sections wellnessPlanSectionsJSON `json:"sections"`
+}
+
+type crisisPreferencesPutJSON struct {
+	Version  int                           `json:"version,omitempty" doc:"the version you edited: 409 if someone has saved a later one; leave it out to save regardless"`
+	Sections crisisPreferencesSectionsJSON `json:"sections"`
+}
+
 // planPutJSON is the body of a PUT: the plan document as GET gives it.
 type planPutJSON struct {
 	Version   *int                       `json:"version,omitempty"`

@@ -21,6 +21,13 @@ func TestPlanAPIDocumentsEveryKind(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: no Sections field", k.Key)
 		}
+		put, ok := planPutDocs[k]
+		if !ok {
+			t.Fatalf("%s has no documented PUT body", k.Key)
+		}
+		if ps, ok := reflect.TypeOf(put).FieldByName("Sections"); !ok || ps.Type != sections.Type {
+			t.Errorf("%s: the PUT body's sections are not the document's", k.Key)
+		}
 		st := sections.Type
 		if st.NumField() != len(k.Sections) {
 			t.Errorf("%s: %d documented sections, %d in the kind", k.Key, st.NumField(), len(k.Sections))
