@@ -168,11 +168,15 @@ func (s *Store) IssueCertificate(ctx context.Context, a Actor, cohortID, pid int
 
 // workforceOnCompletion adds a completed CPS course to the participant's
 // development record when the participant is a worker of the organisation:
-// the training (keyed to the active chart's CPS training item where it has
-// one, with the hours of the sessions they attended) and the CPS credential,
-// since completing the course includes passing its written and oral exams.
-// It runs in the transaction that issues the certificate, so the record and
-// the certificate agree; issuing again after a revocation adds nothing twice.
+// the training, keyed to the active chart's CPS training item where it has
+// one, with the hours of the sessions they attended. The CPS credential is
+// the certifying body's to grant (in Massachusetts, the Transformation
+// Center), not the course's: it is recorded here only where an administrator
+// has set the organisation up as the certifying body for it (recordCourseCompletion
+// checks), with the organisation as its issuer. Otherwise it is recorded by
+// hand once granted, with its issuer. It runs in the transaction that issues
+// the certificate, so the record and the certificate agree; issuing again
+// after a revocation adds nothing twice.
 func (s *Store) workforceOnCompletion(ctx context.Context, tx *sql.Tx, a Actor, c Cohort, p Participant, cert Certificate) error {
 	if c.ProgrammeKind != cohort.KindCPS || p.UserID == 0 {
 		return nil
@@ -192,15 +196,6 @@ func (s *Store) workforceOnCompletion(ctx context.Context, tx *sql.Tx, a Actor, 
 		return err
 	}
 	cred := &CourseCredential{Kind: workforce.CredentialCPS, Number: cert.GroupedCode(), Issuer: cert.Issuer, IssuedOn: cert.IssuedOn}
-	rules, err := s.CredentialRules(ctx, a.OrgID)
-	if err != nil {
-		return err
-	}
-	if r := rules[workforce.CredentialCPS]; r.PeriodMonths > 0 {
-		if issued, err := time.Parse("2006-01-02", cert.IssuedOn); err == nil {
-			cred.ExpiresOn = issued.AddDate(0, r.PeriodMonths, 0).Format("2006-01-02")
-		}
-	}
 	return s.recordCourseCompletion(ctx, tx, a, p.UserID, CourseCompletion{
 		CohortID: c.ID, Title: c.ProgrammeName + " (" + c.Name + ")", ItemKey: itemKey,
 		CompletedOn: cert.IssuedOn, Provider: cert.Issuer, Hours: hours, Credential: cred,

@@ -11,6 +11,7 @@ import (
 	"peerpath/internal/core"
 	"peerpath/internal/store"
 	"peerpath/internal/testkit"
+	"peerpath/internal/workforce"
 )
 
 // cpsCohort makes a CPS cohort trained by tm.Trainer with n training days,
@@ -690,14 +691,29 @@ func TestCPSCompletionReachesTheDevelopmentRecord(t *testing.T) {
 	if tg.ItemKey != "s2.train.cps" || tg.CompletedOn != cert.IssuedOn || tg.Hours != 1950 || !strings.Contains(tg.Title, c.Name) {
 		t.Fatalf("training: %+v", tg)
 	}
+	// Teaching the course is not certifying: the CPS credential is the
+	// certifying body's to grant, so none is recorded by default.
 	creds := testkit.Must[store.List[store.Credential]](t)(db.Credentials(ctx, me, tm.Peer.ID, store.Page{}))
-	if len(creds.Items) != 1 || creds.Items[0].Number != cert.GroupedCode() || creds.Items[0].IssuedOn != cert.IssuedOn {
-		t.Fatalf("credentials: %+v", creds.Items)
+	if len(creds.Items) != 0 {
+		t.Fatalf("a credential from a course whose organisation does not certify: %+v", creds.Items)
 	}
-	// Revoking and issuing a corrected certificate adds nothing twice.
-	testkit.Must[store.Certificate](t)(db.RevokeCertificate(ctx, testkit.Actor(tm.Admin), c.ID, worker.ID, "Name misspelt"))
-	testkit.Must[store.Certificate](t)(db.IssueCertificate(ctx, tr, c.ID, worker.ID, ""))
+	// An organisation set up as the certifying body for CPS, with its own
+	// renewal rule, records the credential with itself as the issuer and
+	// the expiry its rule gives.
+	admin := testkit.Actor(tm.Admin)
+	on := true
+	if err := db.SetCredentialRules(ctx, admin, []store.RuleUpdate{{Kind: workforce.CredentialCPS, Certifies: &on, Rule: workforce.RenewalRule{Hours: 2000, PeriodMonths: 24}}}); err != nil {
+		t.Fatal(err)
+	}
+	// Revoking and issuing a corrected certificate adds the training once.
+	testkit.Must[store.Certificate](t)(db.RevokeCertificate(ctx, admin, c.ID, worker.ID, "Name misspelt"))
+	cert = testkit.Must[store.Certificate](t)(db.IssueCertificate(ctx, tr, c.ID, worker.ID, ""))
 	if again := testkit.Must[store.List[store.Training]](t)(db.Trainings(ctx, me, tm.Peer.ID, store.Page{})); len(again.Items) != 1 {
 		t.Fatalf("%d trainings after reissuing", len(again.Items))
+	}
+	creds = testkit.Must[store.List[store.Credential]](t)(db.Credentials(ctx, me, tm.Peer.ID, store.Page{}))
+	if len(creds.Items) != 1 || creds.Items[0].Number != cert.GroupedCode() || creds.Items[0].IssuedOn != cert.IssuedOn ||
+		creds.Items[0].Issuer != cert.Issuer || creds.Items[0].ExpiresOn != workforce.AddMonths(cert.IssuedOn, 24) || creds.Items[0].RenewalRule == "" {
+		t.Fatalf("credentials: %+v", creds.Items)
 	}
 }
