@@ -85,10 +85,15 @@ func (s *Store) certificatesOf(ctx context.Context, q querier, orgID int64, pids
 
 // NotComplete is the error of issuing a certificate while the completion
 // rule does not hold: a conflict whose field "missing" lists, separated by
-// "; ", what is still missing.
-func NotComplete(missing []string) error {
-	return &core.Error{Kind: core.KindConflict, Message: "The completion rule does not hold yet, so no certificate can be issued.",
-		Fields: map[string]string{"missing": strings.Join(missing, "; ")}}
+// "; ", what is still missing. The message says whose rule it is: the
+// organisation's, or peerpath's suggestion it has not confirmed (then no
+// certificate is issued at all).
+func NotComplete(rule cohort.Rule, missing []string) error {
+	msg := "Your organisation's completion rule is not met yet, so no certificate can be issued."
+	if !rule.Confirmed {
+		msg = "This cohort's completion rule is only peerpath's suggestion: your organisation has not confirmed it, so no certificate can be issued. An administrator confirms it on the cohort page."
+	}
+	return &core.Error{Kind: core.KindConflict, Message: msg, Fields: map[string]string{"missing": strings.Join(missing, "; ")}}
 }
 
 // IssueCertificate records that a participant completed the programme and
@@ -136,7 +141,7 @@ func (s *Store) IssueCertificate(ctx context.Context, a Actor, cohortID, pid int
 			return core.Conflict("A certificate is already issued to this person. Revoke it first to issue a new one.")
 		}
 		if !prog[0].Result.Holds {
-			return NotComplete(prog[0].Result.Missing)
+			return NotComplete(c.Rule, prog[0].Result.Missing)
 		}
 		org, err := s.Organisation(ctx, a.OrgID)
 		if err != nil {
