@@ -137,7 +137,7 @@ func TestDevelopmentPagesAreAccessible(t *testing.T) {
 	// Forms with errors are accessible too.
 	tab.Visit(base + "/credentials/new")
 	tab.Submit("main form button[type=submit]")
-	tab.MustSee("There is a problem", "Enter the date the credential was issued.")
+	tab.MustSee("There is a problem", "Enter the date the credential was issued.", "Name the body that granted the credential")
 	tab.Visit("/admin/credentials")
 	tab.Fill("#f-cps\\.hours", "many")
 	tab.Submit("main form button[type=submit]")
