@@ -33,6 +33,11 @@ func TestProgrammeRulesAreConfirmedThroughThePages(t *testing.T) {
 	if res := admin.PostForm("/programmes/cps", form); res.Status != http.StatusSeeOther {
 		t.Fatalf("saving: %d %s", res.Status, testkit.Text(res.Body))
 	}
+	// A new programme of the organisation's own: its kinds of session, and a
+	// suggestion to confirm.
+	if np := testkit.Text(admin.Get("/programmes/new").Body); !strings.Contains(np, "Kinds of session") || !strings.Contains(np, "peerpath suggests 80 %") {
+		t.Fatalf("the new programme form:\n%s", np)
+	}
 	list := testkit.Text(trainer.Get("/programmes").Body)
 	if !strings.Contains(list, "Your organisation's rule: to complete, a participant must attend at least 90 %") || !strings.Contains(list, "peerpath suggests (not yet confirmed by your organisation): to complete, a participant must attend at least 80 %") {
 		t.Fatalf("the programmes page does not say whose rules they are:\n%s", list)
@@ -66,6 +71,15 @@ func TestProgrammeRulesAreConfirmedThroughThePages(t *testing.T) {
 	cp = testkit.Text(admin.Follow(res).Body)
 	if !strings.Contains(cp, "Your organisation's rule: to complete, a participant must attend at least 70 %") || strings.Contains(cp, "Confirm the rule for this cohort") {
 		t.Fatalf("after confirming:\n%s", cp)
+	}
+	// An administrator starting a cohort confirms the programme's rule there.
+	res = admin.PostForm("/cohorts/new", url.Values{"programme": {"ican"}, "name": {"Somerville High School, spring 2027"}, "starts_on": {"2027-02-01"}, "ends_on": {"2027-05-01"},
+		"capacity": {"10"}, "confirm_rule": {"on"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("creating a confirmed cohort: %d %s", res.Status, testkit.Text(res.Body))
+	}
+	if page := testkit.Text(admin.Follow(res).Body); !strings.Contains(page, "Your organisation's rule: to complete, a participant must attend at least 80 %") {
+		t.Fatalf("a cohort confirmed at creation:\n%s", page)
 	}
 	// A participant's page applies it under the organisation's name.
 	a := testkit.Actor(tm.Trainer)
