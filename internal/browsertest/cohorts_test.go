@@ -23,14 +23,27 @@ func setValue(tab *Tab, sel, v string) {
 
 var idInPath = regexp.MustCompile(`/cohorts/(\d+)`)
 
-// TestCohortCertificateJourney: a trainer starts a CPS cohort, adds a
-// session and a participant, records attendance and both exams, issues the
+// TestCohortCertificateJourney: an administrator confirms the CPS course's
+// rule as the organisation's; a trainer starts a CPS cohort, adds a session
+// and a participant, records attendance and both exams, issues the
 // certificate; then, signed out, anyone checks it and sees it is valid.
 func TestCohortCertificateJourney(t *testing.T) {
 	need(t)
 	app := testkit.NewApp(t)
 	tm := app.NewTeam(t, "Journey RLC")
 	tab := browser.NewTab(t, app.HTTP.URL)
+
+	// The administrator sees peerpath's suggestions and confirms them.
+	tab.SignIn(tm.Admin.Email)
+	tab.Visit("/programmes/cps")
+	tab.MustSee("peerpath suggests 85 %", "Now: peerpath suggests (not yet confirmed by your organisation).")
+	tab.Submit("main form button[type=submit]")
+	tab.MustSee("There is a problem", "Confirm that these numbers are your organisation's rule")
+	tab.Check("#f-rule_confirmed")
+	tab.Submit("main form button[type=submit]")
+	tab.MustSee("The programme is saved with its completion rule as your organisation's", "Your organisation's rule: to complete, a participant must attend at least 85 %")
+	tab.SignOut()
+
 	tab.SignIn(tm.Trainer.Email)
 	tab.MustSee("Your cohorts", "No cohorts yet")
 
@@ -46,7 +59,7 @@ func TestCohortCertificateJourney(t *testing.T) {
 	setValue(tab, "#f-ends_on", "2026-12-18")
 	tab.Fill("#f-capacity", "12")
 	tab.Submit("main form button[type=submit]")
-	tab.MustSee("The cohort is created", "attend at least 85 %", "No sessions yet", "No participants yet")
+	tab.MustSee("The cohort is created", "Your organisation's rule: to complete, a participant must attend at least 85 %", "No sessions yet", "No participants yet")
 	m := idInPath.FindStringSubmatch(tab.Path())
 	if m == nil {
 		t.Fatalf("not on a cohort page: %s", tab.Path())
@@ -68,7 +81,7 @@ func TestCohortCertificateJourney(t *testing.T) {
 	tab.Fill("#f-name", "José Ñúñez")
 	tab.Fill("#f-email", "jose@example.org")
 	tab.Submit("main form button[type=submit]:not([name])")
-	tab.MustSee("The person is enrolled", "José Ñúñez", "Attendance 0 % — needs 85 %")
+	tab.MustSee("The person is enrolled", "José Ñúñez", "Attendance 0 % — your organisation's rule: 85 %")
 
 	// Attendance.
 	tab.Submit("main a[href*='/sessions/']:not([href$='/new'])")
@@ -131,6 +144,7 @@ func makeICAN(t *testing.T, app *testkit.App, tm testkit.Team) icanFixture {
 	ctx := t.Context()
 	ican := testkit.Must[store.Cohort](t)(app.CreateCohort(ctx, tr, store.CohortInput{Programme: "ican", Name: "Somerville High School, fall 2026", Location: "Somerville High School",
 		StartsOn: "2026-09-15", EndsOn: "2026-12-15", Capacity: 1}))
+	ican = testkit.Must[store.Cohort](t)(app.ConfirmCohortRule(ctx, testkit.Actor(tm.Admin), ican.ID, store.ConfirmedRule(ican.Rule)))
 	cvs := testkit.Must[store.HostCompany](t)(app.SaveHostCompany(ctx, tr, 0, store.HostCompanyInput{Name: "CVS Health", Industry: "Pharmacy and retail", ContactName: "Dana Reyes", Address: "1 CVS Drive, Woonsocket, RI"}))
 	visit := testkit.Must[store.CohortSession](t)(app.CreateCohortSession(ctx, tr, ican.ID, store.SessionInput{Kind: cohort.SessionVisit, On: "2026-10-06", HostCompanyID: cvs.ID, Covered: []string{"tour", "hiring"}, VisitNotes: "Pharmacy technician training programme."}))
 	kai := testkit.Must[store.Participant](t)(app.AddParticipant(ctx, tr, ican.ID, store.ParticipantInput{Name: "Kai Moreau", School: "Somerville High School", Grade: "11",
@@ -178,21 +192,35 @@ func TestCohortPagesAreAccessible(t *testing.T) {
 }
 
 // TestProgrammeAndOwnCoursePagesAreAccessible: an administrator's programme
-// pages, then a student's own view of their course.
+// pages, confirming a cohort's rule, then a student's own view of their
+// course.
 func TestProgrammeAndOwnCoursePagesAreAccessible(t *testing.T) {
 	need(t)
 	app := testkit.NewApp(t)
 	tm := app.NewTeam(t, "Access Programmes")
 	makeICAN(t, app, tm)
+	// A cohort still on peerpath's suggested rule.
+	spring := testkit.Must[store.Cohort](t)(app.CreateCohort(t.Context(), testkit.Actor(tm.Trainer), store.CohortInput{Programme: "ican", Name: "Somerville High School, spring 2027",
+		StartsOn: "2027-02-01", EndsOn: "2027-05-01", Capacity: 10}))
 	tab := browser.NewTab(t, app.HTTP.URL)
 	tab.SignIn(tm.Admin.Email)
-	for _, p := range []string{"/programmes", "/programmes/new", "/programmes/cps", "/programmes/ican"} {
+	for _, p := range []string{"/programmes", "/programmes/new", "/programmes/cps", "/programmes/ican", "/cohorts/new"} {
 		tab.Visit(p)
 	}
 	tab.Visit("/programmes/new")
 	tab.Fill("#f-attendance_percent", "0")
 	tab.Submit("main form button[type=submit]")
-	tab.MustSee("There is a problem", "Enter a percentage from 1 to 100.")
+	tab.MustSee("There is a problem", "Enter a percentage from 1 to 100.", "Confirm that these numbers are your organisation's rule")
+	// Confirming a cohort's rule, with a mistake first, on a phone.
+	tab.Phone()
+	tab.Visit("/cohorts/" + itoa(spring.ID))
+	tab.MustSee("peerpath suggests (not yet confirmed by your organisation)", "Confirm the rule for this cohort")
+	tab.Fill("#f-attendance_percent", "75")
+	tab.Submit("form[action$='/rule'] button[type=submit]")
+	tab.MustSee("There is a problem", "Confirm that these numbers are your organisation's rule for this cohort.")
+	tab.Check("#f-rule_confirmed")
+	tab.Submit("form[action$='/rule'] button[type=submit]")
+	tab.MustSee("The completion rule is confirmed", "Your organisation's rule: to complete, a participant must attend at least 75 %")
 	tab.SignOut()
 	tab.Phone()
 	tab.SignIn(tm.Peer.Email)

@@ -115,7 +115,7 @@ func TestDevelopmentPagesAreAccessible(t *testing.T) {
 	tm := app.NewTeam(t, "Access Dev RLC")
 	ctx := t.Context()
 	a := testkit.Actor(tm.Peer)
-	credID, _ := app.AddCredential(ctx, a, tm.Peer.ID, store.NewCredential{Kind: "cps", Number: "CPS-1", IssuedOn: "2025-01-05", ExpiresOn: "2026-12-20"})
+	credID, _ := app.AddCredential(ctx, a, tm.Peer.ID, store.NewCredential{Kind: "cps", Number: "CPS-1", Issuer: "Transformation Center", IssuedOn: "2025-01-05", ExpiresOn: "2026-12-20"})
 	app.AddCEHours(ctx, a, tm.Peer.ID, credID, store.NewCEHours{CompletedOn: "2026-02-01", Title: "Ethics refresher", Hours: 300, EthicsHours: 300})
 	app.AddRoleHeld(ctx, a, tm.Peer.ID, store.NewRoleHeld{Title: "Peer Specialist", From: "2024-01-01", Peer: true})
 	app.AddSupervisionSession(ctx, a, tm.Peer.ID, store.NewSupervisionSession{HeldOn: "2026-11-02", Minutes: 60, Mode: store.ModeVideo, Topics: "Boundaries"})
@@ -137,7 +137,7 @@ func TestDevelopmentPagesAreAccessible(t *testing.T) {
 	// Forms with errors are accessible too.
 	tab.Visit(base + "/credentials/new")
 	tab.Submit("main form button[type=submit]")
-	tab.MustSee("There is a problem", "Enter the date the credential was issued.")
+	tab.MustSee("There is a problem", "Enter the date the credential was issued.", "Name the body that granted the credential")
 	tab.Visit("/admin/credentials")
 	tab.Fill("#f-cps\\.hours", "many")
 	tab.Submit("main form button[type=submit]")

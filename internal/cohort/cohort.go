@@ -27,6 +27,10 @@
 //     Attempts beyond the allowance are ignored.
 //   - Withdrawn, waitlisted and applied participants do not complete; what
 //     is missing for them is that one thing.
+//   - The numbers (threshold, pass mark, attempts) are the organisation's.
+//     No source document gives them: peerpath only suggests some, and while
+//     an administrator has not confirmed a cohort's rule as the
+//     organisation's own, nobody completes under it (what is missing says so).
 package cohort
 
 import (
@@ -182,13 +186,57 @@ func (e Exam) Label() string {
 
 // Rule is what a participant must do to complete. A cohort keeps a copy of
 // its programme's rule, so editing a programme never changes past cohorts.
+//
+// The numbers are the organisation's to set: the source documents give
+// none. Confirmed says an administrator has confirmed them as the
+// organisation's own; until then they are peerpath's suggestion, labelled
+// as such, and decide nothing.
 type Rule struct {
 	AttendancePercent int  // 1–100
 	WrittenExam       bool // a written exam applies
 	WrittenPassMark   int  // percent, when WrittenExam
 	OralExam          bool // an oral exam (pass or fail) applies
 	Attempts          int  // attempts allowed per exam, when either applies
+	Confirmed         bool // an administrator confirmed it as the organisation's rule
 }
+
+// SameNumbers reports whether two rules ask the same of participants,
+// whoever confirmed them.
+func (r Rule) SameNumbers(o Rule) bool {
+	r.Confirmed, o.Confirmed = false, false
+	return r == o
+}
+
+// Owner names whose rule it is, to put before it wherever it decides
+// something: "Your organisation's rule" once confirmed, "peerpath suggests"
+// (not yet confirmed) before.
+func (r Rule) Owner() string {
+	if r.Confirmed {
+		return "Your organisation's rule"
+	}
+	return "peerpath suggests (not yet confirmed by your organisation)"
+}
+
+// Short is the rule's numbers in a few words, labelled with its owner:
+// "Your organisation's rule: 85 % attendance, written exam pass mark 80 %,
+// oral exam, 2 attempts per exam".
+func (r Rule) Short() string {
+	parts := []string{fmt.Sprintf("%d %% attendance", r.AttendancePercent)}
+	if r.WrittenExam {
+		parts = append(parts, fmt.Sprintf("written exam pass mark %d %%", r.WrittenPassMark))
+	}
+	if r.OralExam {
+		parts = append(parts, "oral exam")
+	}
+	if r.HasExams() {
+		parts = append(parts, plural(r.Attempts, "attempt", "attempts")+" per exam")
+	}
+	return r.Owner() + ": " + strings.Join(parts, ", ")
+}
+
+// NotConfirmed is what is missing for everyone while a cohort's rule is
+// peerpath's suggestion.
+const NotConfirmed = "Completion rule not yet confirmed by your organisation (an administrator confirms it on the cohort page)"
 
 // Check returns a message per invalid part of the rule, keyed by form field.
 func (r Rule) Check() map[string]string {
@@ -217,7 +265,7 @@ func (r Rule) Describe() string {
 	if r.OralExam {
 		parts = append(parts, "pass the oral exam")
 	}
-	s := "To complete, a participant must " + joinAnd(parts)
+	s := r.Owner() + ": to complete, a participant must " + joinAnd(parts)
 	if r.HasExams() {
 		s += fmt.Sprintf(", with %s per exam", plural(r.Attempts, "attempt", "attempts"))
 	}
@@ -247,12 +295,19 @@ type Template struct {
 	Name         string // as printed on certificates
 	Description  string
 	SessionKinds []SessionKind // make-up sessions are always possible
-	Rule         Rule
-	Students     bool // participants are school students (school, grade, guardian)
+	// Rule is peerpath's suggestion, never confirmed: the source documents
+	// give no pass mark, number of attempts or attendance threshold.
+	Rule     Rule
+	Students bool // participants are school students (school, grade, guardian)
 }
 
-// Templates are the built-in programmes. An organisation may change their
-// settings (pass mark, attempts, threshold); they apply to new cohorts only.
+// SuggestedCustomRule is what the form for a new programme starts from:
+// peerpath's suggestion, for the organisation to change and confirm.
+var SuggestedCustomRule = Rule{AttendancePercent: 80, WrittenPassMark: 80, Attempts: 2}
+
+// Templates are the built-in programmes. Their rules are suggestions; an
+// organisation confirms or changes them (pass mark, attempts, threshold),
+// and its settings apply to new cohorts only.
 var Templates = []Template{
 	{
 		Kind:         KindCPS,
@@ -379,7 +434,10 @@ func Evaluate(r Rule, sessions []Session, p Participant, today string) Result {
 	case res.Counting == 0:
 		missing = append(missing, "No sessions scheduled yet")
 	case res.Attended*100 < r.AttendancePercent*res.Counting:
-		m := fmt.Sprintf("Attendance %d %% — needs %d %%", res.Percent, r.AttendancePercent)
+		m := fmt.Sprintf("Attendance %d %% — your organisation's rule: %d %%", res.Percent, r.AttendancePercent)
+		if !r.Confirmed {
+			m = fmt.Sprintf("Attendance %d %% — peerpath suggests %d %%", res.Percent, r.AttendancePercent)
+		}
 		var notes []string
 		if res.Upcoming > 0 {
 			notes = append(notes, plural(res.Upcoming, "session", "sessions")+" still to come")
@@ -401,6 +459,9 @@ func Evaluate(r Rule, sessions []Session, p Participant, today string) Result {
 		} else {
 			missing = append(missing, fmt.Sprintf("%s not yet passed (%d of %d attempts used)", e.Exam.Label(), e.Used, e.Allowed))
 		}
+	}
+	if !r.Confirmed {
+		missing = append(missing, NotConfirmed)
 	}
 	res.Missing = missing
 	res.Holds = len(missing) == 0

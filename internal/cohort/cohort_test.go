@@ -7,7 +7,8 @@ import (
 	"time"
 )
 
-var cps = Rule{AttendancePercent: 85, WrittenExam: true, WrittenPassMark: 80, OralExam: true, Attempts: 2}
+// cps is the CPS template's suggestion, confirmed as an organisation's rule.
+var cps = Rule{AttendancePercent: 85, WrittenExam: true, WrittenPassMark: 80, OralExam: true, Attempts: 2, Confirmed: true}
 
 // days makes n counting sessions, one a week from 2026-09-01, ids 1…n.
 func days(n int) []Session {
@@ -59,12 +60,12 @@ func TestCompletionRule(t *testing.T) {
 		{
 			name: "one session below the threshold fails, rounded down", rule: cps, sessions: twenty,
 			p:       Participant{Status: Enrolled, Marks: marks(append(repeat(Present, 16), Absent, Absent, Absent, Absent)...), Attempts: passedBoth},
-			missing: []string{"Attendance 80 % — needs 85 %"},
+			missing: []string{"Attendance 80 % — your organisation's rule: 85 %"},
 		},
 		{
 			name: "84.6 % shows as 84, not 85", rule: cps, sessions: days(13),
 			p:       Participant{Status: Enrolled, Marks: marks(append(repeat(Present, 11), Absent, Absent)...), Attempts: passedBoth},
-			missing: []string{"Attendance 84 % — needs 85 %"},
+			missing: []string{"Attendance 84 % — your organisation's rule: 85 %"},
 		},
 		{
 			name: "late counts as present", rule: cps, sessions: days(4),
@@ -74,7 +75,7 @@ func TestCompletionRule(t *testing.T) {
 		{
 			name: "excused counts as missed, and says it can be made up", rule: cps, sessions: days(4),
 			p:       Participant{Status: Enrolled, Marks: marks(Present, Present, Present, Excused), Attempts: passedBoth},
-			missing: []string{"Attendance 75 % — needs 85 % (1 excused absence not yet made up)"},
+			missing: []string{"Attendance 75 % — your organisation's rule: 85 % (1 excused absence not yet made up)"},
 		},
 		{
 			name: "a make-up session replaces an absence", rule: cps,
@@ -92,16 +93,16 @@ func TestCompletionRule(t *testing.T) {
 			name: "a make-up missed does not count", rule: cps,
 			sessions: append(days(4), Session{ID: 9, Kind: SessionMakeUp, On: "2026-10-01", MakesUp: 4}),
 			p:        Participant{Status: Enrolled, Marks: map[int64]Mark{1: Present, 2: Present, 3: Present, 4: Absent, 9: Absent}, Attempts: passedBoth},
-			missing:  []string{"Attendance 75 % — needs 85 %"},
+			missing:  []string{"Attendance 75 % — your organisation's rule: 85 %"},
 		},
 		{
 			name: "a make-up for a session already attended adds nothing", rule: cps,
 			sessions: append(days(4), Session{ID: 9, Kind: SessionMakeUp, On: "2026-10-01", MakesUp: 1}),
 			p:        Participant{Status: Enrolled, Marks: map[int64]Mark{1: Present, 2: Present, 3: Present, 4: Absent, 9: Present}, Attempts: passedBoth},
-			missing:  []string{"Attendance 75 % — needs 85 %"},
+			missing:  []string{"Attendance 75 % — your organisation's rule: 85 %"},
 		},
 		{
-			name: "graduation does not count toward attendance", rule: Rule{AttendancePercent: 80},
+			name: "graduation does not count toward attendance", rule: Rule{AttendancePercent: 80, Confirmed: true},
 			sessions: []Session{{ID: 1, Kind: SessionVisit, On: "2026-10-01"}, {ID: 2, Kind: SessionVisit, On: "2026-10-08"}, {ID: 3, Kind: SessionGraduation, On: "2026-10-15"}},
 			p:        Participant{Status: Enrolled, Marks: map[int64]Mark{1: Present, 2: Present, 3: Absent}},
 			holds:    true,
@@ -146,7 +147,7 @@ func TestCompletionRule(t *testing.T) {
 			missing: []string{"Withdrew on 2 Oct 2026"},
 		},
 		{
-			name: "waitlisted participants do not complete", rule: Rule{AttendancePercent: 80}, sessions: days(1),
+			name: "waitlisted participants do not complete", rule: Rule{AttendancePercent: 80, Confirmed: true}, sessions: days(1),
 			p:       Participant{Status: Waitlisted},
 			missing: []string{"On the waitlist: not enrolled yet"},
 		},
@@ -161,19 +162,29 @@ func TestCompletionRule(t *testing.T) {
 			missing: []string{"No sessions scheduled yet"},
 		},
 		{
-			name: "sessions still to come are named", rule: Rule{AttendancePercent: 85}, sessions: days(10), today: "2026-09-20",
+			name: "sessions still to come are named", rule: Rule{AttendancePercent: 85, Confirmed: true}, sessions: days(10), today: "2026-09-20",
 			p:       Participant{Status: Enrolled, Marks: marks(Present, Present, Present)},
-			missing: []string{"Attendance 30 % — needs 85 % (7 sessions still to come)"},
+			missing: []string{"Attendance 30 % — your organisation's rule: 85 % (7 sessions still to come)"},
 		},
 		{
-			name: "unrecorded past sessions count as missed", rule: Rule{AttendancePercent: 50}, sessions: days(4),
+			name: "unrecorded past sessions count as missed", rule: Rule{AttendancePercent: 50, Confirmed: true}, sessions: days(4),
 			p:       Participant{Status: Enrolled, Marks: marks(Present)},
-			missing: []string{"Attendance 25 % — needs 50 %"},
+			missing: []string{"Attendance 25 % — your organisation's rule: 50 %"},
 		},
 		{
-			name: "no exams in the rule", rule: Rule{AttendancePercent: 80}, sessions: days(5),
+			name: "no exams in the rule", rule: Rule{AttendancePercent: 80, Confirmed: true}, sessions: days(5),
 			p:     Participant{Status: Enrolled, Marks: marks(Present, Present, Present, Present, Absent)},
 			holds: true,
+		},
+		{
+			name: "a rule the organisation has not confirmed decides nothing", rule: Rule{AttendancePercent: 80}, sessions: days(5),
+			p:       Participant{Status: Enrolled, Marks: marks(Present, Present, Present, Absent, Absent)},
+			missing: []string{"Attendance 60 % — peerpath suggests 80 %", NotConfirmed},
+		},
+		{
+			name: "an unconfirmed rule blocks even when its numbers are met", rule: Rule{AttendancePercent: 80}, sessions: days(5),
+			p:       Participant{Status: Enrolled, Marks: marks(Present, Present, Present, Present, Absent)},
+			missing: []string{NotConfirmed},
 		},
 	}
 	for _, c := range cases {
@@ -230,15 +241,27 @@ func TestRuleCheckAndDescribe(t *testing.T) {
 	if d := (Rule{AttendancePercent: 80}).Describe(); strings.Contains(d, "exam") {
 		t.Errorf("ICAN's rule mentions exams: %s", d)
 	}
+	// Wherever the rule decides, it says whose it is.
+	if !strings.HasPrefix(d, "Your organisation's rule: ") || !strings.HasPrefix(cps.Short(), "Your organisation's rule: 85 % attendance, written exam pass mark 80 %, oral exam, 2 attempts per exam") {
+		t.Errorf("a confirmed rule is not labelled the organisation's: %s / %s", d, cps.Short())
+	}
+	suggested := cps
+	suggested.Confirmed = false
+	if !strings.HasPrefix(suggested.Describe(), "peerpath suggests") || !strings.HasPrefix(suggested.Short(), "peerpath suggests") {
+		t.Errorf("an unconfirmed rule is not labelled a suggestion: %s", suggested.Describe())
+	}
+	if !suggested.SameNumbers(cps) || suggested.SameNumbers(Rule{AttendancePercent: 85}) {
+		t.Error("SameNumbers")
+	}
 }
 
 func TestTemplates(t *testing.T) {
 	c, ok := TemplateFor(KindCPS)
-	if !ok || c.Rule != cps || c.Students {
+	if !ok || !c.Rule.SameNumbers(cps) || c.Rule.Confirmed || c.Students {
 		t.Fatalf("CPS template: %+v", c)
 	}
 	i, ok := TemplateFor(KindICAN)
-	if !ok || i.Rule.AttendancePercent != 80 || i.Rule.HasExams() || !i.Students {
+	if !ok || i.Rule.AttendancePercent != 80 || i.Rule.HasExams() || i.Rule.Confirmed || !i.Students {
 		t.Fatalf("ICAN template: %+v", i)
 	}
 	if _, ok := TemplateFor(KindCustom); ok {

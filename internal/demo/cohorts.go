@@ -29,24 +29,34 @@ func loadCohorts(ctx context.Context, s *store.Store, d *Demo) error {
 	if err := demoProgrammes(ctx, s, d); err != nil {
 		return fmt.Errorf("demo programmes: %w", err)
 	}
-	if _, err := s.CohortByName(ctx, trainer, demoCPSName); core.KindOf(err) == core.KindNotFound {
-		if err := demoCPS(ctx, s, d, day); err != nil {
-			return fmt.Errorf("demo CPS cohort: %w", err)
+	admin := d.Users["admin"].Actor("demo")
+	for _, c := range []struct {
+		name string
+		load func(context.Context, *store.Store, *Demo, func(int) string) error
+	}{{demoCPSName, demoCPS}, {demoICANName, demoICAN}} {
+		existing, err := s.CohortByName(ctx, trainer, c.name)
+		switch {
+		case core.KindOf(err) == core.KindNotFound:
+			if err := c.load(ctx, s, d, day); err != nil {
+				return fmt.Errorf("demo cohort %s: %w", c.name, err)
+			}
+		case err != nil:
+			return err
+		case !existing.Rule.Confirmed:
+			// A demo loaded before rules were the organisation's to
+			// confirm: the administrator confirms them as they are.
+			if _, err := s.ConfirmCohortRule(ctx, admin, existing.ID, store.ConfirmedRule(existing.Rule)); err != nil {
+				return fmt.Errorf("demo cohort %s: %w", c.name, err)
+			}
 		}
-	} else if err != nil {
-		return err
-	}
-	if _, err := s.CohortByName(ctx, trainer, demoICANName); core.KindOf(err) == core.KindNotFound {
-		if err := demoICAN(ctx, s, d, day); err != nil {
-			return fmt.Errorf("demo ICAN cohort: %w", err)
-		}
-	} else if err != nil {
-		return err
 	}
 	return nil
 }
 
-// demoProgrammes adds one programme of the organisation's own.
+// demoProgrammes has the demo administrator confirm the built-in
+// programmes' rules as the organisation's (peerpath only suggests them, and
+// nobody completes under a rule nobody confirmed), and adds one programme of
+// the organisation's own.
 func demoProgrammes(ctx context.Context, s *store.Store, d *Demo) error {
 	admin := d.Users["admin"].Actor("demo")
 	ps, err := s.Programmes(ctx, admin)
@@ -57,11 +67,16 @@ func demoProgrammes(ctx context.Context, s *store.Store, d *Demo) error {
 		if p.Name == "WRAP facilitator training" {
 			return nil
 		}
+		if p.BuiltIn() && !p.Rule.Confirmed {
+			if _, err := s.UpdateProgramme(ctx, admin, p.Key, store.ProgrammeInput{Name: p.Name, Description: p.Description, Rule: store.ConfirmedRule(p.Rule)}); err != nil {
+				return err
+			}
+		}
 	}
 	_, err = s.CreateProgramme(ctx, admin, store.ProgrammeInput{Name: "WRAP facilitator training",
 		Description:  "Five days of learning to co-facilitate Wellness Recovery Action Plan groups, with a practice session as the oral exam.",
 		SessionKinds: []cohort.SessionKind{cohort.SessionClass},
-		Rule:         cohort.Rule{AttendancePercent: 100, OralExam: true, Attempts: 2}})
+		Rule:         cohort.Rule{AttendancePercent: 100, OralExam: true, Attempts: 2, Confirmed: true}})
 	return err
 }
 

@@ -85,10 +85,15 @@ func (s *Store) certificatesOf(ctx context.Context, q querier, orgID int64, pids
 
 // NotComplete is the error of issuing a certificate while the completion
 // rule does not hold: a conflict whose field "missing" lists, separated by
-// "; ", what is still missing.
-func NotComplete(missing []string) error {
-	return &core.Error{Kind: core.KindConflict, Message: "The completion rule does not hold yet, so no certificate can be issued.",
-		Fields: map[string]string{"missing": strings.Join(missing, "; ")}}
+// "; ", what is still missing. The message says whose rule it is: the
+// organisation's, or peerpath's suggestion it has not confirmed (then no
+// certificate is issued at all).
+func NotComplete(rule cohort.Rule, missing []string) error {
+	msg := "Your organisation's completion rule is not met yet, so no certificate can be issued."
+	if !rule.Confirmed {
+		msg = "This cohort's completion rule is only peerpath's suggestion: your organisation has not confirmed it, so no certificate can be issued. An administrator confirms it on the cohort page."
+	}
+	return &core.Error{Kind: core.KindConflict, Message: msg, Fields: map[string]string{"missing": strings.Join(missing, "; ")}}
 }
 
 // IssueCertificate records that a participant completed the programme and
@@ -136,7 +141,7 @@ func (s *Store) IssueCertificate(ctx context.Context, a Actor, cohortID, pid int
 			return core.Conflict("A certificate is already issued to this person. Revoke it first to issue a new one.")
 		}
 		if !prog[0].Result.Holds {
-			return NotComplete(prog[0].Result.Missing)
+			return NotComplete(c.Rule, prog[0].Result.Missing)
 		}
 		org, err := s.Organisation(ctx, a.OrgID)
 		if err != nil {
@@ -168,11 +173,15 @@ func (s *Store) IssueCertificate(ctx context.Context, a Actor, cohortID, pid int
 
 // workforceOnCompletion adds a completed CPS course to the participant's
 // development record when the participant is a worker of the organisation:
-// the training (keyed to the active chart's CPS training item where it has
-// one, with the hours of the sessions they attended) and the CPS credential,
-// since completing the course includes passing its written and oral exams.
-// It runs in the transaction that issues the certificate, so the record and
-// the certificate agree; issuing again after a revocation adds nothing twice.
+// the training, keyed to the active chart's CPS training item where it has
+// one, with the hours of the sessions they attended. The CPS credential is
+// the certifying body's to grant (in Massachusetts, the Transformation
+// Center), not the course's: it is recorded here only where an administrator
+// has set the organisation up as the certifying body for it (recordCourseCompletion
+// checks), with the organisation as its issuer. Otherwise it is recorded by
+// hand once granted, with its issuer. It runs in the transaction that issues
+// the certificate, so the record and the certificate agree; issuing again
+// after a revocation adds nothing twice.
 func (s *Store) workforceOnCompletion(ctx context.Context, tx *sql.Tx, a Actor, c Cohort, p Participant, cert Certificate) error {
 	if c.ProgrammeKind != cohort.KindCPS || p.UserID == 0 {
 		return nil
@@ -192,15 +201,6 @@ func (s *Store) workforceOnCompletion(ctx context.Context, tx *sql.Tx, a Actor, 
 		return err
 	}
 	cred := &CourseCredential{Kind: workforce.CredentialCPS, Number: cert.GroupedCode(), Issuer: cert.Issuer, IssuedOn: cert.IssuedOn}
-	rules, err := s.CredentialRules(ctx, a.OrgID)
-	if err != nil {
-		return err
-	}
-	if r := rules[workforce.CredentialCPS]; r.PeriodMonths > 0 {
-		if issued, err := time.Parse("2006-01-02", cert.IssuedOn); err == nil {
-			cred.ExpiresOn = issued.AddDate(0, r.PeriodMonths, 0).Format("2006-01-02")
-		}
-	}
 	return s.recordCourseCompletion(ctx, tx, a, p.UserID, CourseCompletion{
 		CohortID: c.ID, Title: c.ProgrammeName + " (" + c.Name + ")", ItemKey: itemKey,
 		CompletedOn: cert.IssuedOn, Provider: cert.Issuer, Hours: hours, Credential: cred,

@@ -19,9 +19,10 @@ type ReportRow struct {
 	StartsOn      string
 	EndsOn        string
 	Students      bool
-	Cohorts       int // totals: how many cohorts
-	Enrolled      int // ever held a place
-	Withdrawn     int // withdrew after holding a place
+	Rule          cohort.Rule // the completion rule the numbers are counted under; zero for totals
+	Cohorts       int         // totals: how many cohorts
+	Enrolled      int         // ever held a place
+	Withdrawn     int         // withdrew after holding a place
 	Completed     int
 	Certified     int // hold a valid certificate
 	// Students who completed a student programme: what outcome rates are
@@ -93,7 +94,7 @@ func (s *Store) CohortReport(ctx context.Context, a Actor, year int, p Page) (Re
 	ids := make([]int64, len(cs))
 	for i, c := range cs {
 		idx[c.ID], ids[i] = i, c.ID
-		rep.Rows[i] = ReportRow{CohortID: c.ID, Name: c.Name, ProgrammeName: c.ProgrammeName, ProgrammeKind: c.ProgrammeKind, StartsOn: c.StartsOn, EndsOn: c.EndsOn, Students: c.Students}
+		rep.Rows[i] = ReportRow{CohortID: c.ID, Name: c.Name, ProgrammeName: c.ProgrammeName, ProgrammeKind: c.ProgrammeKind, StartsOn: c.StartsOn, EndsOn: c.EndsOn, Students: c.Students, Rule: c.Rule}
 	}
 	if len(ids) > 0 {
 		ph, inArgs := inList(ids, []any{a.OrgID})

@@ -38,7 +38,11 @@ type Programme struct {
 	Description  string
 	SessionKinds []cohort.SessionKind
 	Students     bool
-	Rule         cohort.Rule
+	// Rule is the organisation's once an administrator confirmed it
+	// (Rule.Confirmed); a built-in programme nobody has confirmed carries
+	// peerpath's suggestion.
+	Rule            cohort.Rule
+	RuleConfirmedAt time.Time
 }
 
 // BuiltIn reports whether the programme is one of the built-in templates.
@@ -58,13 +62,17 @@ func fromTemplate(t cohort.Template) Programme {
 		SessionKinds: t.SessionKinds, Students: t.Students, Rule: t.Rule}
 }
 
-const programmeColumns = `id, kind, name, description, session_kinds, students, attendance_percent, written_exam, written_pass_mark, oral_exam, attempts`
+const programmeColumns = `id, kind, name, description, session_kinds, students, attendance_percent, written_exam, written_pass_mark, oral_exam, attempts, rule_confirmed_at`
 
 func scanProgramme(sc interface{ Scan(...any) error }) (Programme, error) {
 	var p Programme
 	var kind, kinds string
+	var confirmed int64
 	err := sc.Scan(&p.ID, &kind, &p.Name, &p.Description, &kinds, &p.Students,
-		&p.Rule.AttendancePercent, &p.Rule.WrittenExam, &p.Rule.WrittenPassMark, &p.Rule.OralExam, &p.Rule.Attempts)
+		&p.Rule.AttendancePercent, &p.Rule.WrittenExam, &p.Rule.WrittenPassMark, &p.Rule.OralExam, &p.Rule.Attempts, &confirmed)
+	if confirmed != 0 {
+		p.Rule.Confirmed, p.RuleConfirmedAt = true, fromMS(confirmed)
+	}
 	p.Kind, p.SessionKinds = cohort.Kind(kind), splitKinds(kinds)
 	p.Key = kind
 	if p.Kind == cohort.KindCustom {
@@ -154,6 +162,9 @@ func (s *Store) programme(ctx context.Context, q querier, orgID int64, key strin
 func validateProgramme(in *ProgrammeInput, builtIn bool) map[string]string {
 	in.Name, in.Description = strings.TrimSpace(in.Name), strings.TrimSpace(in.Description)
 	f := in.Rule.Check()
+	if !in.Rule.Confirmed {
+		f["rule_confirmed"] = "Confirm that these numbers are your organisation's rule: peerpath only suggests them, and no source document sets them."
+	}
 	checkText(f, "name", in.Name, 200, "Enter the programme's name, as certificates will print it.")
 	checkText(f, "description", in.Description, 1000, "")
 	if builtIn {
@@ -189,9 +200,10 @@ func (s *Store) CreateProgramme(ctx context.Context, a Actor, in ProgrammeInput)
 	var id int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		now := ms(s.now())
-		err := tx.QueryRowContext(ctx, `INSERT INTO programmes (org_id, kind, name, description, session_kinds, students, attendance_percent, written_exam, written_pass_mark, oral_exam, attempts, created_at, updated_at)
-			VALUES ($1, 'custom', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
-			a.OrgID, in.Name, in.Description, joinKinds(in.SessionKinds), in.Students, in.Rule.AttendancePercent, in.Rule.WrittenExam, in.Rule.WrittenPassMark, in.Rule.OralExam, in.Rule.Attempts, now).Scan(&id)
+		err := tx.QueryRowContext(ctx, `INSERT INTO programmes (org_id, kind, name, description, session_kinds, students, attendance_percent, written_exam, written_pass_mark, oral_exam, attempts,
+				rule_confirmed_at, rule_confirmed_by, created_at, updated_at)
+			VALUES ($1, 'custom', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $11) RETURNING id`,
+			a.OrgID, in.Name, in.Description, joinKinds(in.SessionKinds), in.Students, in.Rule.AttendancePercent, in.Rule.WrittenExam, in.Rule.WrittenPassMark, in.Rule.OralExam, in.Rule.Attempts, now, a.UserID).Scan(&id)
 		if isUniqueViolation(err) {
 			return core.Invalid(map[string]string{"name": "Another programme already has this name."})
 		}
@@ -228,13 +240,14 @@ func (s *Store) UpdateProgramme(ctx context.Context, a Actor, key string, in Pro
 		}
 		now := ms(s.now())
 		if p.ID == 0 {
-			err = tx.QueryRowContext(ctx, `INSERT INTO programmes (org_id, kind, name, description, session_kinds, students, attendance_percent, written_exam, written_pass_mark, oral_exam, attempts, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
-				a.OrgID, string(p.Kind), in.Name, in.Description, joinKinds(in.SessionKinds), in.Students, in.Rule.AttendancePercent, in.Rule.WrittenExam, in.Rule.WrittenPassMark, in.Rule.OralExam, in.Rule.Attempts, now).Scan(&p.ID)
+			err = tx.QueryRowContext(ctx, `INSERT INTO programmes (org_id, kind, name, description, session_kinds, students, attendance_percent, written_exam, written_pass_mark, oral_exam, attempts,
+					rule_confirmed_at, rule_confirmed_by, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12, $12) RETURNING id`,
+				a.OrgID, string(p.Kind), in.Name, in.Description, joinKinds(in.SessionKinds), in.Students, in.Rule.AttendancePercent, in.Rule.WrittenExam, in.Rule.WrittenPassMark, in.Rule.OralExam, in.Rule.Attempts, now, a.UserID).Scan(&p.ID)
 		} else {
 			_, err = tx.ExecContext(ctx, `UPDATE programmes SET name = $1, description = $2, session_kinds = $3, students = $4, attendance_percent = $5, written_exam = $6,
-				written_pass_mark = $7, oral_exam = $8, attempts = $9, updated_at = $10 WHERE id = $11 AND org_id = $12`,
-				in.Name, in.Description, joinKinds(in.SessionKinds), in.Students, in.Rule.AttendancePercent, in.Rule.WrittenExam, in.Rule.WrittenPassMark, in.Rule.OralExam, in.Rule.Attempts, now, p.ID, a.OrgID)
+				written_pass_mark = $7, oral_exam = $8, attempts = $9, updated_at = $10, rule_confirmed_at = $10, rule_confirmed_by = $13 WHERE id = $11 AND org_id = $12`,
+				in.Name, in.Description, joinKinds(in.SessionKinds), in.Students, in.Rule.AttendancePercent, in.Rule.WrittenExam, in.Rule.WrittenPassMark, in.Rule.OralExam, in.Rule.Attempts, now, p.ID, a.OrgID, a.UserID)
 		}
 		if isUniqueViolation(err) {
 			return core.Invalid(map[string]string{"name": "Another programme already has this name."})
@@ -271,9 +284,12 @@ type Cohort struct {
 	Capacity      int
 	SessionKinds  []cohort.SessionKind // the kinds of session it may have (make-ups always)
 	Students      bool
-	Rule          cohort.Rule
+	Rule          cohort.Rule // Rule.Confirmed: the organisation's, not peerpath's suggestion
 	Trainers      []Trainer
 	CreatedAt     time.Time
+	// RuleConfirmedAt is when the rule became the organisation's for this
+	// cohort (copied from a confirmed programme, or confirmed for it).
+	RuleConfirmedAt time.Time
 }
 
 // ProgrammeKey is the programme as the API names it: cps, ican or an id.
@@ -310,18 +326,25 @@ type CohortInput struct {
 	EndsOn     string
 	Capacity   int
 	TrainerIDs []int64
+	// ConfirmRule: an administrator confirms, on creating the cohort, the
+	// programme's rule as the organisation's for this cohort. Ignored by
+	// UpdateCohort (ConfirmCohortRule changes a cohort's rule).
+	ConfirmRule bool
 }
 
 const cohortColumns = `c.id, c.org_id, c.programme_kind, c.programme_id, c.programme_name, c.name, c.term, c.location, c.starts_on, c.ends_on, c.capacity,
-	c.session_kinds, c.students, c.attendance_percent, c.written_exam, c.written_pass_mark, c.oral_exam, c.attempts, c.created_at`
+	c.session_kinds, c.students, c.attendance_percent, c.written_exam, c.written_pass_mark, c.oral_exam, c.attempts, c.created_at, c.rule_confirmed_at`
 
 func scanCohort(sc interface{ Scan(...any) error }) (Cohort, error) {
 	var c Cohort
 	var kind, kinds string
 	var prog sql.NullInt64
-	var created int64
+	var created, confirmed int64
 	err := sc.Scan(&c.ID, &c.OrgID, &kind, &prog, &c.ProgrammeName, &c.Name, &c.Term, &c.Location, &c.StartsOn, &c.EndsOn, &c.Capacity,
-		&kinds, &c.Students, &c.Rule.AttendancePercent, &c.Rule.WrittenExam, &c.Rule.WrittenPassMark, &c.Rule.OralExam, &c.Rule.Attempts, &created)
+		&kinds, &c.Students, &c.Rule.AttendancePercent, &c.Rule.WrittenExam, &c.Rule.WrittenPassMark, &c.Rule.OralExam, &c.Rule.Attempts, &created, &confirmed)
+	if confirmed != 0 {
+		c.Rule.Confirmed, c.RuleConfirmedAt = true, fromMS(confirmed)
+	}
 	c.ProgrammeKind, c.ProgrammeID, c.SessionKinds, c.CreatedAt = cohort.Kind(kind), prog.Int64, splitKinds(kinds), fromMS(created)
 	return c, err
 }
@@ -470,6 +493,9 @@ func (s *Store) CreateCohort(ctx context.Context, a Actor, in CohortInput) (Coho
 	if !a.Has(auth.RoleAdmin) && !a.Has(auth.RoleTrainer) {
 		return Cohort{}, core.Forbidden("Only trainers and administrators run cohorts.")
 	}
+	if in.ConfirmRule && !a.Has(auth.RoleAdmin) {
+		return Cohort{}, core.Forbidden("Only an administrator confirms a completion rule as the organisation's.")
+	}
 	f := validateCohort(&in)
 	if a.Has(auth.RoleTrainer) && !slices.Contains(in.TrainerIDs, a.UserID) {
 		in.TrainerIDs = append(in.TrainerIDs, a.UserID)
@@ -494,11 +520,22 @@ func (s *Store) CreateCohort(ctx context.Context, a Actor, in CohortInput) (Coho
 			progID = p.ID
 		}
 		now := ms(s.now())
+		// The cohort's rule is the organisation's when its programme's is,
+		// or when the administrator creating it confirms it now.
+		var confirmedAt int64
+		var confirmedBy any
+		if p.Rule.Confirmed || in.ConfirmRule {
+			confirmedAt = now
+		}
+		if in.ConfirmRule {
+			confirmedBy = a.UserID
+		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO cohorts (org_id, programme_kind, programme_id, programme_name, name, term, location, starts_on, ends_on, capacity,
-			session_kinds, students, attendance_percent, written_exam, written_pass_mark, oral_exam, attempts, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id`,
+			session_kinds, students, attendance_percent, written_exam, written_pass_mark, oral_exam, attempts, created_by, created_at, updated_at, rule_confirmed_at, rule_confirmed_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21) RETURNING id`,
 			a.OrgID, string(p.Kind), nullID(progID), p.Name, in.Name, in.Term, in.Location, in.StartsOn, in.EndsOn, in.Capacity,
-			joinKinds(p.SessionKinds), p.Students, p.Rule.AttendancePercent, p.Rule.WrittenExam, p.Rule.WrittenPassMark, p.Rule.OralExam, p.Rule.Attempts, a.UserID, now).Scan(&id)
+			joinKinds(p.SessionKinds), p.Students, p.Rule.AttendancePercent, p.Rule.WrittenExam, p.Rule.WrittenPassMark, p.Rule.OralExam, p.Rule.Attempts, a.UserID, now,
+			confirmedAt, confirmedBy).Scan(&id)
 		if err != nil {
 			return err
 		}

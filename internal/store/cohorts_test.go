@@ -11,6 +11,7 @@ import (
 	"peerpath/internal/core"
 	"peerpath/internal/store"
 	"peerpath/internal/testkit"
+	"peerpath/internal/workforce"
 )
 
 // cpsCohort makes a CPS cohort trained by tm.Trainer with n training days,
@@ -20,6 +21,7 @@ func cpsCohort(t *testing.T, db *testkit.DB, tm testkit.Team, capacity, n int) (
 	tr := testkit.Actor(tm.Trainer)
 	c := testkit.Must[store.Cohort](t)(db.CreateCohort(ctx, tr, store.CohortInput{Programme: "cps", Name: "Autumn 2026, Worcester", Term: "Autumn 2026",
 		Location: "Worcester", StartsOn: "2026-09-01", EndsOn: "2026-11-20", Capacity: capacity}))
+	c = confirmRule(t, db, tm, c)
 	var sessions []store.CohortSession
 	for i := range n {
 		on := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 7*i).Format(time.DateOnly)
@@ -27,6 +29,15 @@ func cpsCohort(t *testing.T, db *testkit.DB, tm testkit.Team, capacity, n int) (
 		sessions = append(sessions, cs)
 	}
 	return c, sessions
+}
+
+// confirmRule has the team's administrator confirm the cohort's rule as it
+// is, as the organisation's.
+func confirmRule(t *testing.T, db *testkit.DB, tm testkit.Team, c store.Cohort) store.Cohort {
+	t.Helper()
+	r := c.Rule
+	r.Confirmed = true
+	return testkit.Must[store.Cohort](t)(db.ConfirmCohortRule(ctx, testkit.Actor(tm.Admin), c.ID, r))
 }
 
 func add(t *testing.T, db *testkit.DB, a store.Actor, cohortID int64, name string) store.Participant {
@@ -53,12 +64,13 @@ func TestProgrammesAndTheRuleACohortKeeps(t *testing.T) {
 	c1, _ := cpsCohort(t, db, tm, 10, 1)
 	rule := ps[0].Rule
 	rule.WrittenPassMark = 90
+	rule.Confirmed = true
 	if _, err := db.UpdateProgramme(ctx, admin, "cps", store.ProgrammeInput{Name: ps[0].Name, Rule: rule}); err != nil {
 		t.Fatal(err)
 	}
 	c2, _ := cpsCohort(t, db, tm, 10, 1)
 	c1, _ = db.Cohort(ctx, admin, c1.ID)
-	if c1.Rule.WrittenPassMark != 80 || c2.Rule.WrittenPassMark != 90 {
+	if c1.Rule.WrittenPassMark != 80 || c2.Rule.WrittenPassMark != 90 || !c2.Rule.Confirmed {
 		t.Fatalf("pass marks: old cohort %d, new cohort %d", c1.Rule.WrittenPassMark, c2.Rule.WrittenPassMark)
 	}
 	// A custom programme: its kinds and rule are copied onto its cohorts.
@@ -68,12 +80,12 @@ func TestProgrammesAndTheRuleACohortKeeps(t *testing.T) {
 		t.Fatalf("invalid custom programme: %v", err)
 	}
 	wrap := testkit.Must[store.Programme](t)(db.CreateProgramme(ctx, admin, store.ProgrammeInput{Name: "WRAP facilitator training",
-		SessionKinds: []cohort.SessionKind{cohort.SessionClass}, Rule: cohort.Rule{AttendancePercent: 100, OralExam: true, Attempts: 3}}))
+		SessionKinds: []cohort.SessionKind{cohort.SessionClass}, Rule: cohort.Rule{AttendancePercent: 100, OralExam: true, Attempts: 3, Confirmed: true}}))
 	if _, err := db.CreateProgramme(ctx, admin, store.ProgrammeInput{Name: "wrap FACILITATOR training", SessionKinds: []cohort.SessionKind{cohort.SessionClass}, Rule: cohort.Rule{AttendancePercent: 90}}); core.KindOf(err) != core.KindInvalid {
 		t.Fatalf("duplicate programme name: %v", err)
 	}
 	c3 := testkit.Must[store.Cohort](t)(db.CreateCohort(ctx, testkit.Actor(tm.Trainer), store.CohortInput{Programme: wrap.Key, Name: "WRAP spring", StartsOn: "2027-03-01", EndsOn: "2027-04-01", Capacity: 12}))
-	if c3.ProgrammeKey() != wrap.Key || c3.Rule.AttendancePercent != 100 || !c3.Rule.OralExam || c3.Rule.WrittenExam || !c3.AllowsKind(cohort.SessionClass) || c3.AllowsKind(cohort.SessionRetreat) {
+	if c3.ProgrammeKey() != wrap.Key || !c3.Rule.Confirmed || c3.Rule.AttendancePercent != 100 || !c3.Rule.OralExam || c3.Rule.WrittenExam || !c3.AllowsKind(cohort.SessionClass) || c3.AllowsKind(cohort.SessionRetreat) {
 		t.Fatalf("custom cohort: %+v", c3)
 	}
 	// Another organisation's programme cannot be used.
@@ -483,7 +495,7 @@ func TestCertificateIssueVerifyRevoke(t *testing.T) {
 	// Not yet: 409 with exactly what is missing.
 	_, err := db.IssueCertificate(ctx, tr, c.ID, p.ID, "")
 	e, _ := core.As(err)
-	if e == nil || e.Kind != core.KindConflict || !strings.Contains(e.Fields["missing"], "Attendance 0 % — needs 85 %") || !strings.Contains(e.Fields["missing"], "Written exam not yet passed (0 of 2 attempts used)") {
+	if e == nil || e.Kind != core.KindConflict || !strings.Contains(e.Message, "Your organisation's completion rule") || !strings.Contains(e.Fields["missing"], "Attendance 0 % — your organisation's rule: 85 %") || !strings.Contains(e.Fields["missing"], "Written exam not yet passed (0 of 2 attempts used)") {
 		t.Fatalf("issuing too early: %v", err)
 	}
 	completeAll(t, db, tr, c, sessions, p)
@@ -602,7 +614,16 @@ func TestReportsAndMyCourses(t *testing.T) {
 	if _, _, err := db.WithdrawParticipant(ctx, tr, c.ID, ana.ID, "2026-10-01"); err != nil {
 		t.Fatal(err)
 	}
-	ican := testkit.Must[store.Cohort](t)(db.CreateCohort(ctx, tr, store.CohortInput{Programme: "ican", Name: "Somerville ICAN", StartsOn: "2026-09-15", EndsOn: "2026-11-01", Capacity: 10}))
+	// An administrator starting a cohort confirms its rule there and then;
+	// a trainer may not.
+	if _, err := db.CreateCohort(ctx, tr, store.CohortInput{Programme: "ican", Name: "x", StartsOn: "2026-09-15", EndsOn: "2026-11-01", Capacity: 10, ConfirmRule: true}); core.KindOf(err) != core.KindForbidden {
+		t.Fatalf("a trainer confirming a rule: %v", err)
+	}
+	ican := testkit.Must[store.Cohort](t)(db.CreateCohort(ctx, testkit.Actor(tm.Admin), store.CohortInput{Programme: "ican", Name: "Somerville ICAN", StartsOn: "2026-09-15", EndsOn: "2026-11-01",
+		Capacity: 10, TrainerIDs: []int64{tm.Trainer.ID}, ConfirmRule: true}))
+	if !ican.Rule.Confirmed || ican.RuleConfirmedAt.IsZero() {
+		t.Fatalf("a rule confirmed when the cohort was created: %+v", ican.Rule)
+	}
 	visit := testkit.Must[store.HostCompany](t)(db.SaveHostCompany(ctx, tr, 0, store.HostCompanyInput{Name: "CVS Health", Industry: "Pharmacy and retail"}))
 	vs := testkit.Must[store.CohortSession](t)(db.CreateCohortSession(ctx, tr, ican.ID, store.SessionInput{Kind: cohort.SessionVisit, On: "2026-10-01", HostCompanyID: visit.ID, Covered: []string{"tour", "skills"}}))
 	if vs.HostCompanyName != "CVS Health" || len(vs.Covered) != 2 {
@@ -690,14 +711,29 @@ func TestCPSCompletionReachesTheDevelopmentRecord(t *testing.T) {
 	if tg.ItemKey != "s2.train.cps" || tg.CompletedOn != cert.IssuedOn || tg.Hours != 1950 || !strings.Contains(tg.Title, c.Name) {
 		t.Fatalf("training: %+v", tg)
 	}
+	// Teaching the course is not certifying: the CPS credential is the
+	// certifying body's to grant, so none is recorded by default.
 	creds := testkit.Must[store.List[store.Credential]](t)(db.Credentials(ctx, me, tm.Peer.ID, store.Page{}))
-	if len(creds.Items) != 1 || creds.Items[0].Number != cert.GroupedCode() || creds.Items[0].IssuedOn != cert.IssuedOn {
-		t.Fatalf("credentials: %+v", creds.Items)
+	if len(creds.Items) != 0 {
+		t.Fatalf("a credential from a course whose organisation does not certify: %+v", creds.Items)
 	}
-	// Revoking and issuing a corrected certificate adds nothing twice.
-	testkit.Must[store.Certificate](t)(db.RevokeCertificate(ctx, testkit.Actor(tm.Admin), c.ID, worker.ID, "Name misspelt"))
-	testkit.Must[store.Certificate](t)(db.IssueCertificate(ctx, tr, c.ID, worker.ID, ""))
+	// An organisation set up as the certifying body for CPS, with its own
+	// renewal rule, records the credential with itself as the issuer and
+	// the expiry its rule gives.
+	admin := testkit.Actor(tm.Admin)
+	on := true
+	if err := db.SetCredentialRules(ctx, admin, []store.RuleUpdate{{Kind: workforce.CredentialCPS, Certifies: &on, Rule: workforce.RenewalRule{Hours: 2000, PeriodMonths: 24}}}); err != nil {
+		t.Fatal(err)
+	}
+	// Revoking and issuing a corrected certificate adds the training once.
+	testkit.Must[store.Certificate](t)(db.RevokeCertificate(ctx, admin, c.ID, worker.ID, "Name misspelt"))
+	cert = testkit.Must[store.Certificate](t)(db.IssueCertificate(ctx, tr, c.ID, worker.ID, ""))
 	if again := testkit.Must[store.List[store.Training]](t)(db.Trainings(ctx, me, tm.Peer.ID, store.Page{})); len(again.Items) != 1 {
 		t.Fatalf("%d trainings after reissuing", len(again.Items))
+	}
+	creds = testkit.Must[store.List[store.Credential]](t)(db.Credentials(ctx, me, tm.Peer.ID, store.Page{}))
+	if len(creds.Items) != 1 || creds.Items[0].Number != cert.GroupedCode() || creds.Items[0].IssuedOn != cert.IssuedOn ||
+		creds.Items[0].Issuer != cert.Issuer || creds.Items[0].ExpiresOn != workforce.AddMonths(cert.IssuedOn, 24) || creds.Items[0].RenewalRule == "" {
+		t.Fatalf("credentials: %+v", creds.Items)
 	}
 }

@@ -13,9 +13,11 @@ import (
 	"peerpath/internal/workforce"
 )
 
-// Credentials held (CPS, Recovery Coach, others), the continuing education
-// logged against them, and the organisation's renewal rule per credential
-// type.
+// Credentials held (CPS, Recovery Coach, others), each with the body that
+// issued it; the continuing education logged against them; and the
+// organisation's settings per credential type: its renewal rule (peerpath
+// ships none) and whether the organisation is itself the certifying body (off
+// by default: a course teaches, its certifying body certifies).
 
 // Credential is a credential a worker holds, with its expiry reminder as of
 // the day it was loaded.
@@ -26,12 +28,25 @@ type Credential struct {
 	Kind       workforce.CredentialKind
 	Name       string // for CredentialOther
 	Number     string
-	Issuer     string
+	Issuer     string // the body that granted it, e.g. Transformation Center
 	IssuedOn   string
 	ExpiresOn  string // "" when it does not expire
 	Source     string
-	Reminder   workforce.Reminder
-	Current    bool // held today: issued and not expired
+	// RenewalRule is the organisation's renewal rule in force when the
+	// credential was recorded, in words; "" when none was set (then no
+	// expiry was worked out, and RenewalRuleLabel says so).
+	RenewalRule string
+	Reminder    workforce.Reminder
+	Current     bool // held today: issued and not expired
+}
+
+// RenewalRuleLabel is the renewal rule the credential was recorded under,
+// or "Renewal rule not set".
+func (c Credential) RenewalRuleLabel() string {
+	if c.RenewalRule == "" {
+		return workforce.RenewalRuleNotSet
+	}
+	return c.RenewalRule
 }
 
 // Label names the credential: its type, or the name given for "other".
@@ -61,7 +76,7 @@ func checkCredential(in *NewCredential, today string) error {
 		checkText(f, "name", in.Name, 200, "")
 	}
 	checkText(f, "number", in.Number, 100, "")
-	checkText(f, "issuer", in.Issuer, 200, "")
+	checkText(f, "issuer", in.Issuer, 200, "Name the body that granted the credential, for example Transformation Center.")
 	checkDate(f, "issued_on", in.IssuedOn, today, true, "Enter the date the credential was issued.")
 	if in.ExpiresOn != "" {
 		checkDate(f, "expires_on", in.ExpiresOn, today, false, "")
@@ -83,15 +98,30 @@ func (s *Store) AddCredential(ctx context.Context, a Actor, workerID int64, in N
 	})
 }
 
+// insertCredential records a credential under the organisation's renewal
+// rule for its kind: with a rule and no expiry date given, the expiry is
+// worked out from it; without one, none is, and the record says the rule is
+// not set.
 func (s *Store) insertCredential(ctx context.Context, tx *sql.Tx, a Actor, workerID int64, in NewCredential, source string) (int64, error) {
+	rules, err := credentialRulesIn(ctx, tx, a.OrgID)
+	if err != nil {
+		return 0, err
+	}
+	ruleWords := ""
+	if rule := rules[in.Kind]; !rule.IsZero() {
+		ruleWords = rule.Describe()
+		if in.ExpiresOn == "" {
+			in.ExpiresOn = workforce.ExpiryFor(rule, in.IssuedOn)
+		}
+	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO credentials (org_id, user_id, kind, name, number, issuer, issued_on, expires_on, source, created_at, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		a.OrgID, workerID, string(in.Kind), in.Name, in.Number, in.Issuer, in.IssuedOn, in.ExpiresOn, source, ms(s.now()), a.UserID).Scan(&id)
+	err = tx.QueryRowContext(ctx, `INSERT INTO credentials (org_id, user_id, kind, name, number, issuer, issued_on, expires_on, source, renewal_rule, created_at, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+		a.OrgID, workerID, string(in.Kind), in.Name, in.Number, in.Issuer, in.IssuedOn, in.ExpiresOn, source, ruleWords, ms(s.now()), a.UserID).Scan(&id)
 	return id, err
 }
 
-const credentialColumns = `c.id, c.user_id, u.name, c.kind, c.name, c.number, c.issuer, c.issued_on, c.expires_on, c.source`
+const credentialColumns = `c.id, c.user_id, u.name, c.kind, c.name, c.number, c.issuer, c.issued_on, c.expires_on, c.source, c.renewal_rule`
 
 const credentialFrom = ` FROM credentials c JOIN users u ON u.id = c.user_id `
 
@@ -99,7 +129,7 @@ func scanCredential(today string) func(sc interface{ Scan(...any) error }) (Cred
 	return func(sc interface{ Scan(...any) error }) (Credential, error) {
 		var c Credential
 		var kind string
-		err := sc.Scan(&c.ID, &c.WorkerID, &c.WorkerName, &kind, &c.Name, &c.Number, &c.Issuer, &c.IssuedOn, &c.ExpiresOn, &c.Source)
+		err := sc.Scan(&c.ID, &c.WorkerID, &c.WorkerName, &kind, &c.Name, &c.Number, &c.Issuer, &c.IssuedOn, &c.ExpiresOn, &c.Source, &c.RenewalRule)
 		c.Kind = workforce.CredentialKind(kind)
 		c.Reminder = workforce.ReminderFor(c.ExpiresOn, today)
 		c.Current = workforce.Current(c.IssuedOn, c.ExpiresOn, today)
@@ -285,13 +315,19 @@ func (s *Store) AddCEHours(ctx context.Context, a Actor, workerID, credentialID 
 }
 
 // CredentialRules returns the organisation's renewal rule for each kind of
-// credential: its own where an administrator set one, the default otherwise.
+// credential: the one an administrator set, or the zero rule (no rule set).
+// peerpath ships no renewal rule: the certifying bodies set them, and an
+// organisation enters what applies to it.
 func (s *Store) CredentialRules(ctx context.Context, orgID int64) (map[workforce.CredentialKind]workforce.RenewalRule, error) {
+	return credentialRulesIn(ctx, s.rdb, orgID)
+}
+
+func credentialRulesIn(ctx context.Context, q querier, orgID int64) (map[workforce.CredentialKind]workforce.RenewalRule, error) {
 	out := map[workforce.CredentialKind]workforce.RenewalRule{}
 	for _, k := range workforce.CredentialKinds {
-		out[k] = workforce.DefaultRenewalRule(k)
+		out[k] = workforce.RenewalRule{}
 	}
-	rows, err := s.rdb.QueryContext(ctx, "SELECT kind, hours_x100, ethics_hours_x100, period_months FROM credential_rules WHERE org_id = $1", orgID)
+	rows, err := q.QueryContext(ctx, "SELECT kind, hours_x100, ethics_hours_x100, period_months FROM credential_rules WHERE org_id = $1", orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -304,6 +340,9 @@ func (s *Store) CredentialRules(ctx context.Context, orgID int64) (map[workforce
 			return nil, err
 		}
 		r.Hours, r.EthicsHours = workforce.Hours(h), workforce.Hours(e)
+		if r.PeriodMonths <= 0 {
+			r = workforce.RenewalRule{} // saved as "no rule"
+		}
 		out[workforce.CredentialKind(kind)] = r
 	}
 	return out, rows.Err()
@@ -316,10 +355,13 @@ type RuleUpdate struct {
 	HoursError   string
 	EthicsError  string
 	PeriodsError string
+	// Certifies, when not nil, sets whether the organisation is the
+	// certifying body for this kind of credential.
+	Certifies *bool
 }
 
 // SetCredentialRules sets the organisation's renewal rules for kinds of
-// credential, all or none: every rule is checked first, and the problems of
+// credential, and where given whether it certifies them, all or none: every rule is checked first, and the problems of
 // all of them reported together. A period of 0 months means "no rule".
 // Administrators only.
 func (s *Store) SetCredentialRules(ctx context.Context, a Actor, ups []RuleUpdate) error {
@@ -371,6 +413,21 @@ func (s *Store) SetCredentialRules(ctx context.Context, a Actor, ups []RuleUpdat
 			if err := s.record(ctx, tx, a, audit.ActionUpdate, "credential_rule", 0, string(in.Kind)); err != nil {
 				return err
 			}
+			if in.Certifies == nil {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO credential_issuers (org_id, kind, certifies, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT (org_id, kind) DO UPDATE SET certifies = excluded.certifies, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+				a.OrgID, string(in.Kind), *in.Certifies, ms(s.now()), a.UserID); err != nil {
+				return err
+			}
+			detail := string(in.Kind) + " certifying body off"
+			if *in.Certifies {
+				detail = string(in.Kind) + " certifying body on"
+			}
+			if err := s.record(ctx, tx, a, audit.ActionUpdate, "credential_issuer", 0, detail); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -409,4 +466,32 @@ func (s *Store) holdsPeerCredential(ctx context.Context, q querier, orgID, userI
 // current peer credential (CPS or Recovery Coach) today.
 func (s *Store) HoldsPeerCredential(ctx context.Context, orgID, userID int64) (bool, error) {
 	return s.holdsPeerCredential(ctx, s.rdb, orgID, userID, s.today())
+}
+
+// CertifyingBodies returns, for each kind of credential, whether an
+// administrator has set the organisation up as its certifying body. All are
+// false until one does: teaching a course is not certifying its graduates.
+func (s *Store) CertifyingBodies(ctx context.Context, orgID int64) (map[workforce.CredentialKind]bool, error) {
+	return certifyingBodiesIn(ctx, s.rdb, orgID)
+}
+
+func certifyingBodiesIn(ctx context.Context, q querier, orgID int64) (map[workforce.CredentialKind]bool, error) {
+	out := map[workforce.CredentialKind]bool{}
+	for _, k := range workforce.CredentialKinds {
+		out[k] = false
+	}
+	rows, err := q.QueryContext(ctx, "SELECT kind, certifies FROM credential_issuers WHERE org_id = $1", orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var on bool
+		if err := rows.Scan(&kind, &on); err != nil {
+			return nil, err
+		}
+		out[workforce.CredentialKind(kind)] = on
+	}
+	return out, rows.Err()
 }

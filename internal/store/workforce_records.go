@@ -418,8 +418,11 @@ type CourseCompletion struct {
 	CompletedOn string          // YYYY-MM-DD
 	Provider    string          // e.g. "Transformation Center"
 	Hours       workforce.Hours // hundredths of an hour
-	// Credential is set once the participant has passed the exams and is
-	// certified; it may be given on a later call for the same cohort.
+	// Credential is set once the participant has passed the exams. It is
+	// recorded only where an administrator has set the organisation up as
+	// the certifying body for its kind (SetCredentialRules, Certifies);
+	// otherwise only the training is. It may be given on a later call for
+	// the same cohort.
 	Credential *CourseCredential
 }
 
@@ -434,7 +437,8 @@ type CourseCredential struct {
 }
 
 // RecordCourseCompletion adds a cohort course completion to a user's
-// development record, and the credential it led to when given. It is
+// development record, and the credential it led to when given and the
+// organisation is its certifying body. It is
 // idempotent per user and cohort: calling it again adds nothing already
 // there (a credential given on a later call is added then).
 //
@@ -494,7 +498,20 @@ func (s *Store) recordCourseCompletion(ctx context.Context, tx *sql.Tx, a Actor,
 		}
 		added = append(added, "training")
 	}
-	if cr := c.Credential; cr != nil {
+	cr := c.Credential
+	if cr != nil {
+		// A course leads to a credential only where the organisation is
+		// its certifying body; otherwise the certifying body grants it
+		// and it is recorded by hand, with its issuer.
+		bodies, err := certifyingBodiesIn(ctx, tx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		if !bodies[cr.Kind] {
+			cr = nil
+		}
+	}
+	if cr != nil {
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM credentials WHERE org_id = $1 AND user_id = $2 AND source = $3", a.OrgID, userID, source).Scan(&n); err != nil {
 			return err
 		}

@@ -227,14 +227,14 @@ func TestReadinessWithEvidenceAndWaivers(t *testing.T) {
 	}
 
 	// A current CPS credential meets "CPS required"; an expired one does not.
-	if _, err := db.AddCredential(ctx, peer, tm.Peer.ID, store.NewCredential{Kind: workforce.CredentialCPS, Number: "CPS-1", IssuedOn: "2020-01-01", ExpiresOn: "2026-01-01"}); err != nil {
+	if _, err := db.AddCredential(ctx, peer, tm.Peer.ID, store.NewCredential{Kind: workforce.CredentialCPS, Number: "CPS-1", Issuer: "Transformation Center", IssuedOn: "2020-01-01", ExpiresOn: "2026-01-01"}); err != nil {
 		t.Fatal(err)
 	}
 	_, r, _ = db.WorkerReadiness(ctx, peer, tm.Peer.ID)
 	if st := statusOf(t, r, framework.Stage3, prereqCPS); st.Status != framework.StatusNotMet {
 		t.Fatalf("an expired CPS counted: %s", st.Status)
 	}
-	if _, err := db.AddCredential(ctx, peer, tm.Peer.ID, store.NewCredential{Kind: workforce.CredentialCPS, Number: "CPS-2", IssuedOn: "2026-01-02", ExpiresOn: "2028-01-01"}); err != nil {
+	if _, err := db.AddCredential(ctx, peer, tm.Peer.ID, store.NewCredential{Kind: workforce.CredentialCPS, Number: "CPS-2", Issuer: "Transformation Center", IssuedOn: "2026-01-02", ExpiresOn: "2028-01-01"}); err != nil {
 		t.Fatal(err)
 	}
 	_, r, _ = db.WorkerReadiness(ctx, peer, tm.Peer.ID)
@@ -425,8 +425,21 @@ func TestCourseCompletionIsIdempotent(t *testing.T) {
 	if len(ts.Items) != 1 || ts.Items[0].Source != "cohort:7" || ts.Items[0].Hours.String() != "64" {
 		t.Fatalf("trainings after two calls: %+v", ts.Items)
 	}
-	// The credential, once the exams are passed, comes on a later call.
-	c.Credential = &store.CourseCredential{Kind: workforce.CredentialCPS, Number: "CPS-2026-118", Issuer: "Transformation Center", IssuedOn: "2026-11-20", ExpiresOn: "2028-11-20"}
+	// A course is not a certification: while the organisation is not the
+	// certifying body for CPS (the default), the credential is not recorded.
+	c.Credential = &store.CourseCredential{Kind: workforce.CredentialCPS, Number: "CPS-2026-118", Issuer: "Cohorts", IssuedOn: "2026-11-20", ExpiresOn: "2028-11-20"}
+	if err := db.RecordCourseCompletion(ctx, trainer, tm.Peer.ID, c); err != nil {
+		t.Fatal(err)
+	}
+	if cs, _ := db.Credentials(ctx, testkit.Actor(tm.Peer), tm.Peer.ID, store.Page{}); len(cs.Items) != 0 {
+		t.Fatalf("a credential from an organisation that does not certify: %+v", cs.Items)
+	}
+	// Once an administrator sets the organisation up as the certifying body,
+	// the credential comes on a later call, once.
+	on := true
+	if err := db.SetCredentialRules(ctx, testkit.Actor(tm.Admin), []store.RuleUpdate{{Kind: workforce.CredentialCPS, Certifies: &on}}); err != nil {
+		t.Fatal(err)
+	}
 	for range 2 {
 		if err := db.RecordCourseCompletion(ctx, trainer, tm.Peer.ID, c); err != nil {
 			t.Fatal(err)
@@ -434,7 +447,7 @@ func TestCourseCompletionIsIdempotent(t *testing.T) {
 	}
 	cs, _ := db.Credentials(ctx, testkit.Actor(tm.Peer), tm.Peer.ID, store.Page{})
 	ts, _ = db.Trainings(ctx, testkit.Actor(tm.Peer), tm.Peer.ID, store.Page{})
-	if len(cs.Items) != 1 || len(ts.Items) != 1 || cs.Items[0].Number != "CPS-2026-118" {
+	if len(cs.Items) != 1 || len(ts.Items) != 1 || cs.Items[0].Number != "CPS-2026-118" || cs.Items[0].Issuer != "Cohorts" {
 		t.Fatalf("after the credential: %d credentials, %d trainings", len(cs.Items), len(ts.Items))
 	}
 	// Another organisation's user is not found.
@@ -475,6 +488,16 @@ func TestCredentialsRenewalAndReminders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// peerpath ships no renewal rule: until the organisation sets one, the
+	// credential keeps the expiry date it was given and says so.
+	if d.Renewal.HasRule || d.Credential.RenewalRuleLabel() != "Renewal rule not set" || d.Credential.ExpiresOn != workforce.AddDays(today, 45) {
+		t.Fatalf("without a rule: %+v %+v", d.Renewal, d.Credential)
+	}
+	admin := testkit.Actor(tm.Admin)
+	if err := db.SetCredentialRules(ctx, admin, []store.RuleUpdate{{Kind: workforce.CredentialCPS, Rule: workforce.RenewalRule{Hours: 2000, EthicsHours: 600, PeriodMonths: 24}}}); err != nil {
+		t.Fatal(err)
+	}
+	d, _ = db.Credential(ctx, peer, tm.Peer.ID, id)
 	rn := d.Renewal
 	if !rn.HasRule || rn.Hours != 1600 || rn.Ethics != 600 || rn.HoursLeft != 400 || rn.EthicsLeft != 0 || rn.Met {
 		t.Fatalf("renewal progress: %+v", rn)
@@ -482,7 +505,20 @@ func TestCredentialsRenewalAndReminders(t *testing.T) {
 	if !d.Credential.Reminder.Due || d.Credential.Reminder.Threshold != 60 {
 		t.Fatalf("a credential expiring in 45 days: %+v", d.Credential.Reminder)
 	}
-	// An administrator sets the organisation's own rule.
+	// A credential recorded under the rule without an expiry date gets one
+	// from the rule, and names the rule.
+	id2, err := db.AddCredential(ctx, peer, tm.Peer.ID, store.NewCredential{Kind: workforce.CredentialCPS, Number: "CPS-10", Issuer: "Transformation Center", IssuedOn: "2026-01-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2, _ := db.Credential(ctx, peer, tm.Peer.ID, id2)
+	if d2.Credential.ExpiresOn != "2028-01-31" || d2.Credential.RenewalRule != "Your organisation's rule: 20 hours of continuing education every 24 months, 6 of them on ethics" {
+		t.Fatalf("a credential recorded under a rule: %+v", d2.Credential)
+	}
+	if _, err := db.AddCredential(ctx, peer, tm.Peer.ID, store.NewCredential{Kind: workforce.CredentialCPS, IssuedOn: today}); !hasField(err, "issuer") {
+		t.Fatalf("a credential without its issuer: %v", err)
+	}
+	// An administrator changes the organisation's own rule.
 	if err := db.SetCredentialRules(ctx, peer, []store.RuleUpdate{{Kind: workforce.CredentialCPS}}); core.KindOf(err) != core.KindForbidden {
 		t.Fatalf("a peer setting a rule: %v", err)
 	}
@@ -522,7 +558,7 @@ func TestSupervisionSessions(t *testing.T) {
 	tm := db.NewTeam(t, "Supervision")
 	peer, sup := testkit.Actor(tm.Peer), testkit.Actor(tm.Supervisor)
 	// The supervisor holds a CPS, so sessions default to "peer credential".
-	db.AddCredential(ctx, sup, tm.Supervisor.ID, store.NewCredential{Kind: workforce.CredentialCPS, IssuedOn: "2019-05-01"})
+	db.AddCredential(ctx, sup, tm.Supervisor.ID, store.NewCredential{Kind: workforce.CredentialCPS, Issuer: "Transformation Center", IssuedOn: "2019-05-01"})
 	for _, s := range []store.NewSupervisionSession{
 		{HeldOn: "2026-11-02", Minutes: 60, Mode: store.ModeInPerson, Topics: "Boundaries"},
 		{HeldOn: "2026-10-15", Minutes: 45, Mode: store.ModeVideo},
@@ -613,7 +649,7 @@ func TestTeamDevelopment(t *testing.T) {
 	sup := testkit.Actor(tm.Supervisor)
 	db.ConfirmStage(ctx, sup, tm.Peer.ID, "1", "")
 	db.RequestSignoff(ctx, testkit.Actor(tm.Peer), tm.Peer.ID, compListening, "")
-	db.AddCredential(ctx, testkit.Actor(tm.OtherPeer), tm.OtherPeer.ID, store.NewCredential{Kind: workforce.CredentialRecoveryCoach, IssuedOn: "2024-01-01", ExpiresOn: "2026-11-01"})
+	db.AddCredential(ctx, testkit.Actor(tm.OtherPeer), tm.OtherPeer.ID, store.NewCredential{Kind: workforce.CredentialRecoveryCoach, Issuer: "MBSACC", IssuedOn: "2024-01-01", ExpiresOn: "2026-11-01"})
 	team, err := db.TeamDevelopment(ctx, sup, store.ScopeTeam, store.Page{})
 	if err != nil || len(team.Members) != 2 {
 		t.Fatalf("team: %+v %v", team, err)
@@ -643,4 +679,10 @@ func TestTeamDevelopment(t *testing.T) {
 	if len(rows) != 1 || rows[0].Record != "credential" || rows[0].Title != "Recovery Coach (CARC)" {
 		t.Fatalf("export: %+v", rows)
 	}
+}
+
+// hasField reports whether err is a validation error naming field.
+func hasField(err error, field string) bool {
+	e, ok := core.As(err)
+	return ok && e.Fields[field] != ""
 }

@@ -91,11 +91,15 @@ func (s *Server) cohortReportCSV(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", fmt.Sprintf("cohorts-%d.csv", year)))
 	cw := csvout.New(w)
 	cw.Write("Cohort", "Programme", "Starts", "Ends", "Enrolled", "Withdrew", "Completed", "Certified", "Completion rate (%)",
-		"Students offered a job or internship", "Accepted", "Started", "Offer rate (%)", "Acceptance rate (%)", "Start rate (%)")
+		"Students offered a job or internship", "Accepted", "Started", "Offer rate (%)", "Acceptance rate (%)", "Start rate (%)", "Completion rule")
 	line := func(r store.ReportRow, programme string) error {
 		n := strconv.Itoa
+		rule := ""
+		if r.CohortID != 0 {
+			rule = r.Rule.Short()
+		}
 		return cw.Write(r.Name, programme, r.StartsOn, r.EndsOn, n(r.Enrolled), n(r.Withdrawn), n(r.Completed), n(r.Certified), n(r.CompletionRate()),
-			n(r.Offered), n(r.Accepted), n(r.Started), n(r.OfferRate()), n(r.AcceptRate()), n(r.StartRate()))
+			n(r.Offered), n(r.Accepted), n(r.Started), n(r.OfferRate()), n(r.AcceptRate()), n(r.StartRate()), rule)
 	}
 	for _, row := range rows {
 		if err := line(row, row.ProgrammeName); err != nil {

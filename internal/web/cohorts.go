@@ -36,11 +36,12 @@ type cohortFormView struct {
 	Cohort     store.Cohort // zero when new
 	Programmes []store.Programme
 	Trainers   []store.User
+	IsAdmin    bool // may confirm the programme's rule for the new cohort
 }
 
 func (s *Server) cohortFormData(r *http.Request, f *form, c store.Cohort) (cohortFormView, error) {
 	a := s.actor(r)
-	v := cohortFormView{Form: f, Cohort: c}
+	v := cohortFormView{Form: f, Cohort: c, IsAdmin: a.Has(auth.RoleAdmin)}
 	var err error
 	if c.ID == 0 {
 		if v.Programmes, err = s.store.Programmes(r.Context(), a); err != nil {
@@ -68,7 +69,7 @@ func (s *Server) newCohortPage(w http.ResponseWriter, r *http.Request) error {
 
 func cohortInput(f *form) store.CohortInput {
 	return store.CohortInput{Programme: f.Get("programme"), Name: f.Get("name"), Term: f.Get("term"), Location: f.Get("location"),
-		StartsOn: f.Get("starts_on"), EndsOn: f.Get("ends_on"), Capacity: formInt(f, "capacity", 0), TrainerIDs: formIDs(f, "trainers")}
+		StartsOn: f.Get("starts_on"), EndsOn: f.Get("ends_on"), Capacity: formInt(f, "capacity", 0), TrainerIDs: formIDs(f, "trainers"), ConfirmRule: f.Checked("confirm_rule")}
 }
 
 func (s *Server) createCohort(w http.ResponseWriter, r *http.Request) error {
@@ -154,6 +155,7 @@ type cohortView struct {
 	IsAdmin  bool
 	NextURL  string
 	Counting int
+	RuleForm *form // an administrator's form to confirm the rule, while it is unconfirmed
 }
 
 func (s *Server) cohortPage(w http.ResponseWriter, r *http.Request) error {
@@ -176,7 +178,54 @@ func (s *Server) cohortPage(w http.ResponseWriter, r *http.Request) error {
 	if page.Participants.Next != "" {
 		v.NextURL = "/cohorts/" + id(cid) + "?cursor=" + url.QueryEscape(page.Participants.Next)
 	}
+	if v.IsAdmin && !page.Cohort.Rule.Confirmed {
+		v.RuleForm = ruleForm(page.Cohort.Rule)
+	}
 	return s.render(w, r, "cohort.html", v)
+}
+
+// ruleForm is the confirmation form filled with a cohort's rule.
+func ruleForm(rule cohort.Rule) *form {
+	return newForm(url.Values{"attendance_percent": {strconv.Itoa(rule.AttendancePercent)}, "written_pass_mark": {strconv.Itoa(rule.WrittenPassMark)},
+		"attempts": {strconv.Itoa(rule.Attempts)}})
+}
+
+// confirmCohortRule is an administrator confirming (and perhaps changing)
+// a cohort's completion numbers as the organisation's rule.
+func (s *Server) confirmCohortRule(w http.ResponseWriter, r *http.Request) error {
+	cid, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a := s.actor(r)
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	_, err = s.store.ConfirmCohortRule(r.Context(), a, cid, cohort.Rule{AttendancePercent: formInt(f, "attendance_percent", 0), WrittenPassMark: formInt(f, "written_pass_mark", 0),
+		Attempts: formInt(f, "attempts", 0), Confirmed: f.Checked("rule_confirmed")})
+	if msg, ok := conflictMessage(err); ok {
+		f.Errors = map[string]string{"": msg}
+		err = nil
+	}
+	if f.Fail(err) || len(f.Errors) > 0 {
+		page, perr := s.store.CohortParticipants(r.Context(), a, cid, store.Page{Limit: 100})
+		if perr != nil {
+			return perr
+		}
+		v := cohortView{Page: page, ByID: map[int64]store.CohortSession{}, Rule: page.Cohort.Rule.Describe(), Today: cohort.Today(s.clock.Now()), IsAdmin: true, RuleForm: f}
+		for _, cs := range page.Sessions {
+			v.ByID[cs.ID] = cs
+			if cs.Kind.Counts() {
+				v.Counting++
+			}
+		}
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "cohort.html", v)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/cohorts/"+id(cid), "The completion rule is confirmed as your organisation's for this cohort.")
 }
 
 // cohortPath reads the {id} and {pid} of a participant's path.

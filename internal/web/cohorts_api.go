@@ -11,8 +11,9 @@ import (
 // This file is the JSON API of cohorts, on the same store operations as the
 // pages. Issuing a certificate while the completion rule does not hold
 // answers 409 with {"error": {"code": "conflict", "message": …,
-// "fields": {"missing": "Attendance 78 % — needs 85 %; Written exam not yet
-// passed (1 of 2 attempts used)"}}}: what is missing, separated by "; ".
+// "fields": {"missing": "Attendance 78 % — your organisation's rule: 85 %;
+// Written exam not yet passed (1 of 2 attempts used)"}}}: what is missing,
+// separated by "; ".
 
 type ruleJSON struct {
 	AttendancePercent int    `json:"attendance_percent" doc:"share of the sessions that count a participant must attend"`
@@ -20,12 +21,53 @@ type ruleJSON struct {
 	WrittenPassMark   int    `json:"written_pass_mark,omitempty" doc:"percent, when there is a written exam"`
 	OralExam          bool   `json:"oral_exam"`
 	Attempts          int    `json:"attempts,omitempty" doc:"attempts allowed per exam"`
-	Description       string `json:"description" doc:"the rule in plain words"`
+	Confirmed         bool   `json:"confirmed" doc:"an administrator confirmed these numbers as the organisation's rule; until then they are peerpath's suggestion (no source document sets them), nobody completes and no certificate is issued"`
+	Owner             string `json:"owner" enum:"organisation,suggestion" doc:"whose rule it is: the organisation's (confirmed) or peerpath's suggestion"`
+	Description       string `json:"description" doc:"the rule in plain words, labelled with whose it is"`
 }
 
 func toRuleJSON(r cohort.Rule) ruleJSON {
+	owner := "suggestion"
+	if r.Confirmed {
+		owner = "organisation"
+	}
 	return ruleJSON{AttendancePercent: r.AttendancePercent, WrittenExam: r.WrittenExam, WrittenPassMark: r.WrittenPassMark, OralExam: r.OralExam,
-		Attempts: r.Attempts, Description: r.Describe()}
+		Attempts: r.Attempts, Confirmed: r.Confirmed, Owner: owner, Description: r.Describe()}
+}
+
+// confirmRuleJSON is an administrator confirming a cohort's completion
+// numbers as the organisation's rule.
+type confirmRuleJSON struct {
+	AttendancePercent int  `json:"attendance_percent" doc:"1–100"`
+	WrittenPassMark   int  `json:"written_pass_mark,omitempty" doc:"1–100; only where the cohort has a written exam"`
+	Attempts          int  `json:"attempts,omitempty" doc:"1–10; only where the cohort has an exam"`
+	Confirm           bool `json:"confirm" doc:"must be true: these numbers are the organisation's rule for this cohort"`
+}
+
+func (s *Server) apiConfirmCohortRule(w http.ResponseWriter, r *http.Request) error {
+	cid, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in confirmRuleJSON
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	a := s.actor(r)
+	_, err = s.store.ConfirmCohortRule(r.Context(), a, cid, cohort.Rule{AttendancePercent: in.AttendancePercent, WrittenPassMark: in.WrittenPassMark, Attempts: in.Attempts, Confirmed: in.Confirm})
+	if e, ok := core.As(err); ok && e.Fields["rule_confirmed"] != "" {
+		e.Fields["confirm"] = e.Fields["rule_confirmed"]
+		delete(e.Fields, "rule_confirmed")
+	}
+	if err != nil {
+		return err
+	}
+	l, err := s.store.CohortParticipants(r.Context(), a, cid, store.Page{Limit: 1})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toCohortJSON(l.Summary))
+	return nil
 }
 
 type cohortJSON struct {
@@ -39,7 +81,7 @@ type cohortJSON struct {
 	EndsOn        string   `json:"ends_on" doc:"YYYY-MM-DD"`
 	Capacity      int      `json:"capacity"`
 	SessionKinds  []string `json:"session_kinds" doc:"kinds of session the cohort may have besides make-up sessions"`
-	Rule          ruleJSON `json:"rule" doc:"the completion rule, as it was when the cohort was created"`
+	Rule          ruleJSON `json:"rule" doc:"the completion rule, as it was when the cohort was created or as an administrator confirmed it since"`
 	TrainerIDs    []string `json:"trainer_ids"`
 	Enrolled      int      `json:"enrolled" doc:"holding a place (enrolled or completed)"`
 	Completed     int      `json:"completed"`
@@ -69,6 +111,8 @@ type newCohortJSON struct {
 	EndsOn     string   `json:"ends_on" doc:"YYYY-MM-DD"`
 	Capacity   int      `json:"capacity"`
 	TrainerIDs []string `json:"trainer_ids,omitempty" doc:"users with the trainer role; a trainer creating a cohort is always one"`
+	// ConfirmRule is for administrators only (403 otherwise).
+	ConfirmRule bool `json:"confirm_rule,omitempty" doc:"administrators: confirm the programme's rule as the organisation's for this cohort (needed where it is peerpath's suggestion); 403 for others"`
 }
 
 func (s *Server) apiCreateCohort(w http.ResponseWriter, r *http.Request) error {
@@ -82,7 +126,7 @@ func (s *Server) apiCreateCohort(w http.ResponseWriter, r *http.Request) error {
 	}
 	a := s.actor(r)
 	c, err := s.store.CreateCohort(r.Context(), a, store.CohortInput{Programme: in.Programme, Name: in.Name, Term: in.Term, Location: in.Location,
-		StartsOn: in.StartsOn, EndsOn: in.EndsOn, Capacity: in.Capacity, TrainerIDs: trainers})
+		StartsOn: in.StartsOn, EndsOn: in.EndsOn, Capacity: in.Capacity, TrainerIDs: trainers, ConfirmRule: in.ConfirmRule})
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,8 @@ func makeCohort(t *testing.T, app *testkit.App, tm testkit.Team) cohortFixture {
 	tr := testkit.Actor(tm.Trainer)
 	c := testkit.Must[store.Cohort](t)(app.CreateCohort(t.Context(), tr, store.CohortInput{Programme: "cps", Name: "Autumn 2026, Worcester",
 		Location: "Worcester Recovery Center, room 3", StartsOn: "2026-10-01", EndsOn: "2026-11-20", Capacity: 12}))
+	// The organisation's administrator confirms peerpath's suggested rule.
+	c = testkit.Must[store.Cohort](t)(app.ConfirmCohortRule(t.Context(), testkit.Actor(tm.Admin), c.ID, store.ConfirmedRule(c.Rule)))
 	var ss []store.CohortSession
 	for _, d := range []string{"2026-10-01", "2026-10-08"} {
 		ss = append(ss, testkit.Must[store.CohortSession](t)(app.CreateCohortSession(t.Context(), tr, c.ID, store.SessionInput{Kind: cohort.SessionTraining, On: d, Topic: "Recovery and hope"})))
@@ -245,7 +247,8 @@ func TestCertificateIssueVerifyRevokeThroughThePages(t *testing.T) {
 
 	// Too early: 409, and the page says what is missing.
 	res := trainer.PostForm(f.pPath("/certificate"), nil)
-	if res.Status != http.StatusConflict || !strings.Contains(testkit.Text(res.Body), "Attendance 0 % — needs 85 %") {
+	if res.Status != http.StatusConflict || !strings.Contains(testkit.Text(res.Body), "Attendance 0 % — your organisation's rule: 85 %") ||
+		!strings.Contains(testkit.Text(res.Body), "Your organisation's completion rule is not met yet") {
 		t.Fatalf("issuing too early: %d %s", res.Status, testkit.Text(res.Body))
 	}
 	// Attendance through the session page.
@@ -448,10 +451,24 @@ func TestCohortAPI(t *testing.T) {
 		} `json:"rule"`
 	}
 	res.JSON(t, &c)
-	if res.Status != http.StatusCreated || c.Programme != "cps" || c.Capacity != 1 || c.Rule.AttendancePercent != 85 || c.Rule.WrittenPassMark != 80 || len(c.Trainers) != 1 {
+	if res.Status != http.StatusCreated || c.Programme != "cps" || c.Capacity != 1 || c.Rule.AttendancePercent != 85 || c.Rule.WrittenPassMark != 80 || len(c.Trainers) != 1 ||
+		!strings.Contains(res.Body, `"confirmed":false`) || !strings.Contains(res.Body, `"owner":"suggestion"`) {
 		t.Fatalf("created: %d %s", res.Status, res.Body)
 	}
 	base := "/api/v1/cohorts/" + c.ID
+	// The administrator confirms the suggested numbers as the organisation's;
+	// the trainer may not, and confirming needs "confirm": true.
+	if res := api.Send("PUT", base+"/rule", map[string]any{"attendance_percent": 85, "written_pass_mark": 80, "attempts": 2, "confirm": true}); res.Status != http.StatusForbidden {
+		t.Fatalf("a trainer confirming the rule: %d %s", res.Status, res.Body)
+	}
+	adminAPI := app.APIClient(t, tm.Admin)
+	if res := adminAPI.Send("PUT", base+"/rule", map[string]any{"attendance_percent": 85, "written_pass_mark": 80, "attempts": 2}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"confirm"`) {
+		t.Fatalf("confirming without confirm: %d %s", res.Status, res.Body)
+	}
+	if res := adminAPI.Send("PUT", base+"/rule", map[string]any{"attendance_percent": 85, "written_pass_mark": 80, "attempts": 2, "confirm": true}); res.Status != http.StatusOK ||
+		!strings.Contains(res.Body, `"confirmed":true`) || !strings.Contains(res.Body, `"owner":"organisation"`) || !strings.Contains(res.Body, "Your organisation's rule: to complete") {
+		t.Fatalf("confirming the rule: %d %s", res.Status, res.Body)
+	}
 	var s struct {
 		ID string `json:"id"`
 	}
@@ -555,12 +572,14 @@ func TestCohortReportCSVIsSafe(t *testing.T) {
 	tm := app.NewTeam(t, "CSV RLC")
 	tr := testkit.Actor(tm.Trainer)
 	testkit.Must[store.Cohort](t)(app.CreateCohort(t.Context(), tr, store.CohortInput{Programme: "ican", Name: `=HYPERLINK("http://evil.example","x")`, StartsOn: "2026-09-01", EndsOn: "2026-12-01", Capacity: 5}))
+	// The report labels each cohort's rule: the organisation's, or peerpath's unconfirmed suggestion.
 	f := makeCohort(t, app, tm)
 	f.complete(t, app, tm)
 	testkit.Must[store.Certificate](t)(app.IssueCertificate(t.Context(), tr, f.Cohort.ID, f.Participant.ID, ""))
 	c := app.SessionClient(t, tm.Trainer)
 	page := testkit.Text(c.Get("/cohorts/reports?year=2026").Body)
-	if !strings.Contains(page, "2 cohorts") || !strings.Contains(page, "Completion rate: 100 %") {
+	if !strings.Contains(page, "2 cohorts") || !strings.Contains(page, "Completion rate: 100 %") || !strings.Contains(page, "Your organisation's rule: 85 % attendance") ||
+		!strings.Contains(page, "peerpath suggests (not yet confirmed by your organisation): 80 % attendance") {
 		t.Fatalf("report page: %s", page)
 	}
 	if res := c.Get("/cohorts/reports?year=soon"); res.Status != http.StatusUnprocessableEntity {
@@ -581,7 +600,7 @@ func TestCohortReportCSVIsSafe(t *testing.T) {
 			}
 		}
 	}
-	if rows[3][1] != "2 cohorts" || rows[2][8] != "100" {
+	if rows[3][1] != "2 cohorts" || rows[2][8] != "100" || rows[0][15] != "Completion rule" || !strings.HasPrefix(rows[2][15], "Your organisation's rule: 85 %") || rows[3][15] != "" {
 		t.Errorf("CSV content: %v", rows)
 	}
 	l, _ := app.ListAudit(t.Context(), tm.Org.ID, store.AuditFilter{RecordType: "cohort_report"}, store.Page{})

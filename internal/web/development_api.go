@@ -373,25 +373,28 @@ type credentialJSON struct {
 	Kind      string `json:"kind" enum:"cps,recovery-coach,other"`
 	Name      string `json:"name" doc:"the credential's name (given for other; the kind's name otherwise)"`
 	Number    string `json:"number"`
-	Issuer    string `json:"issuer"`
+	Issuer    string `json:"issuer" doc:"the body that granted the credential, e.g. Transformation Center"`
 	IssuedOn  string `json:"issued_on" doc:"YYYY-MM-DD"`
-	ExpiresOn string `json:"expires_on,omitempty" doc:"YYYY-MM-DD; absent when it does not expire"`
+	ExpiresOn string `json:"expires_on,omitempty" doc:"YYYY-MM-DD; absent when it does not expire (with no renewal rule set, none is worked out)"`
 	Current   bool   `json:"current" doc:"held today: issued and not expired"`
 	Reminder  string `json:"reminder,omitempty" enum:"upcoming,soon,expired" doc:"upcoming within 90 (or 60) days of expiry, soon within 30, expired after"`
+	// RenewalRuleSet and RenewalRule: peerpath ships no renewal rule.
+	RenewalRuleSet bool   `json:"renewal_rule_set" doc:"false when the organisation had set no renewal rule for this kind when the credential was recorded (every credential recorded before renewal rules became the organisation's)"`
+	RenewalRule    string `json:"renewal_rule" doc:"the organisation's renewal rule the credential was recorded under, in words, or 'Renewal rule not set'"`
 }
 
 type newCredentialJSON struct {
 	Kind      string `json:"kind" enum:"cps,recovery-coach,other"`
 	Name      string `json:"name,omitempty" doc:"required for other"`
 	Number    string `json:"number,omitempty"`
-	Issuer    string `json:"issuer,omitempty"`
+	Issuer    string `json:"issuer" doc:"required: the body that granted the credential, e.g. Transformation Center"`
 	IssuedOn  string `json:"issued_on" doc:"YYYY-MM-DD"`
-	ExpiresOn string `json:"expires_on,omitempty" doc:"YYYY-MM-DD"`
+	ExpiresOn string `json:"expires_on,omitempty" doc:"YYYY-MM-DD; when absent and the organisation has a renewal rule for the kind, worked out from it"`
 }
 
 func toCredentialJSON(c store.Credential) credentialJSON {
 	return credentialJSON{ID: id(c.ID), Kind: string(c.Kind), Name: c.Label(), Number: c.Number, Issuer: c.Issuer, IssuedOn: c.IssuedOn,
-		ExpiresOn: c.ExpiresOn, Current: c.Current, Reminder: c.Reminder.Level}
+		ExpiresOn: c.ExpiresOn, Current: c.Current, Reminder: c.Reminder.Level, RenewalRuleSet: c.RenewalRule != "", RenewalRule: c.RenewalRuleLabel()}
 }
 
 func (s *Server) apiCredentials(w http.ResponseWriter, r *http.Request) error {

@@ -64,7 +64,7 @@ func developmentSteps(t *testing.T, app *testkit.App) []func() {
 			app.AddPrerequisiteRecord(ctx, a, tm.Peer.ID, store.NewPrerequisiteRecord{ItemKey: prereqCORI, Statement: "CORI cleared for the RLC", On: "2026-03-02"})
 			app.Waive(ctx, testkit.Actor(tm.Supervisor), tm.Peer.ID, "s2.prereq.recovery-coach", "Grandfather clause")
 			app.SignOff(ctx, testkit.Actor(tm.Supervisor), tm.Peer.ID, store.NewSignoff{ItemKey: "s1.comp.share-lived-experience", Note: "Shared her story with care"})
-			credID, _ = app.AddCredential(ctx, a, tm.Peer.ID, store.NewCredential{Kind: workforce.CredentialCPS, IssuedOn: "2025-01-05", ExpiresOn: workforce.AddDays(app.Today(), 40)})
+			credID, _ = app.AddCredential(ctx, a, tm.Peer.ID, store.NewCredential{Kind: workforce.CredentialCPS, Issuer: "Transformation Center", IssuedOn: "2025-01-05", ExpiresOn: workforce.AddDays(app.Today(), 40)})
 			app.AddCEHours(ctx, a, tm.Peer.ID, credID, store.NewCEHours{CompletedOn: "2026-02-01", Title: "Ethics refresher", Hours: 300, EthicsHours: 300})
 			app.AddSupervisionSession(ctx, a, tm.Peer.ID, store.NewSupervisionSession{HeldOn: app.Today(), Minutes: 60, Mode: store.ModeVideo, Topics: "Boundaries"})
 			reqID, _ = app.RequestSignoff(ctx, a, tm.Peer.ID, compListening, "Thursday group")
@@ -413,7 +413,7 @@ func TestTeamExportIsSafeCSV(t *testing.T) {
 	app := testkit.NewApp(t)
 	tm := app.NewTeam(t, "Export")
 	app.AddTraining(t.Context(), testkit.Actor(tm.Peer), tm.Peer.ID, store.NewTraining{Title: "=cmd|' /C calc'!A0", CompletedOn: "2026-05-01", Provider: "@evil", Hours: 100})
-	app.AddCredential(t.Context(), testkit.Actor(tm.OtherPeer), tm.OtherPeer.ID, store.NewCredential{Kind: workforce.CredentialOther, Name: "+Forensic peer specialist", IssuedOn: "2025-01-01", Number: "-12"})
+	app.AddCredential(t.Context(), testkit.Actor(tm.OtherPeer), tm.OtherPeer.ID, store.NewCredential{Kind: workforce.CredentialOther, Name: "+Forensic peer specialist", Issuer: "DMH", IssuedOn: "2025-01-01", Number: "-12"})
 	res := app.SessionClient(t, tm.Supervisor).Get("/team/development.csv")
 	if res.Status != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("export: %d", res.Status)
@@ -442,7 +442,7 @@ func TestTeamExportIsSafeCSV(t *testing.T) {
 func TestHomeShowsDevelopment(t *testing.T) {
 	app := testkit.NewApp(t)
 	tm := app.NewTeam(t, "Home development")
-	app.AddCredential(t.Context(), testkit.Actor(tm.Peer), tm.Peer.ID, store.NewCredential{Kind: workforce.CredentialCPS, IssuedOn: "2024-01-01", ExpiresOn: workforce.AddDays(app.Today(), 25)})
+	app.AddCredential(t.Context(), testkit.Actor(tm.Peer), tm.Peer.ID, store.NewCredential{Kind: workforce.CredentialCPS, Issuer: "Transformation Center", IssuedOn: "2024-01-01", ExpiresOn: workforce.AddDays(app.Today(), 25)})
 	home := testkit.Text(app.SessionClient(t, tm.Peer).Get("/").Body)
 	for _, want := range []string{"Your development", "Volunteer Peer Worker", "requirements to go", "Please read and sign the current Code of Ethics", "Certified Peer Specialist (CPS): Expires in 25 days"} {
 		if !strings.Contains(home, want) {
@@ -466,12 +466,16 @@ func TestSupervisionAndCredentialAPI(t *testing.T) {
 	tm := app.NewTeam(t, "API sessions")
 	peer := app.APIClient(t, tm.Peer)
 	path := "/api/v1/workers/" + itoa(tm.Peer.ID)
-	res := peer.Send(http.MethodPost, path+"/credentials", map[string]any{"kind": "recovery-coach", "number": "RC-7", "issued_on": "2025-02-01", "expires_on": "2027-02-01"})
-	if res.Status != 201 || !strings.Contains(res.Body, `"current":true`) {
+	res := peer.Send(http.MethodPost, path+"/credentials", map[string]any{"kind": "recovery-coach", "number": "RC-7", "issuer": "MBSACC", "issued_on": "2025-02-01", "expires_on": "2027-02-01"})
+	if res.Status != 201 || !strings.Contains(res.Body, `"current":true`) || !strings.Contains(res.Body, `"issuer":"MBSACC"`) ||
+		!strings.Contains(res.Body, `"renewal_rule_set":false`) || !strings.Contains(res.Body, `"renewal_rule":"Renewal rule not set"`) {
 		t.Fatalf("credential: %d %s", res.Status, res.Body)
 	}
 	if res := peer.Send(http.MethodPost, path+"/credentials", map[string]any{"kind": "wizard", "issued_on": "later"}); res.Status != 422 || !strings.Contains(res.Body, `"kind"`) || !strings.Contains(res.Body, `"issued_on"`) {
 		t.Fatalf("bad credential: %d %s", res.Status, res.Body)
+	}
+	if res := peer.Send(http.MethodPost, path+"/credentials", map[string]any{"kind": "cps", "issued_on": "2025-02-01"}); res.Status != 422 || !strings.Contains(res.Body, `"issuer"`) {
+		t.Fatalf("a credential without its issuer: %d %s", res.Status, res.Body)
 	}
 	var list struct {
 		Items []map[string]any `json:"items"`

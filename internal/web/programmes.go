@@ -31,6 +31,20 @@ type programmeFormView struct {
 	Form      *form
 	Programme store.Programme // zero Key when new
 	Kinds     []cohort.SessionKind
+	Suggested cohort.Rule // peerpath's suggestion, shown beside each number
+}
+
+// suggestedRule is peerpath's suggestion for a programme: its template's
+// for a built-in one, a general one for the organisation's own.
+func suggestedRule(p store.Programme) cohort.Rule {
+	if t, ok := cohort.TemplateFor(p.Kind); ok {
+		return t.Rule
+	}
+	return cohort.SuggestedCustomRule
+}
+
+func (s *Server) programmeFormView(f *form, p store.Programme) programmeFormView {
+	return programmeFormView{Form: f, Programme: p, Kinds: programmeKinds(), Suggested: suggestedRule(p)}
 }
 
 func programmeKinds() []cohort.SessionKind {
@@ -49,7 +63,7 @@ func programmeForm(p store.Programme) *form {
 	for _, k := range p.SessionKinds {
 		f.Values.Add("session_kinds", string(k))
 	}
-	for k, on := range map[string]bool{"written_exam": p.Rule.WrittenExam, "oral_exam": p.Rule.OralExam, "students": p.Students} {
+	for k, on := range map[string]bool{"written_exam": p.Rule.WrittenExam, "oral_exam": p.Rule.OralExam, "students": p.Students, "rule_confirmed": p.Rule.Confirmed} {
 		if on {
 			f.Values.Set(k, "on")
 		}
@@ -64,12 +78,12 @@ func programmeInput(f *form) store.ProgrammeInput {
 	}
 	return store.ProgrammeInput{Name: f.Get("name"), Description: f.Raw("description"), SessionKinds: kinds, Students: f.Checked("students"),
 		Rule: cohort.Rule{AttendancePercent: formInt(f, "attendance_percent", 0), WrittenExam: f.Checked("written_exam"), WrittenPassMark: formInt(f, "written_pass_mark", 0),
-			OralExam: f.Checked("oral_exam"), Attempts: formInt(f, "attempts", 0)}}
+			OralExam: f.Checked("oral_exam"), Attempts: formInt(f, "attempts", 0), Confirmed: f.Checked("rule_confirmed")}}
 }
 
 func (s *Server) newProgrammePage(w http.ResponseWriter, r *http.Request) error {
-	f := programmeForm(store.Programme{Rule: cohort.Rule{AttendancePercent: 80, WrittenPassMark: 80, Attempts: 2}, SessionKinds: []cohort.SessionKind{cohort.SessionClass}})
-	return s.render(w, r, "programme_form.html", programmeFormView{Form: f, Kinds: programmeKinds()})
+	p := store.Programme{Kind: cohort.KindCustom, Rule: cohort.SuggestedCustomRule, SessionKinds: []cohort.SessionKind{cohort.SessionClass}}
+	return s.render(w, r, "programme_form.html", s.programmeFormView(programmeForm(p), store.Programme{Kind: cohort.KindCustom}))
 }
 
 func (s *Server) createProgramme(w http.ResponseWriter, r *http.Request) error {
@@ -79,12 +93,12 @@ func (s *Server) createProgramme(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err = s.store.CreateProgramme(r.Context(), s.actor(r), programmeInput(f))
 	if f.Fail(err) {
-		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "programme_form.html", programmeFormView{Form: f, Kinds: programmeKinds()})
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "programme_form.html", s.programmeFormView(f, store.Programme{Kind: cohort.KindCustom}))
 	}
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/programmes", "The programme is saved. Trainers can now start cohorts of it.")
+	return redirect(w, r, "/programmes", "The programme is saved with its completion rule as your organisation's. Trainers can now start cohorts of it.")
 }
 
 func (s *Server) programmePage(w http.ResponseWriter, r *http.Request) error {
@@ -92,7 +106,7 @@ func (s *Server) programmePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "programme_form.html", programmeFormView{Form: programmeForm(p), Programme: p, Kinds: programmeKinds()})
+	return s.render(w, r, "programme_form.html", s.programmeFormView(programmeForm(p), p))
 }
 
 func (s *Server) updateProgramme(w http.ResponseWriter, r *http.Request) error {
@@ -107,12 +121,12 @@ func (s *Server) updateProgramme(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err = s.store.UpdateProgramme(r.Context(), a, p.Key, programmeInput(f))
 	if f.Fail(err) {
-		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "programme_form.html", programmeFormView{Form: f, Programme: p, Kinds: programmeKinds()})
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "programme_form.html", s.programmeFormView(f, p))
 	}
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/programmes", "The programme is saved. New cohorts follow it; existing cohorts keep the rule they started with.")
+	return redirect(w, r, "/programmes", "The programme is saved with its completion rule as your organisation's. New cohorts follow it; existing cohorts keep the rule they started with.")
 }
 
 type hostCompaniesView struct {

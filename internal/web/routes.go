@@ -423,11 +423,18 @@ func (s *Server) routeTable() []route {
 		{Method: post, Pattern: "/api/v1/cohorts/{id}/participants/{pid}/withdraw", Perm: auth.PermCohorts, Handler: s.apiWithdraw,
 			API: &apiDoc{Summary: "Record a withdrawal; a freed place goes to the first on the waitlist", Tag: "cohorts", Request: withdrawJSON{}, Response: withdrawalJSON{}}},
 		{Method: post, Pattern: "/api/v1/cohorts/{id}/participants/{pid}/certificate", Perm: auth.PermCohorts, Handler: s.apiIssueCertificate,
-			API: &apiDoc{Summary: "Record completion and issue the certificate; 409 with fields.missing (what is missing, separated by \"; \") while the completion rule does not hold", Tag: "certificates", Request: issueCertificateJSON{}, Response: certificateJSON{}, Status: http.StatusCreated}},
+			API: &apiDoc{Summary: "Record completion and issue the certificate; 409 with fields.missing (what is missing, separated by \"; \") while the organisation's completion rule does not hold or is not confirmed yet", Tag: "certificates", Request: issueCertificateJSON{}, Response: certificateJSON{}, Status: http.StatusCreated}},
 		{Method: post, Pattern: "/api/v1/cohorts/{id}/participants/{pid}/certificate/revoke", Perm: admin, Handler: s.apiRevokeCertificate,
 			API: &apiDoc{Summary: "Revoke a participant's certificate, with a reason kept inside the organisation (administrators)", Tag: "certificates", Request: revokeJSON{}, Response: certificateJSON{}}},
 		{Method: get, Pattern: "/api/v1/certificates/{code}", Perm: public, Handler: s.apiVerifyCertificate,
 			API: &apiDoc{Summary: "Check a certificate by its code: name, programme, date, issuer and status only. No sign-in; 30 lookups a minute per address; 404 for an unknown code", Tag: "certificates", Public: true, Response: publicCertificateJSON{}}},
+
+		// Programme rules the organisation confirms (issue 12): pass marks,
+		// attempts and thresholds are peerpath's suggestions until an
+		// administrator confirms them for a programme or a cohort.
+		{Method: post, Pattern: "/cohorts/{id}/rule", Perm: admin, Handler: s.confirmCohortRule},
+		{Method: http.MethodPut, Pattern: "/api/v1/cohorts/{id}/rule", Perm: admin, Handler: s.apiConfirmCohortRule,
+			API: &apiDoc{Summary: "Confirm (and set) a cohort's completion numbers as the organisation's rule (administrators); 422 without confirm: true, 409 when changing numbers a certificate was issued under", Tag: "cohorts", Request: confirmRuleJSON{}, Response: cohortJSON{}}},
 
 		// Learning: glossary, review game, spaced repetition (issue 9).
 		// Everyone signed in learns; trainers and administrators (cohorts)

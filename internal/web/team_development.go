@@ -83,9 +83,10 @@ func (s *Server) teamDevelopmentCSV(w http.ResponseWriter, r *http.Request) erro
 // ---- Renewal rules ----
 
 type ruleRow struct {
-	Kind  workforce.CredentialKind
-	Label string
-	Rule  workforce.RenewalRule
+	Kind      workforce.CredentialKind
+	Label     string
+	Rule      workforce.RenewalRule
+	Certifies bool
 }
 
 type rulesView struct {
@@ -98,6 +99,10 @@ func (s *Server) rulesView(r *http.Request, f *form) (rulesView, error) {
 	if err != nil {
 		return rulesView{}, err
 	}
+	bodies, err := s.store.CertifyingBodies(r.Context(), principal(r).Org.ID)
+	if err != nil {
+		return rulesView{}, err
+	}
 	v := rulesView{Form: f}
 	fill := f == nil
 	if fill {
@@ -105,12 +110,17 @@ func (s *Server) rulesView(r *http.Request, f *form) (rulesView, error) {
 	}
 	for _, k := range workforce.CredentialKinds {
 		rule := rules[k]
-		v.Rows = append(v.Rows, ruleRow{Kind: k, Label: k.Label(), Rule: rule})
+		v.Rows = append(v.Rows, ruleRow{Kind: k, Label: k.Label(), Rule: rule, Certifies: bodies[k]})
 		if fill {
 			p := string(k) + "."
-			v.Form.Values.Set(p+"hours", rule.Hours.String())
-			v.Form.Values.Set(p+"ethics_hours", rule.EthicsHours.String())
-			v.Form.Values.Set(p+"period_months", strconv.Itoa(rule.PeriodMonths))
+			if !rule.IsZero() {
+				v.Form.Values.Set(p+"hours", rule.Hours.String())
+				v.Form.Values.Set(p+"ethics_hours", rule.EthicsHours.String())
+				v.Form.Values.Set(p+"period_months", strconv.Itoa(rule.PeriodMonths))
+			}
+			if bodies[k] {
+				v.Form.Values.Set(p+"certifies", "on")
+			}
 		}
 	}
 	return v, nil
@@ -132,13 +142,22 @@ func (s *Server) saveCredentialRules(w http.ResponseWriter, r *http.Request) err
 	ups := make([]store.RuleUpdate, 0, len(workforce.CredentialKinds))
 	for _, k := range workforce.CredentialKinds {
 		p := string(k) + "."
-		u := store.RuleUpdate{Kind: k}
+		certifies := f.Checked(p + "certifies")
+		u := store.RuleUpdate{Kind: k, Certifies: &certifies}
+		// All three empty, or no period, is "no rule".
+		period := f.Get(p + "period_months")
+		if period == "" || period == "0" {
+			if f.Get(p+"hours") == "" && f.Get(p+"ethics_hours") == "" || period == "0" {
+				ups = append(ups, u)
+				continue
+			}
+		}
 		u.Rule.Hours, u.HoursError = workforce.ParseHours(f.Get(p+"hours"), 1000)
 		u.Rule.EthicsHours, u.EthicsError = workforce.ParseHours(f.Get(p+"ethics_hours"), 1000)
-		if n, err := strconv.Atoi(f.Get(p + "period_months")); err == nil {
+		if n, err := strconv.Atoi(period); err == nil {
 			u.Rule.PeriodMonths = n
 		} else {
-			u.PeriodsError = "Enter the period in whole months, for example 24, or 0 for no rule."
+			u.PeriodsError = "Enter the period in whole months, for example 24, or leave it empty for no rule."
 		}
 		ups = append(ups, u)
 	}
@@ -153,7 +172,7 @@ func (s *Server) saveCredentialRules(w http.ResponseWriter, r *http.Request) err
 		}
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "admin_credential_rules.html", v)
 	}
-	return redirect(w, r, "/admin/credentials", "The renewal rules are saved.")
+	return redirect(w, r, "/admin/credentials", "The credential settings are saved.")
 }
 
 // ---- The home page ----

@@ -90,16 +90,40 @@ type RenewalRule struct {
 // IsZero reports whether no rule is set.
 func (r RenewalRule) IsZero() bool { return r.PeriodMonths == 0 }
 
-// DefaultRenewalRule is the rule used for a credential type until an
-// administrator sets their own: 20 hours every two years, 6 of them on
-// ethics, for CPS and Recovery Coach alike, as a starting point to be
-// checked against the certifying board's current requirements. Other
-// credentials have no default rule.
-func DefaultRenewalRule(k CredentialKind) RenewalRule {
-	if k.Peer() {
-		return RenewalRule{Hours: 2000, EthicsHours: 600, PeriodMonths: 24}
+// Describe says the rule in plain words as the organisation's own: peerpath
+// ships no renewal rule, so every rule there is was set by an administrator.
+// It is "Renewal rule not set" when there is none.
+func (r RenewalRule) Describe() string {
+	if r.IsZero() {
+		return RenewalRuleNotSet
 	}
-	return RenewalRule{}
+	months := fmt.Sprintf("%d months", r.PeriodMonths)
+	if r.PeriodMonths == 1 {
+		months = "month"
+	}
+	s := fmt.Sprintf("Your organisation's rule: %s hours of continuing education every %s", r.Hours, months)
+	if r.EthicsHours > 0 {
+		s += fmt.Sprintf(", %s of them on ethics", r.EthicsHours)
+	}
+	return s
+}
+
+// RenewalRuleNotSet is what a credential says when its organisation has set
+// no renewal rule for its kind: no expiry is worked out for it.
+const RenewalRuleNotSet = "Renewal rule not set"
+
+// ExpiryFor works out the expiry date of a credential issued on issuedOn
+// under the rule: PeriodMonths after the issue date. It is "" without a
+// rule (peerpath ships none, so nothing expires by a rule it invented) or
+// with an unreadable date.
+func ExpiryFor(rule RenewalRule, issuedOn string) string {
+	if rule.PeriodMonths <= 0 {
+		return ""
+	}
+	if _, ok := ParseDate(issuedOn); !ok {
+		return ""
+	}
+	return AddMonths(issuedOn, rule.PeriodMonths)
 }
 
 // RenewalPeriod is the stretch of dates whose continuing education counts

@@ -156,3 +156,28 @@ func TestHoursAndDates(t *testing.T) {
 		t.Error("MinutesLabel")
 	}
 }
+
+func TestRenewalRuleWordsAndExpiry(t *testing.T) {
+	if got := (RenewalRule{}).Describe(); got != "Renewal rule not set" {
+		t.Errorf("no rule: %q", got)
+	}
+	if got := ExpiryFor(RenewalRule{}, "2026-01-31"); got != "" {
+		t.Errorf("no rule, yet an expiry: %q", got)
+	}
+	r := RenewalRule{Hours: 2000, EthicsHours: 600, PeriodMonths: 24}
+	if got := r.Describe(); got != "Your organisation's rule: 20 hours of continuing education every 24 months, 6 of them on ethics" {
+		t.Errorf("a rule: %q", got)
+	}
+	if got := (RenewalRule{Hours: 150, PeriodMonths: 1}).Describe(); got != "Your organisation's rule: 1.5 hours of continuing education every month" {
+		t.Errorf("a monthly rule: %q", got)
+	}
+	if got := ExpiryFor(r, "2026-01-31"); got != "2028-01-31" {
+		t.Errorf("expiry: %q", got)
+	}
+	if got := ExpiryFor(RenewalRule{PeriodMonths: 1}, "2026-01-31"); got != "2026-02-28" {
+		t.Errorf("expiry at a month's end: %q", got)
+	}
+	if got := ExpiryFor(r, "soon"); got != "" {
+		t.Errorf("an unreadable date: %q", got)
+	}
+}
