@@ -386,12 +386,59 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, id int64, in UserUpdate
 		if err := setRoles(ctx, tx, id, in.Roles); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "profile")
+		if err := s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "profile"); err != nil {
+			return err
+		}
+		return s.endSupervision(ctx, tx, a, before, in.Roles)
 	})
 	if err != nil {
 		return User{}, err
 	}
 	return s.User(ctx, a.OrgID, id)
+}
+
+// endSupervision ends, in the caller's transaction, every right a user held
+// as a supervisor once they hold neither role that may supervise: their
+// supervisees are left without a supervisor, so the former supervisor no
+// longer sees those workers' people, development records or groups, and can
+// no longer sign off competencies. Each supervisee's change is audited.
+func (s *Store) endSupervision(ctx context.Context, tx *sql.Tx, a Actor, before User, roles []auth.Role) error {
+	if mayBeSupervisor(roles) || !mayBeSupervisor(before.Roles) {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT id FROM users WHERE org_id = $1 AND supervisor_id = $2 ORDER BY id", a.OrgID, before.ID)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE users SET supervisor_id = NULL, updated_at = $1 WHERE org_id = $2 AND supervisor_id = $3", ms(s.now()), a.OrgID, before.ID); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "supervisor removed: their supervisor no longer holds a supervising role"); err != nil {
+			return err
+		}
+	}
+	s.forgetUsers(ids...)
+	return nil
+}
+
+// mayBeSupervisor reports whether roles allow supervising peer workers (the
+// rule checkSupervisor applies).
+func mayBeSupervisor(roles []auth.Role) bool {
+	return slices.Contains(roles, auth.RoleSupervisor) || slices.Contains(roles, auth.RoleAdmin)
 }
 
 // keepAnAdmin refuses a change that would leave the organisation without an
@@ -432,10 +479,7 @@ func (s *Store) SetUserActive(ctx context.Context, a Actor, id int64, active boo
 		detail := "reactivated"
 		if !active {
 			detail = "deactivated"
-			if err := endSessions(ctx, tx, id, now); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at = 0", now, id); err != nil {
+			if err := endAccess(ctx, tx, id, now); err != nil {
 				return err
 			}
 		}
@@ -457,16 +501,17 @@ func (s *Store) Unlock(ctx context.Context, a Actor, id int64) error {
 	})
 }
 
-// SignOutEverywhere ends every session of a user of the actor's organisation.
+// SignOutEverywhere ends every session of a user of the actor's organisation
+// and revokes their API tokens.
 func (s *Store) SignOutEverywhere(ctx context.Context, a Actor, id int64) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.userWhere(ctx, tx, "u.id = $1 AND u.org_id = $2", id, a.OrgID); err != nil {
 			return err
 		}
-		if err := endSessions(ctx, tx, id, ms(s.now())); err != nil {
+		if err := endAccess(ctx, tx, id, ms(s.now())); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "signed out everywhere")
+		return s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "signed out everywhere; API tokens revoked")
 	})
 }
 
@@ -574,7 +619,8 @@ func idStringOrEmpty(id int64) string {
 }
 
 // ChangePassword changes the actor's own password after checking the current
-// one, and ends all their sessions (the caller starts a fresh one).
+// one, ends all their sessions (the caller starts a fresh one) and revokes
+// their API tokens.
 func (s *Store) ChangePassword(ctx context.Context, a Actor, current, next string) error {
 	var hash string
 	if err := s.rdb.QueryRowContext(ctx, "SELECT password_hash FROM users WHERE id = $1 AND org_id = $2", a.UserID, a.OrgID).Scan(&hash); err != nil {
@@ -609,10 +655,10 @@ func (s *Store) setPassword(ctx context.Context, a Actor, u User, password, deta
 			hash, now, u.ID); err != nil {
 			return err
 		}
-		if err := endSessions(ctx, tx, u.ID, now); err != nil {
+		if err := endAccess(ctx, tx, u.ID, now); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, audit.ActionUpdate, "user", u.ID, detail)
+		return s.record(ctx, tx, a, audit.ActionUpdate, "user", u.ID, detail+"; sessions ended and API tokens revoked")
 	})
 }
 
