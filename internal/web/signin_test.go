@@ -288,11 +288,11 @@ func TestAdminsMustUseASecondFactorWhenRequired(t *testing.T) {
 		t.Fatalf("turning the rule on: %d", res.Status)
 	}
 	res := c.Get("/admin/users")
-	if res.Status != http.StatusForbidden || !strings.Contains(res.Body, "Set one up under Settings") {
-		t.Fatalf("admin page without a second factor: %d", res.Status)
+	if res.Status != http.StatusSeeOther || res.Location() != "/settings/security" {
+		t.Fatalf("admin page without a second factor: %d %q", res.Status, res.Location())
 	}
-	if home := c.Get("/"); !strings.Contains(home.Body, "asks administrators to use a second factor") {
-		t.Fatal("home does not explain the rule")
+	if sec := c.Follow(res); !strings.Contains(sec.Body, "asks you to use a second factor") {
+		t.Fatal("the security page does not explain the rule")
 	}
 	secret, _ := enrolTOTP(t, app, c)
 	// With a second factor, signing in again opens the admin pages.
