@@ -246,3 +246,120 @@ func TestAuthenticationCacheClearsOnChange(t *testing.T) {
 		t.Fatalf("deactivated, the session is %v", st)
 	}
 }
+
+// Issue 15, defect 7: failures make the next attempt wait, longer each time;
+// an email nobody uses gets the very same answers; a guesser on one address
+// does not keep the owner out from another, and guessers on many addresses
+// keep them out for AccountMaxDelay at most.
+func TestSignInWaitsGrowAndNobodyIsLockedOut(t *testing.T) {
+	db := testkit.NewStore(t)
+	ctx := t.Context()
+	tm := db.NewTeam(t, "Waits")
+	attacker := "203.0.113.1"
+	type answer struct {
+		outcome store.SignInOutcome
+		wait    time.Duration
+	}
+	try := func(email, password, ip string) answer {
+		t.Helper()
+		res, err := db.SignIn(ctx, email, password, ip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := answer{outcome: res.Outcome}
+		if !res.LockedUntil.IsZero() {
+			a.wait = res.LockedUntil.Sub(db.Clock.Now())
+		}
+		return a
+	}
+	// The same sequence for a user's email and for an unknown one: five
+	// failures free, then waits that double, and attempts during a wait are
+	// refused without a password check.
+	run := func(email string) []answer {
+		var out []answer
+		for i := 0; i < 9; i++ {
+			a := try(email, "not the password at all", attacker)
+			out = append(out, a)
+			if a.wait > 0 {
+				out = append(out, try(email, testkit.Password, attacker)) // refused: still waiting
+				db.Clock.Advance(a.wait)
+			}
+		}
+		return out
+	}
+	known := run(tm.Peer.Email)
+	unknown := run("nobody-here@waits.test")
+	if len(known) != len(unknown) {
+		t.Fatalf("known %v, unknown %v", known, unknown)
+	}
+	for i := range known {
+		if known[i] != unknown[i] {
+			t.Fatalf("answer %d: known %+v, unknown %+v", i, known[i], unknown[i])
+		}
+	}
+	want := []time.Duration{0, 0, 0, 0, 30 * time.Second, 30 * time.Second, time.Minute, time.Minute, 2 * time.Minute, 2 * time.Minute}
+	for i, w := range want {
+		if known[i].wait != w {
+			t.Fatalf("answer %d waits %v, want %v (all: %v)", i, known[i].wait, w, known)
+		}
+	}
+	if known[0].outcome != store.SignInBad || known[4].outcome != store.SignInLocked || known[5].outcome != store.SignInLocked {
+		t.Fatalf("outcomes: %v", known)
+	}
+	// The owner, from their own address, is not kept out.
+	if a := try(tm.Peer.Email, testkit.Password, "198.51.100.7"); a.outcome != store.SignInOK {
+		t.Fatalf("the owner from another address: %+v", a)
+	}
+	// Guessers on many addresses: the account as a whole waits, never longer
+	// than AccountMaxDelay.
+	var last answer
+	for i := 0; i < store.AccountFreeFailures+6; i++ {
+		db.Clock.Advance(last.wait) // each guesser waits their turn
+		last = try(tm.OtherPeer.Email, "guess guess guess", "198.18.0."+itoa(int64(i+1)))
+		if last.wait > store.AccountMaxDelay {
+			t.Fatalf("failure %d: the owner would wait %v", i+1, last.wait)
+		}
+	}
+	if last.outcome != store.SignInLocked || last.wait != store.AccountMaxDelay {
+		t.Fatalf("after many addresses: %+v", last)
+	}
+	if a := try(tm.OtherPeer.Email, testkit.Password, "198.51.100.8"); a.outcome != store.SignInLocked {
+		t.Fatalf("during the account's wait: %+v", a)
+	}
+	db.Clock.Advance(store.AccountMaxDelay)
+	if a := try(tm.OtherPeer.Email, testkit.Password, "198.51.100.8"); a.outcome != store.SignInOK {
+		t.Fatalf("after the account's wait: %+v", a)
+	}
+	// An administrator lifts the account's waits at once.
+	for i := 0; i < store.PairFreeFailures; i++ {
+		try(tm.Trainer.Email, "nope nope nope", "192.0.2.44")
+	}
+	if a := try(tm.Trainer.Email, testkit.Password, "192.0.2.44"); a.outcome != store.SignInLocked {
+		t.Fatalf("before unlocking: %+v", a)
+	}
+	if err := db.Unlock(ctx, testkit.Actor(tm.Admin), tm.Trainer.ID); err != nil {
+		t.Fatal(err)
+	}
+	if a := try(tm.Trainer.Email, testkit.Password, "192.0.2.44"); a.outcome != store.SignInOK {
+		t.Fatalf("after unlocking: %+v", a)
+	}
+}
+
+// BenchmarkSignInFailure compares a wrong password for a user's email with
+// any password for an email nobody uses: both check a password hash, so the
+// two take the same time (issue 15, defect 7).
+func BenchmarkSignInFailure(b *testing.B) {
+	db := testkit.NewStore(b)
+	tm := db.NewTeam(b, "Timing")
+	for _, c := range []struct{ name, email string }{{"known", tm.Peer.Email}, {"unknown", "nobody@timing.test"}} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				// A fresh address each time, so no wait ever applies.
+				if _, err := db.SignIn(b.Context(), c.email, "wrong wrong wrong", "10."+itoa(int64(i/65536%256))+"."+itoa(int64(i/256%256))+"."+itoa(int64(i%256))); err != nil {
+					b.Fatal(err)
+				}
+				db.Clock.Advance(store.FailureMemory) // and the account's count is forgotten
+			}
+		})
+	}
+}

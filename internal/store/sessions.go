@@ -138,23 +138,47 @@ func (s *Store) CompleteSecondFactor(ctx context.Context, p Principal, code, ip 
 		return "", core.Conflict("This session does not wait for a second factor.")
 	}
 	a := p.Actor(ip)
+	now := s.now()
+	// A wrong code is a failed sign-in of the account: it counts towards
+	// the same growing wait as a wrong password, and while the account
+	// waits no code is even checked.
+	if wait, err := s.signInWait(ctx, s.rdb, p.User.Email, ip, now); err != nil || !wait.IsZero() {
+		if err == nil {
+			err = errSecondFactorWait(wait)
+		}
+		return "", err
+	}
 	ok, how, err := s.checkSecondFactor(ctx, a, code)
 	if err != nil {
 		return "", err
 	}
 	if !ok {
+		var until time.Time
 		err := s.tx(ctx, func(tx *sql.Tx) error {
+			var err error
+			if until, err = s.countFailure(ctx, tx, p.User.Email, ip, now); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_second_factors = failed_second_factors + 1 WHERE id = $1", a.UserID); err != nil {
+				return err
+			}
 			return s.appendAudit(ctx, tx, audit.Entry{OrgID: a.OrgID, UserID: a.UserID, IP: ip, Action: audit.ActionSignInFailed, RecordType: "user", RecordID: idString(a.UserID), Detail: "wrong second factor"})
 		})
 		if err != nil {
 			return "", err
 		}
+		if !until.IsZero() {
+			return "", errSecondFactorWait(until)
+		}
 		return "", core.Invalid(map[string]string{"code": "This code is not right. Codes change every 30 seconds; try the newest one, or a recovery code."})
 	}
 	token := auth.NewToken("")
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		now := ms(s.now())
+		now := ms(now)
 		if _, err := tx.ExecContext(ctx, "UPDATE sessions SET ended_at = $1 WHERE id = $2", now, p.SessionID); err != nil {
+			return err
+		}
+		if err := clearFailures(ctx, tx, p.User.Email, ip); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO sessions (token_hash, user_id, mfa_pending, created_at, last_seen_at, ip) VALUES ($1, $2, $3, $4, $4, $5)",

@@ -44,14 +44,11 @@ func (u User) Actor(ip string) Actor {
 	return Actor{UserID: u.ID, OrgID: u.OrgID, Roles: u.Roles, IP: ip}
 }
 
-// Sign-in policy: after MaxFailures failed attempts within FailureWindow the
-// account is locked for LockDuration.
+// Lifetimes of invitation and reset links. The sign-in policy (growing
+// delays instead of a lock) is in signin.go.
 const (
-	MaxFailures   = 5
-	FailureWindow = 15 * time.Minute
-	LockDuration  = 15 * time.Minute
-	InviteTTL     = 7 * 24 * time.Hour
-	ResetTTL      = 24 * time.Hour
+	InviteTTL = 7 * 24 * time.Hour
+	ResetTTL  = 24 * time.Hour
 )
 
 // NewUser is what creating a user needs.
@@ -487,15 +484,19 @@ func (s *Store) SetUserActive(ctx context.Context, a Actor, id int64, active boo
 	})
 }
 
-// Unlock lifts a sign-in lock early.
+// Unlock lifts the sign-in delays of a user's account early, from every
+// address.
 func (s *Store) Unlock(ctx context.Context, a Actor, id int64) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE users SET locked_until = 0, failed_logins = 0, first_failed_at = 0 WHERE id = $1 AND org_id = $2", id, a.OrgID)
+		u, err := s.userWhere(ctx, tx, "u.id = $1 AND u.org_id = $2", id, a.OrgID)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return core.NotFound("The user")
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET locked_until = 0, failed_logins = 0, first_failed_at = 0 WHERE id = $1", id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM signin_throttle WHERE account = $1", accountKey(u.Email)); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "unlocked")
 	})
@@ -513,102 +514,6 @@ func (s *Store) SignOutEverywhere(ctx context.Context, a Actor, id int64) error 
 		}
 		return s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "signed out everywhere; API tokens revoked")
 	})
-}
-
-// SignInOutcome says how a sign-in attempt ended.
-type SignInOutcome int
-
-// The outcomes.
-const (
-	SignInBad    SignInOutcome = iota // unknown email or wrong password: the same to the caller
-	SignInLocked                      // too many failures; see LockedUntil
-	SignInOK                          // password accepted; NeedsSecondFactor may still apply
-)
-
-// SignInResult is the outcome of SignIn.
-type SignInResult struct {
-	Outcome           SignInOutcome
-	User              User
-	LockedUntil       time.Time
-	NeedsSecondFactor bool
-}
-
-// SignIn checks an email and password, applying the lockout rule and writing
-// the attempt to the audit log. The password is checked outside any
-// transaction: hashing takes tens of milliseconds and must not hold the lock.
-func (s *Store) SignIn(ctx context.Context, email, password, ip string) (SignInResult, error) {
-	email = normaliseEmail(email)
-	var hash string
-	var failed int
-	var firstFailed int64
-	u, err := scanUser(s.rdb.QueryRowContext(ctx, "SELECT "+userColumns+userFrom+"WHERE u.email = $1", email))
-	if err == nil {
-		err = s.rdb.QueryRowContext(ctx, "SELECT password_hash, failed_logins, first_failed_at FROM users WHERE id = $1", u.ID).Scan(&hash, &failed, &firstFailed)
-	}
-	fail := func(a Actor, detail string) (SignInResult, error) {
-		return SignInResult{Outcome: SignInBad}, s.tx(ctx, func(tx *sql.Tx) error {
-			return s.appendAudit(ctx, tx, audit.Entry{OrgID: a.OrgID, UserID: a.UserID, IP: ip, Action: audit.ActionSignInFailed, RecordType: "user", RecordID: idStringOrEmpty(a.UserID), Detail: detail})
-		})
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		auth.WasteTime(password)
-		return fail(Actor{}, "unknown account")
-	}
-	if err != nil {
-		return SignInResult{}, err
-	}
-	a := Actor{UserID: u.ID, OrgID: u.OrgID, IP: ip}
-	if !u.Active || hash == "" {
-		auth.WasteTime(password)
-		return fail(a, "inactive or invited account")
-	}
-	now := s.now()
-	if u.Locked(now) {
-		_, err := fail(a, "locked")
-		return SignInResult{Outcome: SignInLocked, LockedUntil: u.LockedUntil}, err
-	}
-	if !auth.CheckPassword(hash, password) {
-		var res SignInResult
-		err := s.tx(ctx, func(tx *sql.Tx) error {
-			// Re-read under the write lock so concurrent failures all count.
-			if err := tx.QueryRowContext(ctx, "SELECT failed_logins, first_failed_at FROM users WHERE id = $1"+s.forUpdate(), u.ID).Scan(&failed, &firstFailed); err != nil {
-				return err
-			}
-			if fromMS(firstFailed).Add(FailureWindow).Before(now) {
-				failed, firstFailed = 0, ms(now)
-			}
-			failed++
-			detail := "wrong password"
-			res.Outcome = SignInBad
-			var locked int64
-			if failed >= MaxFailures {
-				res.Outcome, res.LockedUntil, detail = SignInLocked, now.Add(LockDuration), "wrong password; account locked"
-				locked, failed, firstFailed = ms(res.LockedUntil), 0, 0
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_logins = $1, first_failed_at = $2, locked_until = $3 WHERE id = $4",
-				failed, firstFailed, locked, u.ID); err != nil {
-				return err
-			}
-			return s.appendAudit(ctx, tx, audit.Entry{OrgID: a.OrgID, UserID: a.UserID, IP: ip, Action: audit.ActionSignInFailed, RecordType: "user", RecordID: idString(u.ID), Detail: detail})
-		})
-		return res, err
-	}
-	u, err = s.userWhere(ctx, s.rdb, "u.id = $1", u.ID)
-	if err != nil {
-		return SignInResult{}, err
-	}
-	res := SignInResult{Outcome: SignInOK, User: u, NeedsSecondFactor: u.TOTPEnabled}
-	detail := "password"
-	if res.NeedsSecondFactor {
-		detail = "password; second factor next"
-	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_logins = 0, first_failed_at = 0, locked_until = 0 WHERE id = $1", u.ID); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, audit.ActionSignIn, "user", u.ID, detail)
-	})
-	return res, err
 }
 
 func idStringOrEmpty(id int64) string {

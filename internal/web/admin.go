@@ -272,7 +272,7 @@ func (s *Server) adminUserReactivate(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) adminUserUnlock(w http.ResponseWriter, r *http.Request) error {
-	return s.adminUserAction(w, r, func(a store.Actor, uid int64) error { return s.store.Unlock(r.Context(), a, uid) }, "The account is unlocked.")
+	return s.adminUserAction(w, r, func(a store.Actor, uid int64) error { return s.store.Unlock(r.Context(), a, uid) }, "The wait after failed sign-ins is lifted.")
 }
 
 func (s *Server) adminUserSignOut(w http.ResponseWriter, r *http.Request) error {

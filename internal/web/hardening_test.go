@@ -3,9 +3,12 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"peerpath/internal/auth"
 	"peerpath/internal/store"
 	"peerpath/internal/testkit"
 )
@@ -103,5 +106,84 @@ func TestSecondFactorRequiredGuardsEverything(t *testing.T) {
 	}
 	if res := app.SessionClient(t, tm.Peer).PostForm("/logout", nil); res.Status != http.StatusSeeOther || res.Location() != "/login" {
 		t.Fatalf("signing out without a second factor: %d %q", res.Status, res.Location())
+	}
+}
+
+var clockTime = regexp.MustCompile(`\d{1,2}:\d\d:\d\d [ap]m`)
+
+// Issue 15, defect 7: through the sign-in page, an email nobody uses gets
+// the same statuses, in the same order, with the same words, as a user's.
+func TestSignInPageAnswersUnknownEmailsAsKnownOnes(t *testing.T) {
+	app := testkit.NewApp(t)
+	tm := app.NewTeam(t, "Enumerate")
+	run := func(email string) []string {
+		var out []string
+		for i := 0; i < 7; i++ {
+			res := app.Client(t).PostForm("/login", url.Values{"email": {email}, "password": {"a wrong guess here"}})
+			body := clockTime.ReplaceAllString(strings.ReplaceAll(testkit.Text(res.Body), email, "EMAIL"), "TIME")
+			out = append(out, itoa(int64(res.Status))+" "+res.Header.Get("Retry-After")+" "+body)
+			if res.Status == http.StatusTooManyRequests {
+				app.Clock.Advance(time.Minute)
+			}
+		}
+		return out
+	}
+	known, unknown := run(tm.Peer.Email), run("nobody@enumerate.test")
+	for i := range known {
+		if known[i] != unknown[i] {
+			t.Fatalf("answer %d differs:\nknown   %s\nunknown %s", i, known[i], unknown[i])
+		}
+	}
+	if !strings.HasPrefix(known[4], "429 30 ") {
+		t.Fatalf("the fifth failure: %s", known[4])
+	}
+}
+
+// Issue 15, defect 9: wrong second-factor codes count towards the account's
+// wait, and the user hears of them at their next sign-in.
+func TestSecondFactorGuessesCountAndAreReported(t *testing.T) {
+	app := testkit.NewApp(t)
+	tm := app.NewTeam(t, "Guesses")
+	owner := app.SignIn(t, tm.Peer)
+	secret, _ := enrolTOTP(t, app, owner)
+	// Someone with the password guesses codes.
+	thief := app.Client(t)
+	thief.PostForm("/login", url.Values{"email": {tm.Peer.Email}, "password": {testkit.Password}})
+	var res testkit.Response
+	for i := 0; i < 5; i++ {
+		res = thief.PostForm("/login/second-factor", url.Values{"code": {"00000" + itoa(int64(i))}})
+	}
+	if res.Status != http.StatusTooManyRequests || !strings.Contains(res.Body, "Too many wrong codes") {
+		t.Fatalf("the fifth wrong code: %d %s", res.Status, testkit.Text(res.Body))
+	}
+	// Now even the right code waits, and so does the password from there.
+	code, _ := auth.TOTPCode(secret, app.Clock.Now().Add(30*time.Second))
+	if res := thief.PostForm("/login/second-factor", url.Values{"code": {code}}); res.Status != http.StatusTooManyRequests {
+		t.Fatalf("the right code during the wait: %d", res.Status)
+	}
+	if res := app.Client(t).PostForm("/login", url.Values{"email": {tm.Peer.Email}, "password": {testkit.Password}}); res.Status != http.StatusTooManyRequests {
+		t.Fatalf("the password from the same address during the wait: %d", res.Status)
+	}
+	// The owner signs in later and is told.
+	app.Clock.Advance(time.Minute)
+	c := app.Client(t)
+	if res := c.PostForm("/login", url.Values{"email": {tm.Peer.Email}, "password": {testkit.Password}}); !strings.HasPrefix(res.Location(), "/login/second-factor") {
+		t.Fatalf("owner's password: %d %q", res.Status, res.Location())
+	}
+	code, _ = auth.TOTPCode(secret, app.Clock.Now())
+	done := c.PostForm("/login/second-factor", url.Values{"code": {code}})
+	if done.Status != http.StatusSeeOther {
+		t.Fatalf("owner's code: %d %s", done.Status, testkit.Text(done.Body))
+	}
+	if home := c.Follow(done); !strings.Contains(testkit.Text(home.Body), "5 wrong second-factor codes were entered for your account") {
+		t.Fatalf("the owner is not told: %s", testkit.Text(home.Body))
+	}
+	// Told once.
+	app.Clock.Advance(time.Minute)
+	c2 := app.Client(t)
+	c2.PostForm("/login", url.Values{"email": {tm.Peer.Email}, "password": {testkit.Password}})
+	code, _ = auth.TOTPCode(secret, app.Clock.Now())
+	if home := c2.Follow(c2.PostForm("/login/second-factor", url.Values{"code": {code}})); strings.Contains(home.Body, "wrong second-factor") {
+		t.Fatal("the owner is told twice")
 	}
 }
