@@ -83,7 +83,7 @@ func TestUserAdd(t *testing.T) {
 		t.Fatalf("second user: %+v", r)
 	}
 	r = run(t, env, "yet another passphrase\n", "user", "add", "--org", "Metro Boston RLC", "--email", "sam@example.org", "--name", "Dup", "--role", "peer", "--password-stdin")
-	if r.code != 1 || !strings.Contains(r.errOut, "already exists") {
+	if r.code != 1 || !strings.Contains(r.errOut, "already has this email address") {
 		t.Fatalf("duplicate email: %+v", r)
 	}
 	r = run(t, env, "short\n", "user", "add", "--org", "Metro Boston RLC", "--email", "x@example.org", "--name", "X", "--role", "peer", "--password-stdin")

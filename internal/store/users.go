@@ -298,12 +298,24 @@ func (s *Store) createUser(ctx context.Context, tx *sql.Tx, a Actor, in NewUser,
 	if err := s.checkSupervisor(ctx, tx, in.OrgID, 0, in.SupervisorID); err != nil {
 		return 0, err
 	}
+	// An address already used in this organisation is named as such; one
+	// used by another organisation gets an answer that says nothing about
+	// that organisation or its user.
+	var owner int64
+	switch err := tx.QueryRowContext(ctx, "SELECT org_id FROM users WHERE email = $1", in.Email).Scan(&owner); {
+	case err == nil && owner == in.OrgID:
+		return 0, &core.Error{Kind: core.KindConflict, Message: "A user of this organisation already has this email address.", Fields: map[string]string{"email": "A user of this organisation already has this email address."}}
+	case err == nil:
+		return 0, errEmailUnavailable()
+	case !errors.Is(err, sql.ErrNoRows):
+		return 0, err
+	}
 	now := s.now()
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO users (org_id, email, name, password_hash, supervisor_id, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, in.OrgID, in.Email, in.Name, hash, nullID(in.SupervisorID), ms(now)).Scan(&id)
-	if isUniqueViolation(err) {
-		return 0, &core.Error{Kind: core.KindConflict, Message: "A user with this email address already exists.", Fields: map[string]string{"email": "A user with this email address already exists."}}
+	if isUniqueViolation(err) { // taken a moment ago: we cannot tell by whom without another query
+		return 0, errEmailUnavailable()
 	}
 	if err != nil {
 		return 0, err
@@ -312,6 +324,12 @@ func (s *Store) createUser(ctx context.Context, tx *sql.Tx, a Actor, in NewUser,
 		return 0, err
 	}
 	return id, s.record(ctx, tx, a, audit.ActionCreate, "user", id, "")
+}
+
+// errEmailUnavailable is the answer for an address peerpath cannot give to a
+// new user of this organisation. It is the same whoever else uses it.
+func errEmailUnavailable() error {
+	return core.Invalid(map[string]string{"email": "peerpath cannot use this email address for a new user here. Ask the person for another address: each address signs in to one organisation only."})
 }
 
 // checkSupervisor refuses a supervisor who is not an active supervisor or

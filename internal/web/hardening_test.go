@@ -187,3 +187,44 @@ func TestSecondFactorGuessesCountAndAreReported(t *testing.T) {
 		t.Fatal("the owner is told twice")
 	}
 }
+
+// Issue 15, defect 8: inviting an address that another organisation uses
+// gets an answer that says nothing about that organisation or its user.
+func TestInvitingAnotherOrganisationsEmailIsNeutral(t *testing.T) {
+	app := testkit.NewApp(t)
+	tm := app.NewTeam(t, "Inviting")
+	other := app.NewTeam(t, "Quiet Harbour Recovery Center")
+	admin := app.SessionClient(t, tm.Admin)
+	invite := func(email string) testkit.Response {
+		return admin.PostForm("/admin/users/new", url.Values{"email": {email}, "name": {"Someone New"}, "roles": {"peer"}})
+	}
+	taken := invite(other.Peer.Email)
+	text := testkit.Text(taken.Body)
+	if taken.Status != http.StatusUnprocessableEntity || !strings.Contains(text, "peerpath cannot use this email address for a new user here") {
+		t.Fatalf("another organisation's address: %d %s", taken.Status, text)
+	}
+	for _, leak := range []string{other.Org.Name, other.Peer.Name, "already exists", "deactivated", "Invited"} {
+		if strings.Contains(text, leak) {
+			t.Errorf("the answer mentions %q", leak)
+		}
+	}
+	// The typed values come back for correcting.
+	if !strings.Contains(taken.Body, `value="Someone New"`) {
+		t.Error("the name typed was not kept")
+	}
+	// An address of this organisation is named as such.
+	own := invite(tm.OtherPeer.Email)
+	if own.Status != http.StatusConflict || !strings.Contains(testkit.Text(own.Body), "A user of this organisation already has this email address") {
+		t.Fatalf("this organisation's address: %d %s", own.Status, testkit.Text(own.Body))
+	}
+	// Nothing was written to the other organisation's audit log.
+	l, err := app.ListAudit(t.Context(), other.Org.ID, store.AuditFilter{}, store.Page{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range l.Items {
+		if e.UserID == tm.Admin.ID {
+			t.Fatalf("the other organisation's log has an entry by this admin: %+v", e)
+		}
+	}
+}
