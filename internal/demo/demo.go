@@ -104,6 +104,7 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	loadGroups,      // groups.go: groups, members and sessions (issue 7)
 	loadPlans,       // issue 7: safety plans, a wellness plan, crisis preferences (plans.go)
 	loadDeparture,   // a worker who moved on, whose people wait to be handed over
+	loadTokens,      // tokens.go: the supervisor's API tokens, one revoked (issue 15)
 }
 
 // loadDeparture deactivates the workers who moved on, once.

@@ -228,3 +228,91 @@ func TestInvitingAnotherOrganisationsEmailIsNeutral(t *testing.T) {
 		}
 	}
 }
+
+// Issue 15, defect 4: the token API and pages. A user lists and revokes their
+// own tokens; an administrator anyone's of the organisation; a password
+// change revokes them all.
+func TestTokenAPIAndPages(t *testing.T) {
+	app := testkit.NewApp(t)
+	tm := app.NewTeam(t, "Token pages")
+	other := app.NewTeam(t, "Token pages elsewhere")
+	peer := app.SignIn(t, tm.Peer)
+	page := peer.PostForm("/settings/tokens", url.Values{"name": {"report script"}, "expires_days": {"30"}})
+	m := regexp.MustCompile(`id="new-token">(pp_[a-z2-7]+)<`).FindStringSubmatch(page.Body)
+	if page.Status != http.StatusOK || m == nil {
+		t.Fatalf("creating a token: %d %s", page.Status, testkit.Text(page.Body))
+	}
+	api := app.Client(t)
+	api.Token = m[1]
+	var list struct {
+		Items []struct {
+			ID        string    `json:"id"`
+			Name      string    `json:"name"`
+			ExpiresAt time.Time `json:"expires_at"`
+			Active    bool      `json:"active"`
+		} `json:"items"`
+	}
+	res := api.Get("/api/v1/tokens")
+	res.JSON(t, &list)
+	if res.Status != http.StatusOK || len(list.Items) != 1 || list.Items[0].Name != "report script" || !list.Items[0].Active ||
+		!list.Items[0].ExpiresAt.Equal(app.Clock.Now().Add(30*24*time.Hour).UTC().Truncate(time.Millisecond)) {
+		t.Fatalf("GET /api/v1/tokens: %d %s", res.Status, res.Body)
+	}
+	if strings.Contains(res.Body, m[1]) {
+		t.Fatal("the list shows the token itself")
+	}
+	if res := peer.PostForm("/settings/tokens", url.Values{"name": {"forever"}, "expires_days": {"9999"}}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `value="forever"`) {
+		t.Fatalf("a lifetime beyond a year: %d", res.Status)
+	}
+	tokID := list.Items[0].ID
+	// Nobody else sees or revokes it; another organisation's administrator
+	// least of all.
+	if res := app.APIClient(t, tm.OtherPeer).Get("/api/v1/tokens?user_id=" + itoa(tm.Peer.ID)); res.Status != http.StatusNotFound {
+		t.Fatalf("a peer lists another's tokens: %d", res.Status)
+	}
+	if res := app.APIClient(t, tm.OtherPeer).Send(http.MethodDelete, "/api/v1/tokens/"+tokID, nil); res.Status != http.StatusNotFound {
+		t.Fatalf("a peer revokes another's token: %d", res.Status)
+	}
+	if res := app.APIClient(t, other.Admin).Send(http.MethodDelete, "/api/v1/tokens/"+tokID, nil); res.Status != http.StatusNotFound {
+		t.Fatalf("another organisation's administrator revokes the token: %d", res.Status)
+	}
+	if res := app.SessionClient(t, other.Admin).Get("/admin/users/" + itoa(tm.Peer.ID) + "/tokens"); res.Status != http.StatusNotFound {
+		t.Fatalf("another organisation's administrator sees the tokens page: %d", res.Status)
+	}
+	// The administrator of the organisation sees and revokes it.
+	admin := app.SessionClient(t, tm.Admin)
+	if res := admin.Get("/admin/users/" + itoa(tm.Peer.ID)); !strings.Contains(res.Body, "/admin/users/"+itoa(tm.Peer.ID)+"/tokens") {
+		t.Fatal("the user's page does not link to their tokens")
+	}
+	tp := admin.Get("/admin/users/" + itoa(tm.Peer.ID) + "/tokens")
+	if tp.Status != http.StatusOK || !strings.Contains(tp.Body, "report script") || !strings.Contains(tp.Body, "/tokens/"+tokID+"/revoke") {
+		t.Fatalf("the administrator's view: %d %s", tp.Status, testkit.Text(tp.Body))
+	}
+	adminAPI := app.APIClient(t, tm.Admin)
+	if res := adminAPI.Get("/api/v1/tokens?user_id=" + itoa(tm.Peer.ID)); res.Status != http.StatusOK || !strings.Contains(res.Body, "report script") {
+		t.Fatalf("the administrator's API list: %d %s", res.Status, res.Body)
+	}
+	if res := admin.PostForm("/admin/users/"+itoa(tm.Peer.ID)+"/tokens/"+tokID+"/revoke", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("the administrator revokes: %d", res.Status)
+	}
+	if res := api.Get("/api/v1/me"); res.Status != http.StatusUnauthorized {
+		t.Fatalf("a revoked token: %d", res.Status)
+	}
+	// A user revokes their own by the API; a password change revokes the rest.
+	own := app.APIClient(t, tm.Peer)
+	res = own.Get("/api/v1/tokens")
+	res.JSON(t, &list)
+	if res := own.Send(http.MethodDelete, "/api/v1/tokens/"+list.Items[0].ID, nil); res.Status != http.StatusNoContent {
+		t.Fatalf("DELETE own token: %d %s", res.Status, res.Body)
+	}
+	if res := own.Get("/api/v1/me"); res.Status != http.StatusUnauthorized {
+		t.Fatalf("after DELETE: %d", res.Status)
+	}
+	kept := app.APIClient(t, tm.Peer)
+	if res := peer.PostForm("/settings/password", url.Values{"current": {testkit.Password}, "password": {"a brand new passphrase"}, "password_again": {"a brand new passphrase"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("changing the password: %d", res.Status)
+	}
+	if res := kept.Get("/api/v1/me"); res.Status != http.StatusUnauthorized {
+		t.Fatalf("a token after the password change: %d", res.Status)
+	}
+}
