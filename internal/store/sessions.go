@@ -120,10 +120,14 @@ func endAccess(ctx context.Context, tx *sql.Tx, userID, now int64) error {
 }
 
 // PurgeSessions deletes sessions that ended or expired more than SessionKeep
-// ago, and drafts older than DraftKeep. serve runs it now and then.
+// ago, sign-in failures older than FailureMemory, and drafts older than
+// DraftKeep. serve runs it now and then.
 func (s *Store) PurgeSessions(ctx context.Context) error {
 	cutoff := ms(s.now().Add(-SessionKeep))
 	if _, err := s.wdb.ExecContext(ctx, "DELETE FROM sessions WHERE last_seen_at < $1", cutoff); err != nil {
+		return err
+	}
+	if _, err := s.wdb.ExecContext(ctx, "DELETE FROM signin_throttle WHERE last_failed_at < $1 AND blocked_until < $2", ms(s.now().Add(-FailureMemory)), ms(s.now())); err != nil {
 		return err
 	}
 	_, err := s.wdb.ExecContext(ctx, "DELETE FROM drafts WHERE created_at < $1", ms(s.now().Add(-DraftKeep)))
