@@ -363,3 +363,56 @@ func BenchmarkSignInFailure(b *testing.B) {
 		})
 	}
 }
+
+// Issue 14, item 3: requests that fill the cache while roles change never
+// leave a stale answer behind once the change has returned.
+func TestAuthenticationCacheUnderConcurrentChanges(t *testing.T) {
+	db := testkit.NewStore(t)
+	ctx := t.Context()
+	tm := db.NewTeam(t, "Auth race")
+	token, err := db.CreateSession(ctx, tm.Peer.ID, false, "192.0.2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	done := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					done <- nil
+					return
+				default:
+				}
+				if _, _, err := db.Session(ctx, token); err != nil {
+					done <- err
+					return
+				}
+			}
+		}()
+	}
+	admin := testkit.Actor(tm.Admin)
+	for i := range 20 {
+		roles := []auth.Role{auth.RolePeer}
+		if i%2 == 0 {
+			roles = append(roles, auth.RoleTrainer)
+		}
+		if _, err := db.UpdateUser(ctx, admin, tm.Peer.ID, store.UserUpdate{Name: "Pat Peer", Roles: roles, SupervisorID: tm.Supervisor.ID}); err != nil {
+			t.Fatal(err)
+		}
+		p, _, err := db.Session(ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.User.Has(auth.RoleTrainer) != (i%2 == 0) {
+			t.Fatalf("change %d: the session shows roles %v", i, p.User.Roles)
+		}
+	}
+	close(stop)
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
