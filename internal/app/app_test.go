@@ -83,7 +83,7 @@ func TestUserAdd(t *testing.T) {
 		t.Fatalf("second user: %+v", r)
 	}
 	r = run(t, env, "yet another passphrase\n", "user", "add", "--org", "Metro Boston RLC", "--email", "sam@example.org", "--name", "Dup", "--role", "peer", "--password-stdin")
-	if r.code != 1 || !strings.Contains(r.errOut, "already exists") {
+	if r.code != 1 || !strings.Contains(r.errOut, "already has this email address") {
 		t.Fatalf("duplicate email: %+v", r)
 	}
 	r = run(t, env, "short\n", "user", "add", "--org", "Metro Boston RLC", "--email", "x@example.org", "--name", "X", "--role", "peer", "--password-stdin")
@@ -141,6 +141,38 @@ func TestTokenCreate(t *testing.T) {
 	}
 	if r := run(t, env, "", "token", "create", "--email", "nobody@x.test", "--name", "x"); r.code != 1 || !strings.Contains(r.errOut, "no user") {
 		t.Fatalf("unknown user: %+v", r)
+	}
+}
+
+// Issue 15, defect 4: tokens expire, 90 days by default, --expires sets it.
+func TestTokenCreateExpires(t *testing.T) {
+	env := fresh(t)
+	run(t, env, "a sturdy long passphrase\n", "user", "add", "--org", "Tok", "--email", "t@x.test", "--name", "T", "--role", "peer", "--password-stdin")
+	r := run(t, env, "", "token", "create", "--email", "t@x.test", "--name", "default")
+	r2 := run(t, env, "", "token", "create", "--email", "t@x.test", "--name", "short", "--expires", "7d")
+	if r.code != 0 || r2.code != 0 {
+		t.Fatalf("token create: %+v %+v", r, r2)
+	}
+	s := openStore(t, env)
+	u, err := s.UserByEmail(t.Context(), "t@x.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.APITokens(t.Context(), u.Actor("local"), u.ID, store.Page{})
+	if err != nil || len(l.Items) != 2 {
+		t.Fatalf("tokens: %+v %v", l, err)
+	}
+	days := func(tok store.APIToken) int { return int(tok.ExpiresAt.Sub(tok.CreatedAt).Hours()/24 + 0.5) }
+	if l.Items[0].Name != "short" || days(l.Items[0]) != 7 || days(l.Items[1]) != 90 {
+		t.Fatalf("expiries: %s %d days, %s %d days", l.Items[0].Name, days(l.Items[0]), l.Items[1].Name, days(l.Items[1]))
+	}
+	if !strings.Contains(r2.errOut, "until") {
+		t.Errorf("the command does not say when the token expires: %q", r2.errOut)
+	}
+	for _, bad := range []string{"0d", "soon", "400d", "2001-01-01"} {
+		if r := run(t, env, "", "token", "create", "--email", "t@x.test", "--name", "x", "--expires", bad); r.code == 0 {
+			t.Errorf("--expires %s was accepted", bad)
+		}
 	}
 }
 

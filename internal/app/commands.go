@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -273,11 +274,17 @@ func tokenCreate(ctx context.Context, args []string, io stdio, getenv env) error
 	dbFlags(fs, &cfg, getenv)
 	fs.StringVar(&email, "email", "", "the user the token acts as (required)")
 	fs.StringVar(&name, "name", "", "a label saying what the token is for (required)")
+	var expiresIn string
+	fs.StringVar(&expiresIn, "expires", "90d", "how long the token works: days (30d), hours (12h) or a date (2027-03-31); at most a year")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if email == "" || name == "" {
 		return usagef("both --email and --name are required")
+	}
+	expires, err := tokenExpiry(expiresIn, time.Now())
+	if err != nil {
+		return usagef("--expires: %v", err)
 	}
 	s, err := open(ctx, cfg, core.SystemClock{}, true)
 	if err != nil {
@@ -291,13 +298,36 @@ func tokenCreate(ctx context.Context, args []string, io stdio, getenv env) error
 	if !u.Active {
 		return fmt.Errorf("%s is deactivated", email)
 	}
-	token, _, err := s.CreateAPIToken(ctx, u.Actor("local"), name)
+	token, t, err := s.CreateAPITokenUntil(ctx, u.Actor("local"), name, expires)
 	if err != nil {
 		return describe(err)
 	}
 	fmt.Fprintln(io.out, token)
-	fmt.Fprintln(io.err, "This token is shown once. It acts as "+u.Email+" with their permissions; revoke it under Settings → API tokens.")
+	fmt.Fprintln(io.err, "This token is shown once. It acts as "+u.Email+" with their permissions until "+t.ExpiresAt.Format("2006-01-02 15:04 MST")+
+		"; revoke it under Settings → API tokens. Changing or resetting the password, or signing out everywhere, revokes it too.")
 	return nil
+}
+
+// tokenExpiry reads --expires: a number of days ("30d"), a Go duration
+// ("12h") or a date ("2027-03-31", the token then works until the start of
+// that day, UTC).
+func tokenExpiry(v string, now time.Time) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if d, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 1 {
+			return time.Time{}, fmt.Errorf("%q is not a number of days such as 30d", v)
+		}
+		return now.Add(time.Duration(n) * 24 * time.Hour), nil
+	}
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return time.Time{}, fmt.Errorf("%q is not a lifetime: use days (30d), hours (12h) or a date (2027-03-31)", v)
+	}
+	return now.Add(d), nil
 }
 
 func backup(ctx context.Context, args []string, io stdio, getenv env) error {

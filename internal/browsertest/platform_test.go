@@ -89,7 +89,7 @@ func TestAdminPagesAreAccessible(t *testing.T) {
 		if phone {
 			tab.Phone()
 		}
-		for _, p := range []string{"/", "/admin", "/admin/users", "/admin/users/new", "/admin/users/" + itoa(tm.Peer.ID), "/admin/organisation", "/admin/audit", "/settings", "/settings/security", "/settings/tokens", "/drafts"} {
+		for _, p := range []string{"/", "/admin", "/admin/users", "/admin/users/new", "/admin/users/" + itoa(tm.Peer.ID), "/admin/organisation", "/admin/audit", "/settings", "/settings/security", "/settings/tokens", "/drafts", "/admin/users/" + itoa(tm.Peer.ID) + "/tokens"} {
 			tab.Visit(p)
 		}
 	}

@@ -106,6 +106,7 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	loadDeparture,   // a worker who moved on, whose people wait to be handed over
 	// Issue 12: credentials from their issuer, renewal rules the organisation sets.
 	loadCredentialSettings, // credentials.go
+	loadTokens,             // tokens.go: the supervisor's API tokens, one revoked (issue 15)
 }
 
 // loadDeparture deactivates the workers who moved on, once.

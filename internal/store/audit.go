@@ -18,6 +18,9 @@ func (s *Store) record(ctx context.Context, tx *sql.Tx, a Actor, action audit.Ac
 	if recordID != 0 {
 		rid = idString(recordID)
 	}
+	if action != audit.ActionRead {
+		s.authChanged(tx, a, recordType, recordID)
+	}
 	return s.appendAudit(ctx, tx, audit.Entry{OrgID: a.OrgID, UserID: a.UserID, IP: a.IP, Action: action, RecordType: recordType, RecordID: rid, Detail: detail})
 }
 

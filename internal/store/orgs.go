@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"peerpath/internal/audit"
+	"peerpath/internal/auth"
 	"peerpath/internal/core"
 )
 
@@ -19,8 +21,20 @@ type Organisation struct {
 	Name            string
 	IsDemo          bool
 	RequireAdminMFA bool // administrators must use a second factor
-	CreatedAt       time.Time
+	// RequirePeopleMFA asks a second factor of everyone who sees records
+	// about people (peer workers, supervisors and administrators).
+	RequirePeopleMFA bool
+	CreatedAt        time.Time
 }
+
+// SecondFactorRequired reports whether the organisation asks a user holding
+// roles to use a second factor before they reach anything else.
+func (o Organisation) SecondFactorRequired(roles []auth.Role) bool {
+	return (o.RequireAdminMFA && slices.Contains(roles, auth.RoleAdmin)) ||
+		(o.RequirePeopleMFA && auth.Allows(roles, auth.PermPeople))
+}
+
+const orgColumns = "o.id, o.name, o.is_demo, o.require_admin_mfa, o.require_people_mfa, o.created_at"
 
 func validateOrgName(name string) string {
 	switch n := utf8.RuneCountInString(strings.TrimSpace(name)); {
@@ -51,12 +65,12 @@ func (s *Store) createOrganisation(ctx context.Context, tx *sql.Tx, a Actor, nam
 }
 
 func (s *Store) orgByName(ctx context.Context, q querier, name string) (Organisation, error) {
-	return scanOrg(q.QueryRowContext(ctx, "SELECT id, name, is_demo, require_admin_mfa, created_at FROM organisations WHERE lower(name) = lower($1)", strings.TrimSpace(name)))
+	return scanOrg(q.QueryRowContext(ctx, "SELECT "+orgColumns+" FROM organisations o WHERE lower(o.name) = lower($1)", strings.TrimSpace(name)))
 }
 
 // Organisation returns one organisation.
 func (s *Store) Organisation(ctx context.Context, id int64) (Organisation, error) {
-	return scanOrg(s.rdb.QueryRowContext(ctx, "SELECT id, name, is_demo, require_admin_mfa, created_at FROM organisations WHERE id = $1", id))
+	return scanOrg(s.rdb.QueryRowContext(ctx, "SELECT "+orgColumns+" FROM organisations o WHERE o.id = $1", id))
 }
 
 // OrganisationByName finds an organisation by its name, ignoring case.
@@ -67,7 +81,7 @@ func (s *Store) OrganisationByName(ctx context.Context, name string) (Organisati
 func scanOrg(row *sql.Row) (Organisation, error) {
 	var o Organisation
 	var created int64
-	err := row.Scan(&o.ID, &o.Name, &o.IsDemo, &o.RequireAdminMFA, &created)
+	err := row.Scan(&o.ID, &o.Name, &o.IsDemo, &o.RequireAdminMFA, &o.RequirePeopleMFA, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, core.NotFound("The organisation")
 	}
@@ -77,8 +91,9 @@ func scanOrg(row *sql.Row) (Organisation, error) {
 
 // OrgSettings are the settings an administrator changes.
 type OrgSettings struct {
-	Name            string
-	RequireAdminMFA bool
+	Name             string
+	RequireAdminMFA  bool
+	RequirePeopleMFA bool
 }
 
 // UpdateOrgSettings changes the actor's organisation's settings.
@@ -88,7 +103,8 @@ func (s *Store) UpdateOrgSettings(ctx context.Context, a Actor, in OrgSettings) 
 		return Organisation{}, core.Invalid(map[string]string{"name": msg})
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "UPDATE organisations SET name = $1, require_admin_mfa = $2 WHERE id = $3", in.Name, in.RequireAdminMFA, a.OrgID)
+		_, err := tx.ExecContext(ctx, "UPDATE organisations SET name = $1, require_admin_mfa = $2, require_people_mfa = $3 WHERE id = $4",
+			in.Name, in.RequireAdminMFA, in.RequirePeopleMFA, a.OrgID)
 		if isUniqueViolation(err) {
 			return core.Invalid(map[string]string{"name": "Another organisation already uses this name."})
 		}

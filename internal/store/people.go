@@ -162,6 +162,11 @@ func visibleTo(a Actor, alias string, args []any) (string, []any) {
 	args = append(args, a.UserID)
 	me := len(args)
 	org = "+" + org
+	if !a.oversees() {
+		// Only a supervisor sees their supervisees' people: a supervisor_id
+		// left behind by a role change gives nothing.
+		return fmt.Sprintf(`%s AND %s.id IN (SELECT pw.person_id FROM person_workers pw WHERE pw.user_id = $%d)`, org, alias, me), args
+	}
 	return fmt.Sprintf(`%s AND %s.id IN (
 		SELECT pw.person_id FROM person_workers pw WHERE pw.user_id = $%d
 		UNION

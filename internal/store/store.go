@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -53,6 +54,10 @@ type Store struct {
 	dsn     string
 
 	glossaries glossaryCache // each organisation's merged glossary (learning_glossary.go)
+
+	auth          authCache // resolved sessions and API tokens (authcache.go)
+	commitHooksMu sync.Mutex
+	commitHooks   map[*sql.Tx][]func()
 }
 
 // Options configures Open.
@@ -172,10 +177,18 @@ func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
-	if err := fn(tx); err != nil {
+	err = fn(tx)
+	if err == nil {
+		err = tx.Commit()
+	}
+	hooks := s.takeCommitHooks(tx)
+	if err != nil {
 		return err
 	}
-	return tx.Commit()
+	for _, f := range hooks {
+		f()
+	}
+	return nil
 }
 
 // now is the store clock's time, to the millisecond (what the database keeps).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,98 +15,179 @@ import (
 )
 
 // APIToken is a personal access token for the JSON API. It carries its user's
-// permissions, never more, and stops working when revoked or when the user is
-// deactivated.
+// permissions, never more, and stops working when it expires, when it is
+// revoked, when its user changes or resets their password or signs out
+// everywhere, and when the user is deactivated.
 type APIToken struct {
 	ID         int64
 	UserID     int64
 	Name       string
 	CreatedAt  time.Time
 	LastUsedAt time.Time
+	ExpiresAt  time.Time
 	RevokedAt  time.Time
 }
+
+// Active reports whether the token still works at time now.
+func (t APIToken) Active(now time.Time) bool { return t.RevokedAt.IsZero() && t.ExpiresAt.After(now) }
 
 // APITokenPrefix starts every API token, so a leaked one is recognisable.
 const APITokenPrefix = "pp_"
 
-// CreateAPIToken makes a token for the actor and returns it once; only its
-// hash is kept.
+// Token lifetimes: a token expires after DefaultTokenLifetime unless its
+// maker chooses another lifetime, never longer than MaxTokenLifetime.
+const (
+	DefaultTokenLifetime = 90 * 24 * time.Hour
+	MaxTokenLifetime     = 366 * 24 * time.Hour
+)
+
+// CreateAPIToken makes a token for the actor that expires after the default
+// lifetime, and returns it once; only its hash is kept.
 func (s *Store) CreateAPIToken(ctx context.Context, a Actor, name string) (string, APIToken, error) {
+	return s.CreateAPITokenUntil(ctx, a, name, time.Time{})
+}
+
+// CreateAPITokenUntil makes a token that expires at expires (the default
+// lifetime when zero).
+func (s *Store) CreateAPITokenUntil(ctx context.Context, a Actor, name string, expires time.Time) (string, APIToken, error) {
 	name = strings.TrimSpace(name)
+	f := map[string]string{}
 	if name == "" || utf8.RuneCountInString(name) > 100 {
-		return "", APIToken{}, core.Invalid(map[string]string{"name": "Give the token a name of up to 100 characters, such as the script that will use it."})
+		f["name"] = "Give the token a name of up to 100 characters, such as the script that will use it."
+	}
+	now := s.now()
+	if expires.IsZero() {
+		expires = now.Add(DefaultTokenLifetime)
+	}
+	expires = expires.UTC().Truncate(time.Millisecond)
+	if !expires.After(now) || expires.Sub(now) > MaxTokenLifetime {
+		f["expires"] = "Choose an expiry in the future, at most a year away."
+	}
+	if err := core.Invalid(f); err != nil {
+		return "", APIToken{}, err
 	}
 	token := auth.NewToken(APITokenPrefix)
-	t := APIToken{UserID: a.UserID, Name: name, CreatedAt: s.now()}
+	t := APIToken{UserID: a.UserID, Name: name, CreatedAt: now, ExpiresAt: expires}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-			a.UserID, name, auth.HashToken(token), ms(t.CreatedAt)).Scan(&t.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+			a.UserID, name, auth.HashToken(token), ms(t.CreatedAt), ms(expires)).Scan(&t.ID); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, audit.ActionCreate, "api_token", t.ID, "")
+		return s.record(ctx, tx, a, audit.ActionCreate, "api_token", t.ID, "expires "+expires.Format(time.DateOnly))
 	})
 	return token, t, err
 }
 
-// APITokens lists the actor's tokens, newest first.
-func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
-	rows, err := s.rdb.QueryContext(ctx, "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC", userID)
+// APITokens lists a user's tokens, newest first: the actor's own, or, for an
+// administrator, those of any user of their organisation. Anyone else's are
+// "not found".
+func (s *Store) APITokens(ctx context.Context, a Actor, userID int64, p Page) (List[APIToken], error) {
+	if userID != a.UserID && !a.Has(auth.RoleAdmin) {
+		return List[APIToken]{}, core.NotFound("The user")
+	}
+	var after int64
+	has, err := decodeCursor(p.Cursor, &after)
 	if err != nil {
-		return nil, err
+		return List[APIToken]{}, err
+	}
+	q := `SELECT t.id, t.user_id, t.name, t.created_at, t.last_used_at, t.expires_at, t.revoked_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.user_id = $1 AND u.org_id = $2`
+	args := []any{userID, a.OrgID}
+	if has {
+		q += " AND t.id < $3"
+		args = append(args, after)
+	}
+	limit := p.limit()
+	q += fmt.Sprintf(" ORDER BY t.id DESC LIMIT %d", limit+1)
+	rows, err := s.rdb.QueryContext(ctx, q, args...)
+	if err != nil {
+		return List[APIToken]{}, err
 	}
 	defer rows.Close()
 	var out []APIToken
 	for rows.Next() {
 		var t APIToken
-		var c, u, r int64
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &c, &u, &r); err != nil {
-			return nil, err
+		var c, u, e, r int64
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &c, &u, &e, &r); err != nil {
+			return List[APIToken]{}, err
 		}
-		t.CreatedAt, t.LastUsedAt, t.RevokedAt = fromMS(c), fromMS(u), fromMS(r)
+		t.CreatedAt, t.LastUsedAt, t.ExpiresAt, t.RevokedAt = fromMS(c), fromMS(u), fromMS(e), fromMS(r)
 		out = append(out, t)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return List[APIToken]{}, err
+	}
+	out, more := trim(out, limit)
+	res := List[APIToken]{Items: out}
+	if more {
+		res.Next = encodeCursor(out[len(out)-1].ID)
+	}
+	return res, nil
 }
 
-// RevokeAPIToken revokes one of the actor's tokens.
-func (s *Store) RevokeAPIToken(ctx context.Context, a Actor, id int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at = 0", ms(s.now()), id, a.UserID)
+// RevokeAPIToken revokes one of the actor's tokens or, for an administrator,
+// a token of any user of their organisation. It returns the token's user.
+func (s *Store) RevokeAPIToken(ctx context.Context, a Actor, id int64) (int64, error) {
+	var owner int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id
+			WHERE t.id = $1 AND u.org_id = $2 AND t.revoked_at = 0 AND (t.user_id = $3 OR $4)`, id, a.OrgID, a.UserID, a.Has(auth.RoleAdmin)).Scan(&owner)
+		if errors.Is(err, sql.ErrNoRows) {
+			return core.NotFound("The token")
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return core.NotFound("The token")
+		if _, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2", ms(s.now()), id); err != nil {
+			return err
 		}
-		return s.record(ctx, tx, a, audit.ActionDelete, "api_token", id, "revoked")
+		detail := "revoked"
+		if owner != a.UserID {
+			detail = "revoked by an administrator: token of user " + idString(owner)
+		}
+		return s.record(ctx, tx, a, audit.ActionDelete, "api_token", id, detail)
 	})
+	return owner, err
 }
 
-// TokenPrincipal authenticates an API token.
+// revokeTokens revokes every token of a user, in the caller's transaction.
+func revokeTokens(ctx context.Context, tx *sql.Tx, userID, now int64) error {
+	_, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at = 0", now, userID)
+	return err
+}
+
+// TokenPrincipal authenticates an API token: the token, its user, their
+// roles and organisation come from one query, reused for AuthCacheTTL.
 func (s *Store) TokenPrincipal(ctx context.Context, token string) (Principal, bool, error) {
 	if !strings.HasPrefix(token, APITokenPrefix) {
 		return Principal{}, false, nil
 	}
-	var id, uid, used int64
-	err := s.rdb.QueryRowContext(ctx, `SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1 AND t.revoked_at = 0 AND u.active`, auth.HashToken(token)).Scan(&id, &uid, &used)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Principal{}, false, nil
-	}
-	if err != nil {
-		return Principal{}, false, err
-	}
-	p, err := s.principal(ctx, uid)
-	if err != nil {
-		return Principal{}, false, err
-	}
-	p.TokenID = id
-	if now := s.now(); now.Sub(fromMS(used)) >= touchEvery {
-		if _, err := s.wdb.ExecContext(ctx, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", ms(now), id); err != nil {
+	key := auth.HashToken(token)
+	now := s.now()
+	e, ok := s.auth.get(key, now)
+	if !ok {
+		gen := s.auth.generation()
+		var id, used, expires, revoked int64
+		p, found, err := s.lookupPrincipal(ctx, "t.id, t.last_used_at, t.expires_at, t.revoked_at",
+			" FROM api_tokens t JOIN users u ON u.id = t.user_id"+principalJoins+"WHERE t.token_hash = $1", []any{key},
+			&id, &used, &expires, &revoked)
+		if err != nil || !found || revoked != 0 || !p.User.Active {
 			return Principal{}, false, err
 		}
+		p.TokenID = id
+		e = authEntry{p: p, seen: used, expires: expires, loadedAt: now}
+		s.auth.put(key, e, gen)
 	}
-	return p, true, nil
+	if !fromMS(e.expires).After(now) {
+		return Principal{}, false, nil
+	}
+	if now.Sub(fromMS(e.seen)) >= touchEvery {
+		if _, err := s.wdb.ExecContext(ctx, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", ms(now), e.p.TokenID); err != nil {
+			return Principal{}, false, err
+		}
+		s.auth.touched(key, ms(now))
+	}
+	return e.p, true, nil
 }
 
 // SetupTTL is how long the first-start setup link works.

@@ -44,14 +44,11 @@ func (u User) Actor(ip string) Actor {
 	return Actor{UserID: u.ID, OrgID: u.OrgID, Roles: u.Roles, IP: ip}
 }
 
-// Sign-in policy: after MaxFailures failed attempts within FailureWindow the
-// account is locked for LockDuration.
+// Lifetimes of invitation and reset links. The sign-in policy (growing
+// delays instead of a lock) is in signin.go.
 const (
-	MaxFailures   = 5
-	FailureWindow = 15 * time.Minute
-	LockDuration  = 15 * time.Minute
-	InviteTTL     = 7 * 24 * time.Hour
-	ResetTTL      = 24 * time.Hour
+	InviteTTL = 7 * 24 * time.Hour
+	ResetTTL  = 24 * time.Hour
 )
 
 // NewUser is what creating a user needs.
@@ -301,12 +298,24 @@ func (s *Store) createUser(ctx context.Context, tx *sql.Tx, a Actor, in NewUser,
 	if err := s.checkSupervisor(ctx, tx, in.OrgID, 0, in.SupervisorID); err != nil {
 		return 0, err
 	}
+	// An address already used in this organisation is named as such; one
+	// used by another organisation gets an answer that says nothing about
+	// that organisation or its user.
+	var owner int64
+	switch err := tx.QueryRowContext(ctx, "SELECT org_id FROM users WHERE email = $1", in.Email).Scan(&owner); {
+	case err == nil && owner == in.OrgID:
+		return 0, &core.Error{Kind: core.KindConflict, Message: "A user of this organisation already has this email address.", Fields: map[string]string{"email": "A user of this organisation already has this email address."}}
+	case err == nil:
+		return 0, errEmailUnavailable()
+	case !errors.Is(err, sql.ErrNoRows):
+		return 0, err
+	}
 	now := s.now()
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO users (org_id, email, name, password_hash, supervisor_id, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, in.OrgID, in.Email, in.Name, hash, nullID(in.SupervisorID), ms(now)).Scan(&id)
-	if isUniqueViolation(err) {
-		return 0, &core.Error{Kind: core.KindConflict, Message: "A user with this email address already exists.", Fields: map[string]string{"email": "A user with this email address already exists."}}
+	if isUniqueViolation(err) { // taken a moment ago: we cannot tell by whom without another query
+		return 0, errEmailUnavailable()
 	}
 	if err != nil {
 		return 0, err
@@ -315,6 +324,12 @@ func (s *Store) createUser(ctx context.Context, tx *sql.Tx, a Actor, in NewUser,
 		return 0, err
 	}
 	return id, s.record(ctx, tx, a, audit.ActionCreate, "user", id, "")
+}
+
+// errEmailUnavailable is the answer for an address peerpath cannot give to a
+// new user of this organisation. It is the same whoever else uses it.
+func errEmailUnavailable() error {
+	return core.Invalid(map[string]string{"email": "peerpath cannot use this email address for a new user here. Ask the person for another address: each address signs in to one organisation only."})
 }
 
 // checkSupervisor refuses a supervisor who is not an active supervisor or
@@ -386,12 +401,59 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, id int64, in UserUpdate
 		if err := setRoles(ctx, tx, id, in.Roles); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "profile")
+		if err := s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "profile"); err != nil {
+			return err
+		}
+		return s.endSupervision(ctx, tx, a, before, in.Roles)
 	})
 	if err != nil {
 		return User{}, err
 	}
 	return s.User(ctx, a.OrgID, id)
+}
+
+// endSupervision ends, in the caller's transaction, every right a user held
+// as a supervisor once they hold neither role that may supervise: their
+// supervisees are left without a supervisor, so the former supervisor no
+// longer sees those workers' people, development records or groups, and can
+// no longer sign off competencies. Each supervisee's change is audited.
+func (s *Store) endSupervision(ctx context.Context, tx *sql.Tx, a Actor, before User, roles []auth.Role) error {
+	if mayBeSupervisor(roles) || !mayBeSupervisor(before.Roles) {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT id FROM users WHERE org_id = $1 AND supervisor_id = $2 ORDER BY id", a.OrgID, before.ID)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE users SET supervisor_id = NULL, updated_at = $1 WHERE org_id = $2 AND supervisor_id = $3", ms(s.now()), a.OrgID, before.ID); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "supervisor removed: their supervisor no longer holds a supervising role"); err != nil {
+			return err
+		}
+	}
+	s.forgetUsers(ids...)
+	return nil
+}
+
+// mayBeSupervisor reports whether roles allow supervising peer workers (the
+// rule checkSupervisor applies).
+func mayBeSupervisor(roles []auth.Role) bool {
+	return slices.Contains(roles, auth.RoleSupervisor) || slices.Contains(roles, auth.RoleAdmin)
 }
 
 // keepAnAdmin refuses a change that would leave the organisation without an
@@ -432,10 +494,7 @@ func (s *Store) SetUserActive(ctx context.Context, a Actor, id int64, active boo
 		detail := "reactivated"
 		if !active {
 			detail = "deactivated"
-			if err := endSessions(ctx, tx, id, now); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at = 0", now, id); err != nil {
+			if err := endAccess(ctx, tx, id, now); err != nil {
 				return err
 			}
 		}
@@ -443,127 +502,36 @@ func (s *Store) SetUserActive(ctx context.Context, a Actor, id int64, active boo
 	})
 }
 
-// Unlock lifts a sign-in lock early.
+// Unlock lifts the sign-in delays of a user's account early, from every
+// address.
 func (s *Store) Unlock(ctx context.Context, a Actor, id int64) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE users SET locked_until = 0, failed_logins = 0, first_failed_at = 0 WHERE id = $1 AND org_id = $2", id, a.OrgID)
+		u, err := s.userWhere(ctx, tx, "u.id = $1 AND u.org_id = $2", id, a.OrgID)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return core.NotFound("The user")
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET locked_until = 0, failed_logins = 0, first_failed_at = 0 WHERE id = $1", id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM signin_throttle WHERE account = $1", accountKey(u.Email)); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "unlocked")
 	})
 }
 
-// SignOutEverywhere ends every session of a user of the actor's organisation.
+// SignOutEverywhere ends every session of a user of the actor's organisation
+// and revokes their API tokens.
 func (s *Store) SignOutEverywhere(ctx context.Context, a Actor, id int64) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.userWhere(ctx, tx, "u.id = $1 AND u.org_id = $2", id, a.OrgID); err != nil {
 			return err
 		}
-		if err := endSessions(ctx, tx, id, ms(s.now())); err != nil {
+		if err := endAccess(ctx, tx, id, ms(s.now())); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "signed out everywhere")
+		return s.record(ctx, tx, a, audit.ActionUpdate, "user", id, "signed out everywhere; API tokens revoked")
 	})
-}
-
-// SignInOutcome says how a sign-in attempt ended.
-type SignInOutcome int
-
-// The outcomes.
-const (
-	SignInBad    SignInOutcome = iota // unknown email or wrong password: the same to the caller
-	SignInLocked                      // too many failures; see LockedUntil
-	SignInOK                          // password accepted; NeedsSecondFactor may still apply
-)
-
-// SignInResult is the outcome of SignIn.
-type SignInResult struct {
-	Outcome           SignInOutcome
-	User              User
-	LockedUntil       time.Time
-	NeedsSecondFactor bool
-}
-
-// SignIn checks an email and password, applying the lockout rule and writing
-// the attempt to the audit log. The password is checked outside any
-// transaction: hashing takes tens of milliseconds and must not hold the lock.
-func (s *Store) SignIn(ctx context.Context, email, password, ip string) (SignInResult, error) {
-	email = normaliseEmail(email)
-	var hash string
-	var failed int
-	var firstFailed int64
-	u, err := scanUser(s.rdb.QueryRowContext(ctx, "SELECT "+userColumns+userFrom+"WHERE u.email = $1", email))
-	if err == nil {
-		err = s.rdb.QueryRowContext(ctx, "SELECT password_hash, failed_logins, first_failed_at FROM users WHERE id = $1", u.ID).Scan(&hash, &failed, &firstFailed)
-	}
-	fail := func(a Actor, detail string) (SignInResult, error) {
-		return SignInResult{Outcome: SignInBad}, s.tx(ctx, func(tx *sql.Tx) error {
-			return s.appendAudit(ctx, tx, audit.Entry{OrgID: a.OrgID, UserID: a.UserID, IP: ip, Action: audit.ActionSignInFailed, RecordType: "user", RecordID: idStringOrEmpty(a.UserID), Detail: detail})
-		})
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		auth.WasteTime(password)
-		return fail(Actor{}, "unknown account")
-	}
-	if err != nil {
-		return SignInResult{}, err
-	}
-	a := Actor{UserID: u.ID, OrgID: u.OrgID, IP: ip}
-	if !u.Active || hash == "" {
-		auth.WasteTime(password)
-		return fail(a, "inactive or invited account")
-	}
-	now := s.now()
-	if u.Locked(now) {
-		_, err := fail(a, "locked")
-		return SignInResult{Outcome: SignInLocked, LockedUntil: u.LockedUntil}, err
-	}
-	if !auth.CheckPassword(hash, password) {
-		var res SignInResult
-		err := s.tx(ctx, func(tx *sql.Tx) error {
-			// Re-read under the write lock so concurrent failures all count.
-			if err := tx.QueryRowContext(ctx, "SELECT failed_logins, first_failed_at FROM users WHERE id = $1"+s.forUpdate(), u.ID).Scan(&failed, &firstFailed); err != nil {
-				return err
-			}
-			if fromMS(firstFailed).Add(FailureWindow).Before(now) {
-				failed, firstFailed = 0, ms(now)
-			}
-			failed++
-			detail := "wrong password"
-			res.Outcome = SignInBad
-			var locked int64
-			if failed >= MaxFailures {
-				res.Outcome, res.LockedUntil, detail = SignInLocked, now.Add(LockDuration), "wrong password; account locked"
-				locked, failed, firstFailed = ms(res.LockedUntil), 0, 0
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_logins = $1, first_failed_at = $2, locked_until = $3 WHERE id = $4",
-				failed, firstFailed, locked, u.ID); err != nil {
-				return err
-			}
-			return s.appendAudit(ctx, tx, audit.Entry{OrgID: a.OrgID, UserID: a.UserID, IP: ip, Action: audit.ActionSignInFailed, RecordType: "user", RecordID: idString(u.ID), Detail: detail})
-		})
-		return res, err
-	}
-	u, err = s.userWhere(ctx, s.rdb, "u.id = $1", u.ID)
-	if err != nil {
-		return SignInResult{}, err
-	}
-	res := SignInResult{Outcome: SignInOK, User: u, NeedsSecondFactor: u.TOTPEnabled}
-	detail := "password"
-	if res.NeedsSecondFactor {
-		detail = "password; second factor next"
-	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_logins = 0, first_failed_at = 0, locked_until = 0 WHERE id = $1", u.ID); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, audit.ActionSignIn, "user", u.ID, detail)
-	})
-	return res, err
 }
 
 func idStringOrEmpty(id int64) string {
@@ -574,7 +542,8 @@ func idStringOrEmpty(id int64) string {
 }
 
 // ChangePassword changes the actor's own password after checking the current
-// one, and ends all their sessions (the caller starts a fresh one).
+// one, ends all their sessions (the caller starts a fresh one) and revokes
+// their API tokens.
 func (s *Store) ChangePassword(ctx context.Context, a Actor, current, next string) error {
 	var hash string
 	if err := s.rdb.QueryRowContext(ctx, "SELECT password_hash FROM users WHERE id = $1 AND org_id = $2", a.UserID, a.OrgID).Scan(&hash); err != nil {
@@ -609,10 +578,10 @@ func (s *Store) setPassword(ctx context.Context, a Actor, u User, password, deta
 			hash, now, u.ID); err != nil {
 			return err
 		}
-		if err := endSessions(ctx, tx, u.ID, now); err != nil {
+		if err := endAccess(ctx, tx, u.ID, now); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, audit.ActionUpdate, "user", u.ID, detail)
+		return s.record(ctx, tx, a, audit.ActionUpdate, "user", u.ID, detail+"; sessions ended and API tokens revoked")
 	})
 }
 

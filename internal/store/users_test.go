@@ -138,42 +138,36 @@ func TestSignInLockout(t *testing.T) {
 	db := testkit.NewStore(t)
 	tm := db.NewTeam(t, "Lockout")
 	email := tm.Peer.Email
-	for i := 1; i < store.MaxFailures; i++ {
+	for i := 1; i < store.PairFreeFailures; i++ {
 		res, err := db.SignIn(ctx, email, "wrong password here", "192.0.2.9")
 		if err != nil || res.Outcome != store.SignInBad {
 			t.Fatalf("attempt %d: %v %v", i, res.Outcome, err)
 		}
 	}
-	// Failures outside the window do not count: a fifth one 16 minutes later does not lock.
-	db.Clock.Advance(store.FailureWindow + time.Minute)
+	// Failures are forgotten after FailureMemory (and purged): the next one
+	// is free again.
+	db.Clock.Advance(store.FailureMemory + time.Minute)
+	if err := db.PurgeSessions(ctx); err != nil {
+		t.Fatal(err)
+	}
 	res, _ := db.SignIn(ctx, email, "wrong password here", "192.0.2.9")
 	if res.Outcome != store.SignInBad {
-		t.Fatalf("failure after the window locked the account")
+		t.Fatalf("a failure after the memory ran out made the account wait")
 	}
-	for i := 0; i < store.MaxFailures-2; i++ {
+	for i := 0; i < store.PairFreeFailures-2; i++ {
 		db.SignIn(ctx, email, "wrong password here", "192.0.2.9")
 	}
 	res, _ = db.SignIn(ctx, email, "wrong password here", "192.0.2.9")
-	if res.Outcome != store.SignInLocked || !res.LockedUntil.Equal(db.Clock.Now().Add(store.LockDuration)) {
-		t.Fatalf("fifth failure in the window: %+v", res)
+	if res.Outcome != store.SignInLocked || !res.LockedUntil.Equal(db.Clock.Now().Add(store.FirstDelay)) {
+		t.Fatalf("the fifth failure: %+v", res)
 	}
-	// Locked: even the right password is refused, until the lock ends.
+	// Waiting: even the right password is refused, until the wait ends.
 	if res, _ := db.SignIn(ctx, email, testkit.Password, "192.0.2.9"); res.Outcome != store.SignInLocked {
-		t.Fatalf("right password while locked: %v", res.Outcome)
+		t.Fatalf("right password while waiting: %v", res.Outcome)
 	}
-	db.Clock.Advance(store.LockDuration)
+	db.Clock.Advance(store.FirstDelay)
 	if res, _ := db.SignIn(ctx, email, testkit.Password, "192.0.2.9"); res.Outcome != store.SignInOK {
-		t.Fatalf("right password after the lock: %v", res.Outcome)
-	}
-	// An administrator can unlock early.
-	for i := 0; i < store.MaxFailures; i++ {
-		db.SignIn(ctx, email, "wrong password here", "192.0.2.9")
-	}
-	if err := db.Unlock(ctx, testkit.Actor(tm.Admin), tm.Peer.ID); err != nil {
-		t.Fatal(err)
-	}
-	if res, _ := db.SignIn(ctx, email, testkit.Password, "192.0.2.9"); res.Outcome != store.SignInOK {
-		t.Fatalf("after unlock: %v", res.Outcome)
+		t.Fatalf("right password after the wait: %v", res.Outcome)
 	}
 	// Unknown emails and deactivated users get the generic failure.
 	if res, _ := db.SignIn(ctx, "nobody@nowhere.test", testkit.Password, ""); res.Outcome != store.SignInBad {

@@ -107,7 +107,7 @@ func relationOf(a Actor, w Worker) Relation {
 	switch {
 	case a.UserID == w.ID:
 		return RelSelf
-	case w.SupervisorID != 0 && w.SupervisorID == a.UserID:
+	case w.SupervisorID != 0 && w.SupervisorID == a.UserID && a.oversees():
 		return RelSupervisor
 	case a.Has(auth.RoleAdmin):
 		return RelAdmin

@@ -272,7 +272,7 @@ func (s *Server) adminUserReactivate(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) adminUserUnlock(w http.ResponseWriter, r *http.Request) error {
-	return s.adminUserAction(w, r, func(a store.Actor, uid int64) error { return s.store.Unlock(r.Context(), a, uid) }, "The account is unlocked.")
+	return s.adminUserAction(w, r, func(a store.Actor, uid int64) error { return s.store.Unlock(r.Context(), a, uid) }, "The wait after failed sign-ins is lifted.")
 }
 
 func (s *Server) adminUserSignOut(w http.ResponseWriter, r *http.Request) error {
@@ -303,6 +303,9 @@ func (s *Server) orgSettingsPage(w http.ResponseWriter, r *http.Request) error {
 	if o.RequireAdminMFA {
 		f.Values.Set("require_admin_mfa", "on")
 	}
+	if o.RequirePeopleMFA {
+		f.Values.Set("require_people_mfa", "on")
+	}
 	return s.render(w, r, "admin_org.html", orgView{Form: f, Org: o})
 }
 
@@ -311,7 +314,7 @@ func (s *Server) orgSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.store.UpdateOrgSettings(r.Context(), s.actor(r), store.OrgSettings{Name: f.Get("name"), RequireAdminMFA: f.Checked("require_admin_mfa")})
+	_, err = s.store.UpdateOrgSettings(r.Context(), s.actor(r), store.OrgSettings{Name: f.Get("name"), RequireAdminMFA: f.Checked("require_admin_mfa"), RequirePeopleMFA: f.Checked("require_people_mfa")})
 	if f.Fail(err) {
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "admin_org.html", orgView{Form: f, Org: principal(r).Org})
 	}

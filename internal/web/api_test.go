@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"peerpath/internal/store"
 	"peerpath/internal/testkit"
 )
 
@@ -43,8 +44,8 @@ func TestAPIMe(t *testing.T) {
 	}
 	// A revoked token stops working.
 	c := app.APIClient(t, tm.Peer)
-	toks, _ := app.APITokens(t.Context(), tm.Peer.ID)
-	app.SessionClient(t, tm.Peer).PostForm("/settings/tokens/"+itoa(toks[0].ID)+"/revoke", nil)
+	toks, _ := app.APITokens(t.Context(), testkit.Actor(tm.Peer), tm.Peer.ID, store.Page{})
+	app.SessionClient(t, tm.Peer).PostForm("/settings/tokens/"+itoa(toks.Items[0].ID)+"/revoke", nil)
 	if res := c.Get("/api/v1/me"); res.Status != 401 {
 		t.Fatalf("revoked token: %d", res.Status)
 	}

@@ -65,8 +65,8 @@ func (s *Server) wrap(rt route) http.Handler {
 				s.fail(w, r, core.Forbidden("Your roles do not include this page. Ask an administrator if you need it."))
 				return
 			}
-			if rt.Perm == auth.PermAdmin && p.Org.RequireAdminMFA && !p.User.TOTPEnabled {
-				s.fail(w, r, &core.Error{Kind: core.KindForbidden, Message: "Your organisation asks administrators to use a second factor. Set one up under Settings → Security to use the administration pages."})
+			if needsSecondFactorFirst(p, r.Pattern) {
+				s.secondFactorFirst(w, r, api)
 				return
 			}
 		}
@@ -74,6 +74,33 @@ func (s *Server) wrap(rt route) http.Handler {
 			s.fail(w, r, err)
 		}
 	})
+}
+
+// secondFactorSetup are the routes a user whose organisation requires a
+// second factor may reach before they have one: setting it up, and signing
+// out. Everything else, by session or by token, waits until it is set up.
+var secondFactorSetup = map[string]bool{
+	"GET /settings/security":               true,
+	"POST /settings/security/totp":         true,
+	"POST /settings/security/totp/confirm": true,
+	"POST /logout":                         true,
+}
+
+// needsSecondFactorFirst reports whether p must set up a second factor
+// before reaching the route with this pattern.
+func needsSecondFactorFirst(p *store.Principal, pattern string) bool {
+	return !p.User.TOTPEnabled && p.Org.SecondFactorRequired(p.User.Roles) && !secondFactorSetup[pattern]
+}
+
+// secondFactorFirst answers a request from a user who must set up a second
+// factor first: pages send them to the set-up, everything else is refused.
+func (s *Server) secondFactorFirst(w http.ResponseWriter, r *http.Request, api bool) {
+	msg := "Your organisation asks you to use a second factor. Set one up under Settings → Security; until then peerpath shows only that page."
+	if !api && r.Method == http.MethodGet && r.Header.Get("HX-Request") != "true" {
+		redirect(w, r, "/settings/security", msg) //nolint:errcheck // redirect never fails
+		return
+	}
+	s.fail(w, r, core.Forbidden(msg))
 }
 
 // authenticate finds the principal of a request: a bearer token for the API,

@@ -502,5 +502,14 @@ func (s *Server) routeTable() []route {
 			API: &apiDoc{Summary: "The signed-in user", Tag: "users", Response: meJSON{}}},
 		{Method: get, Pattern: "/api/v1/users", Perm: admin, Handler: s.apiUsers,
 			API: &apiDoc{Summary: "The organisation's users, by name", Tag: "users", Response: userJSON{}, List: true}},
+
+		// API tokens (issue 15): your own, and an administrator's view of anyone's.
+		{Method: get, Pattern: "/admin/users/{id}/tokens", Perm: admin, Handler: s.adminUserTokens},
+		{Method: post, Pattern: "/admin/users/{id}/tokens/{tid}/revoke", Perm: admin, Handler: s.adminRevokeToken},
+		{Method: get, Pattern: "/api/v1/tokens", Perm: signedIn, Handler: s.apiTokens,
+			API: &apiDoc{Summary: "Your API tokens, newest first (never the tokens themselves); an administrator may ask for another user's with user_id (404 for anyone else)", Tag: "users", Response: tokenJSON{}, List: true,
+				Query: []queryParam{{Name: "user_id", Description: "Another user of your organisation (administrators only)."}}}},
+		{Method: http.MethodDelete, Pattern: "/api/v1/tokens/{id}", Perm: signedIn, Handler: s.apiRevokeToken,
+			API: &apiDoc{Summary: "Revoke one of your tokens, or as an administrator anyone's of your organisation (404 otherwise, and for a token already revoked)", Tag: "users", Status: http.StatusNoContent}},
 	}
 }

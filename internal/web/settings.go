@@ -3,7 +3,6 @@ package web
 import (
 	"html/template"
 	"net/http"
-	"strconv"
 
 	"peerpath/internal/auth"
 	"peerpath/internal/core"
@@ -43,7 +42,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setSessionCookie(w, r, token)
-	return redirect(w, r, "/settings", "Your password is changed. You were signed out everywhere else.")
+	return redirect(w, r, "/settings", "Your password is changed. You were signed out everywhere else, and your API tokens were revoked.")
 }
 
 type securityView struct {
@@ -128,51 +127,7 @@ func (s *Server) signOutEverywhereSelf(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	s.clearSessionCookie(w, r)
-	return redirect(w, r, "/login", "You are signed out on every device.")
-}
-
-type tokensView struct {
-	Tokens   []store.APIToken
-	Form     *form
-	NewToken string
-}
-
-func (s *Server) tokens(w http.ResponseWriter, r *http.Request) error {
-	ts, err := s.store.APITokens(r.Context(), principal(r).User.ID)
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, "tokens.html", tokensView{Tokens: ts, Form: newForm(nil)})
-}
-
-func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
-	f, err := postForm(r)
-	if err != nil {
-		return err
-	}
-	token, _, err := s.store.CreateAPIToken(r.Context(), s.actor(r), f.Get("name"))
-	ts, lerr := s.store.APITokens(r.Context(), principal(r).User.ID)
-	if lerr != nil {
-		return lerr
-	}
-	if f.Fail(err) {
-		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "tokens.html", tokensView{Tokens: ts, Form: f})
-	}
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, "tokens.html", tokensView{Tokens: ts, Form: newForm(nil), NewToken: token})
-}
-
-func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
-	tid, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return core.NotFound("The token")
-	}
-	if err := s.store.RevokeAPIToken(r.Context(), s.actor(r), tid); err != nil {
-		return err
-	}
-	return redirect(w, r, "/settings/tokens", "The token is revoked.")
+	return redirect(w, r, "/login", "You are signed out on every device, and your API tokens are revoked.")
 }
 
 // meJSON is the signed-in user in the API.

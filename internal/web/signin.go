@@ -2,8 +2,10 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"peerpath/internal/core"
 	"peerpath/internal/store"
@@ -59,9 +61,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		v.Problem = "The email address or password is not right. Check them and try again."
 		return s.renderStatus(w, r, http.StatusUnauthorized, "login.html", v)
 	case store.SignInLocked:
-		v.Problem = fmt.Sprintf("This account is locked after %d failed sign-ins. Try again after %s, or ask an administrator to unlock it.",
-			store.MaxFailures, res.LockedUntil.In(local).Format("3:04 pm"))
-		return s.renderStatus(w, r, http.StatusLocked, "login.html", v)
+		// The same answer whether or not anyone uses this email.
+		v.Problem = fmt.Sprintf("Too many failed sign-ins. Wait until %s and try again. If you have forgotten your password, ask an administrator for a reset link; they can also lift the wait.",
+			res.LockedUntil.In(local).Format("3:04:05 pm"))
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(res.LockedUntil.Sub(s.clock.Now()).Seconds()))))
+		return s.renderStatus(w, r, http.StatusTooManyRequests, "login.html", v)
 	}
 	token, err := s.store.CreateSession(r.Context(), res.User.ID, res.NeedsSecondFactor, ip)
 	if err != nil {
@@ -76,15 +80,26 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 
 // afterSignIn sends the user on: to their drafts if a form of theirs was
 // rescued, otherwise where they were going.
+// They are told of wrong second-factor codes entered for their account
+// since they last signed in: someone who tried them knew the password.
 func (s *Server) afterSignIn(w http.ResponseWriter, r *http.Request, userID int64, next string) error {
 	drafts, err := s.store.Drafts(r.Context(), userID)
 	if err != nil {
 		return err
 	}
-	if len(drafts) > 0 {
-		return redirect(w, r, "/drafts", "")
+	failed, err := s.store.TakeFailedSecondFactors(r.Context(), userID)
+	if err != nil {
+		return err
 	}
-	return redirect(w, r, next, "")
+	flash := ""
+	if failed > 0 {
+		flash = fmt.Sprintf("Since you last signed in, %d wrong second-factor %s entered for your account, counting any you mistyped just now. "+
+			"If that was not you, someone knows your password: change it under Settings.", failed, map[bool]string{true: "code was", false: "codes were"}[failed == 1])
+	}
+	if len(drafts) > 0 {
+		return redirect(w, r, "/drafts", flash)
+	}
+	return redirect(w, r, next, flash)
 }
 
 // pendingSession returns the session waiting for a second factor, if any.
@@ -135,6 +150,11 @@ func (s *Server) secondFactor(w http.ResponseWriter, r *http.Request) error {
 	token, err := s.store.CompleteSecondFactor(r.Context(), *p, f.Get("code"), s.clientIP(r))
 	if f.Fail(err) {
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "second_factor.html", v)
+	}
+	if e, ok := core.As(err); ok && e.Kind == core.KindRateLimited {
+		f.Errors["code"] = e.Message
+		w.Header().Set("Retry-After", "60")
+		return s.renderStatus(w, r, http.StatusTooManyRequests, "second_factor.html", v)
 	}
 	if err != nil {
 		return err

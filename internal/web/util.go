@@ -3,7 +3,10 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"peerpath/internal/core"
 )
@@ -26,12 +29,25 @@ func pathID(r *http.Request, name string) (int64, error) {
 }
 
 // safeNext returns a local path to go to after signing in, refusing anything
-// that would leave the site.
+// that would leave the site. Browsers forgive a lot in a Location header:
+// they drop tabs and newlines and read a backslash as a slash, so
+// "/\t/evil.example" or "/\\evil.example" would take the user away. Only a
+// path that parses as a local URL (no scheme, no host), holds no control
+// character or backslash anywhere, and does not start with "//" is kept.
 func safeNext(next string) string {
-	if len(next) > 0 && next[0] == '/' && (len(next) == 1 || (next[1] != '/' && next[1] != '\\')) {
-		return next
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || len(next) > 2000 {
+		return "/"
 	}
-	return "/"
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' || unicode.IsControl(r) || (unicode.IsSpace(r) && r != ' ') || unicode.Is(unicode.Cf, r) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return "/"
+	}
+	return next
 }
 
 // postForm reads a submitted form. A body over the route's limit is
