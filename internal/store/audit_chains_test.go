@@ -356,3 +356,43 @@ func rawDB(t *testing.T, db *testkit.DB) *sql.DB {
 	t.Cleanup(func() { raw.Close() })
 	return raw
 }
+
+// TestSQLiteSecondProcessWaits: while another process holds the write
+// lock, a second peerpath opening the same file waits for it (busy_timeout
+// is set before anything else) instead of failing with "database is locked".
+func TestSQLiteSecondProcessWaits(t *testing.T) {
+	if testkit.Postgres() {
+		t.Skip("SQLite's file lock")
+	}
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "Waits")
+	raw := rawDB(t, db)
+	conn, err := raw.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	released := make(chan struct{})
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		conn.ExecContext(ctx, "COMMIT")
+		close(released)
+	}()
+	second, err := store.Open(ctx, db.DSN, store.Options{Clock: db.Clock, Keys: testkit.Keys()})
+	if err != nil {
+		t.Fatalf("opening while another process writes: %v", err)
+	}
+	defer second.Close()
+	if _, err := second.CreatePerson(ctx, testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "Ivy"}); err != nil {
+		t.Fatalf("writing while another process writes: %v", err)
+	}
+	select {
+	case <-released:
+	default:
+		t.Fatal("the write did not wait for the other process")
+	}
+	chainSizes(t, second)
+}

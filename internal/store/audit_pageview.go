@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 
@@ -9,9 +10,10 @@ import (
 )
 
 // A page view gathers the audited reads one request makes, so that the page
-// writes one audit entry listing everything it showed ("People you support"
-// shows the people and the follow-ups due; a person's page the person and
-// their groups) instead of one entry per query.
+// writes one audit entry per record listing everything it showed of it
+// ("People you support" shows the people and the follow-ups due; a person's
+// page the person and their groups) instead of one entry per query, and
+// waits for the audit writer once.
 
 // PageView collects the read entries of one request.
 type PageView struct {
@@ -50,9 +52,9 @@ func (pv *PageView) add(e audit.Entry) bool {
 	return true
 }
 
-// FlushPageView writes the page's one audit entry, if it read anything,
-// and returns once it is committed. Reads made after it are written
-// directly. Calling it again does nothing.
+// FlushPageView writes the page's audit entry, if it read anything, and
+// returns once it is committed. Reads made after it are written directly.
+// Calling it again does nothing.
 func (s *Store) FlushPageView(ctx context.Context, pv *PageView) error {
 	pv.mu.Lock()
 	es := pv.entries
@@ -61,33 +63,32 @@ func (s *Store) FlushPageView(ctx context.Context, pv *PageView) error {
 	if len(es) == 0 {
 		return nil
 	}
-	return s.audit.write(ctx, mergeReads(es))
+	return s.audit.write(ctx, mergeReads(es)...)
 }
 
-// mergeReads makes one entry of a page's reads. The first read names the
-// record (so filtering the log by record still finds the page); the detail
-// lists what each read showed, in order, without repeats.
-func mergeReads(es []audit.Entry) audit.Entry {
-	m := es[0]
-	var parts []string
-	seen := map[string]bool{}
-	for i, e := range es {
-		part := e.Detail
-		if i > 0 && (e.RecordType != m.RecordType || e.RecordID != m.RecordID) {
-			part = e.RecordType
-			if e.RecordID != "" {
-				part += " " + e.RecordID
-			}
-			if e.Detail != "" {
-				part += ": " + e.Detail
-			}
+// mergeReads makes one entry per record a page read, its detail listing
+// what the page showed of it, in order and without repeats: a person's
+// page (the record, their groups) or "People you support" (the people, the
+// follow-ups due) make one entry. A page that showed different records (a
+// person and their safety plan) keeps one entry for each, so the log can
+// still be searched by record; they are written together, in one batch.
+func mergeReads(es []audit.Entry) []audit.Entry {
+	type key struct{ typ, id string }
+	var out []audit.Entry
+	at := map[key]int{}
+	details := map[key][]string{}
+	for _, e := range es {
+		k := key{e.RecordType, e.RecordID}
+		if _, ok := at[k]; !ok {
+			at[k] = len(out)
+			out = append(out, e)
 		}
-		if part == "" || seen[part] {
-			continue
+		if e.Detail != "" && !slices.Contains(details[k], e.Detail) {
+			details[k] = append(details[k], e.Detail)
 		}
-		seen[part] = true
-		parts = append(parts, part)
 	}
-	m.Detail = strings.Join(parts, "; ")
-	return m
+	for k, i := range at {
+		out[i].Detail = strings.Join(details[k], "; ")
+	}
+	return out
 }

@@ -74,36 +74,44 @@ func (w *auditWriter) lane(orgID int64) int64 {
 	return 0
 }
 
-// write appends e to its organisation's chain, batched with other reads,
-// and returns once it is committed (or ctx ends: the entry is then still
-// written, but the caller stops waiting).
-func (w *auditWriter) write(ctx context.Context, e audit.Entry) error {
+// write appends es to their organisations' chains, batched with other
+// reads, and returns once all are committed (or ctx ends: the entries are
+// then still written, but the caller stops waiting).
+func (w *auditWriter) write(ctx context.Context, es ...audit.Entry) error {
 	if len(w.s.keys.AuditMAC) == 0 {
 		return errors.New("store: no audit key configured")
 	}
-	p := &pendingRead{e: e, done: make(chan error, 1)}
-	lane := w.lane(e.OrgID)
+	ps := make([]*pendingRead, len(es))
+	var start []int64
 	w.mu.Lock()
 	if w.closed {
 		w.mu.Unlock()
 		return errAuditClosed
 	}
-	w.queue[lane] = append(w.queue[lane], p)
-	start := !w.busy[lane]
-	if start {
-		w.busy[lane] = true
-		w.wg.Add(1)
+	for i, e := range es {
+		ps[i] = &pendingRead{e: e, done: make(chan error, 1)}
+		lane := w.lane(e.OrgID)
+		w.queue[lane] = append(w.queue[lane], ps[i])
+		if !w.busy[lane] {
+			w.busy[lane] = true
+			w.wg.Add(1)
+			start = append(start, lane)
+		}
 	}
 	w.mu.Unlock()
-	if start {
+	for _, lane := range start {
 		go w.run(lane)
 	}
-	select {
-	case err := <-p.done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
+	var errs []error
+	for _, p := range ps {
+		select {
+		case err := <-p.done:
+			errs = append(errs, err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
+	return errors.Join(errs...)
 }
 
 // run writes a lane's batches until its queue is empty.
