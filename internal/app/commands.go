@@ -10,11 +10,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"peerpath/internal/audit"
 	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/demo"
@@ -96,6 +98,16 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
 	}
 	go housekeeping(ctx, s, log)
+	// Audit anchors (issue 15): the chains' heads, outside the database.
+	keys, err := loadKeys(cfg, false)
+	if err != nil {
+		return err
+	}
+	anchors := newAnchorer(s, cfg.anchorPath(), keys.AuditMAC, log)
+	anchorCtx, stopAnchoring := context.WithCancel(ctx)
+	anchored := make(chan struct{})
+	go func() { anchors.run(anchorCtx, anchorEvery); close(anchored) }()
+	defer func() { stopAnchoring(); <-anchored; anchors.anchorOrLog(context.Background()) }()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	fmt.Fprintf(io.err, "peerpath %s is listening on %s (database: %s)\n", Version, base, describeDB(cfg.DB))
@@ -382,12 +394,36 @@ func auditVerify(ctx context.Context, args []string, io stdio, getenv env) error
 		return err
 	}
 	defer s.Close()
-	n, err := s.VerifyAudit(ctx)
-	if err != nil {
-		fmt.Fprintf(io.out, "audit log BROKEN after %d good entries: %v\n", n, err)
+	// The anchor file, written by serve, tells a chain cut back to an older
+	// head from one that ended there.
+	anchors, err := audit.ReadAnchors(cfg.anchorPath(), keys.AuditMAC)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		fmt.Fprintf(io.err, "No anchor file at %s (serve writes it): entries removed from the end of a chain together with its head cannot be detected.\n", cfg.anchorPath())
+	case err != nil:
+		fmt.Fprintf(io.out, "anchor file BROKEN: %v\n", err)
 		return errExit1
 	}
-	fmt.Fprintf(io.out, "audit log intact: %d entries\n", n)
+	rep, err := s.VerifyAuditChains(ctx, anchors)
+	if err != nil {
+		return err
+	}
+	for _, c := range rep.Chains {
+		if c.Err != nil {
+			fmt.Fprintf(io.out, "%s: BROKEN after %d good entries: %v\n", c.Label(), c.Entries, c.Err)
+		} else {
+			fmt.Fprintf(io.out, "%s: intact, %d entries\n", c.Label(), c.Entries)
+		}
+	}
+	if !rep.OK() {
+		fmt.Fprintln(io.out, "audit log BROKEN: see the chains above")
+		return errExit1
+	}
+	chains := "chains"
+	if len(rep.Chains) == 1 {
+		chains = "chain"
+	}
+	fmt.Fprintf(io.out, "audit log intact: %d entries in %d %s\n", rep.Entries(), len(rep.Chains), chains)
 	return nil
 }
 

@@ -73,10 +73,20 @@ func Sum(key []byte, e Entry) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-// HeadSum computes the MAC of the chain's head: its last sequence number and MAC.
+// HeadSum computes the MAC of the legacy single chain's head: its last
+// sequence number and MAC. Databases written before the chains were split by
+// organisation keep that chain, frozen, and are verified with it.
 func HeadSum(key []byte, seq int64, lastMAC string) string {
 	m := hmac.New(sha256.New, key)
 	fmt.Fprintf(m, "head\x00%d\x00%s", seq, lastMAC)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// OrgHeadSum computes the MAC of one organisation's chain head. The
+// organisation is part of it, so a head cannot be moved to another chain.
+func OrgHeadSum(key []byte, orgID, seq int64, lastMAC string) string {
+	m := hmac.New(sha256.New, key)
+	fmt.Fprintf(m, "org head\x00%d\x00%d\x00%s", orgID, seq, lastMAC)
 	return hex.EncodeToString(m.Sum(nil))
 }
 
@@ -89,17 +99,27 @@ func Seal(key []byte, e *Entry, prevMAC string) {
 // Verifier checks a chain fed to it one entry at a time, in sequence order.
 type Verifier struct {
 	key     []byte
+	perOrg  bool // an organisation's chain, rather than the legacy single chain
+	orgID   int64
 	lastSeq int64
 	lastMAC string
 	count   int64
 }
 
-// NewVerifier starts checking a chain from its first entry.
+// NewVerifier starts checking the legacy single chain from its first entry.
 func NewVerifier(key []byte) *Verifier { return &Verifier{key: key} }
+
+// NewOrgVerifier starts checking one organisation's chain from its first
+// entry. Entries carry their position in that chain as Seq.
+func NewOrgVerifier(key []byte, orgID int64) *Verifier {
+	return &Verifier{key: key, perOrg: true, orgID: orgID}
+}
 
 // Add checks the next entry. The error names the entry and what is wrong.
 func (v *Verifier) Add(e Entry) error {
 	switch {
+	case v.perOrg && e.OrgID != v.orgID:
+		return fmt.Errorf("entry %d: belongs to organisation %d, not to this chain", e.Seq, e.OrgID)
 	case e.Seq != v.lastSeq+1:
 		return fmt.Errorf("entry %d: expected entry %d next: entries were removed or inserted", e.Seq, v.lastSeq+1)
 	case !hmac.Equal([]byte(e.PrevMAC), []byte(v.lastMAC)):
@@ -117,7 +137,11 @@ func (v *Verifier) Finish(headSeq int64, headMAC, headSum string) error {
 	if headSeq != v.lastSeq || headMAC != v.lastMAC {
 		return fmt.Errorf("entry %d: the log ends at entry %d but its head records entry %d: entries were removed from the end", v.lastSeq+1, v.lastSeq, headSeq)
 	}
-	if !hmac.Equal([]byte(HeadSum(v.key, headSeq, headMAC)), []byte(headSum)) {
+	want := HeadSum(v.key, headSeq, headMAC)
+	if v.perOrg {
+		want = OrgHeadSum(v.key, v.orgID, headSeq, headMAC)
+	}
+	if !hmac.Equal([]byte(want), []byte(headSum)) {
 		return fmt.Errorf("head: its MAC does not match: the head was changed")
 	}
 	return nil
@@ -125,3 +149,6 @@ func (v *Verifier) Finish(headSeq int64, headMAC, headSum string) error {
 
 // Count is the number of entries checked so far.
 func (v *Verifier) Count() int64 { return v.count }
+
+// Last is the sequence number and MAC of the last entry checked.
+func (v *Verifier) Last() (int64, string) { return v.lastSeq, v.lastMAC }

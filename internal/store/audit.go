@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"peerpath/internal/audit"
@@ -24,36 +25,88 @@ func (s *Store) record(ctx context.Context, tx *sql.Tx, a Actor, action audit.Ac
 	return s.appendAudit(ctx, tx, audit.Entry{OrgID: a.OrgID, UserID: a.UserID, IP: a.IP, Action: action, RecordType: recordType, RecordID: rid, Detail: detail})
 }
 
-// recordRead audits the read of a record about a person, in its own
-// transaction (reads have no other write to ride along with).
+// recordRead audits the read of a record about a person. The entry goes to
+// the audit writer, which appends it with other reads in one short
+// transaction per batch; recordRead returns once the entry is committed, so
+// a response never leaves before its read is on record, but a read never
+// opens a write transaction of its own (audit_writer.go). Inside a page view
+// (WithPageView) the entry is collected instead, and the page writes one
+// entry for everything it showed.
 func (s *Store) recordRead(ctx context.Context, a Actor, recordType string, recordID int64, detail string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		return s.record(ctx, tx, a, audit.ActionRead, recordType, recordID, detail)
-	})
+	rid := ""
+	if recordID != 0 {
+		rid = idString(recordID)
+	}
+	e := audit.Entry{At: s.now(), OrgID: a.OrgID, UserID: a.UserID, IP: a.IP, Action: audit.ActionRead, RecordType: recordType, RecordID: rid, Detail: detail}
+	if pv := pageViewFrom(ctx); pv != nil && pv.add(e) {
+		return nil
+	}
+	return s.audit.write(ctx, e)
 }
 
+// appendAudit appends one entry to its organisation's chain inside tx: the
+// audit entry of a change, in the change's own transaction.
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
+	e.At = s.now()
+	return s.appendChain(ctx, tx, e.OrgID, []audit.Entry{e})
+}
+
+// appendChain appends entries, all of organisation orgID, to that
+// organisation's chain inside tx. It holds the organisation's head row until
+// tx ends: on PostgreSQL the row lock makes every writer of this chain (in
+// this process or another) take turns, while other organisations' chains go
+// on; SQLite has one writer anyway. The entries' MACs are chained in memory
+// and the rows are written with one statement.
+func (s *Store) appendChain(ctx context.Context, tx *sql.Tx, orgID int64, es []audit.Entry) error {
 	if len(s.keys.AuditMAC) == 0 {
 		return errors.New("store: no audit key configured")
 	}
-	var seq int64
-	var prev string
-	// The head row serialises appends: on PostgreSQL the row lock makes
-	// concurrent writers take turns; SQLite has one writer anyway.
-	if err := tx.QueryRowContext(ctx, "SELECT seq, mac FROM audit_head WHERE id = 1"+s.forUpdate()).Scan(&seq, &prev); err != nil {
-		return fmt.Errorf("reading the audit head: %w", err)
+	seq, prev, err := s.lockAuditHead(ctx, tx, orgID)
+	if err != nil {
+		return err
 	}
-	e.Seq = seq + 1
-	e.At = s.now()
-	audit.Seal(s.keys.AuditMAC, &e, prev)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		e.Seq, ms(e.At), e.OrgID, e.UserID, e.IP, string(e.Action), e.RecordType, e.RecordID, e.Detail, e.PrevMAC, e.MAC); err != nil {
+	var q strings.Builder
+	q.WriteString("INSERT INTO audit_log (org_seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac) VALUES ")
+	args := make([]any, 0, 11*len(es))
+	for i := range es {
+		e := &es[i]
+		seq++
+		e.Seq, e.OrgID = seq, orgID
+		audit.Seal(s.keys.AuditMAC, e, prev)
+		prev = e.MAC
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11)
+		args = append(args, e.Seq, ms(e.At), e.OrgID, e.UserID, e.IP, string(e.Action), e.RecordType, e.RecordID, e.Detail, e.PrevMAC, e.MAC)
+	}
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 		return fmt.Errorf("writing the audit log: %w", err)
 	}
-	_, err := tx.ExecContext(ctx, "UPDATE audit_head SET seq = $1, mac = $2, head_mac = $3 WHERE id = 1",
-		e.Seq, e.MAC, audit.HeadSum(s.keys.AuditMAC, e.Seq, e.MAC))
+	_, err = tx.ExecContext(ctx, "UPDATE audit_head SET seq = $1, mac = $2, head_mac = $3 WHERE org_id = $4",
+		seq, prev, audit.OrgHeadSum(s.keys.AuditMAC, orgID, seq, prev), orgID)
 	return err
+}
+
+// lockAuditHead reads (creating it the first time) an organisation's chain
+// head and locks it until tx ends.
+func (s *Store) lockAuditHead(ctx context.Context, tx *sql.Tx, orgID int64) (seq int64, mac string, err error) {
+	q := "SELECT seq, mac FROM audit_head WHERE org_id = $1" + s.forUpdate()
+	err = tx.QueryRowContext(ctx, q, orgID).Scan(&seq, &mac)
+	if errors.Is(err, sql.ErrNoRows) {
+		// The first entry of this chain. Two processes may get here at once:
+		// the second insert waits for the first and then does nothing, and
+		// both go on to lock the one row.
+		if _, err := tx.ExecContext(ctx, "INSERT INTO audit_head (org_id, seq, mac, head_mac) VALUES ($1, 0, '', '') ON CONFLICT (org_id) DO NOTHING", orgID); err != nil {
+			return 0, "", fmt.Errorf("starting an audit chain: %w", err)
+		}
+		err = tx.QueryRowContext(ctx, q, orgID).Scan(&seq, &mac)
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("reading the audit head: %w", err)
+	}
+	return seq, mac, nil
 }
 
 // AuditEntry is an audit log line as the admin page shows it.
@@ -129,55 +182,4 @@ func (s *Store) ListAudit(ctx context.Context, orgID int64, f AuditFilter, p Pag
 		res.Next = encodeCursor(out[len(out)-1].Seq)
 	}
 	return res, nil
-}
-
-// VerifyAudit walks the whole audit chain and returns the number of entries
-// when it is intact, or an error naming the first bad entry.
-func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
-	if len(s.keys.AuditMAC) == 0 {
-		return 0, errors.New("no audit key: give the --data-dir that holds this installation's secret.key")
-	}
-	v := audit.NewVerifier(s.keys.AuditMAC)
-	const batch = 5000
-	var after int64
-	for {
-		rows, err := s.rdb.QueryContext(ctx, `SELECT seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac
-			FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, after, batch)
-		if err != nil {
-			return 0, err
-		}
-		n := 0
-		for rows.Next() {
-			var e audit.Entry
-			var at int64
-			var action string
-			if err := rows.Scan(&e.Seq, &at, &e.OrgID, &e.UserID, &e.IP, &action, &e.RecordType, &e.RecordID, &e.Detail, &e.PrevMAC, &e.MAC); err != nil {
-				rows.Close()
-				return 0, err
-			}
-			e.At, e.Action = fromMS(at), audit.Action(action)
-			if err := v.Add(e); err != nil {
-				rows.Close()
-				return v.Count(), err
-			}
-			after = e.Seq
-			n++
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return 0, err
-		}
-		if n < batch {
-			break
-		}
-	}
-	var headSeq int64
-	var headMAC, headSum string
-	if err := s.rdb.QueryRowContext(ctx, "SELECT seq, mac, head_mac FROM audit_head WHERE id = 1").Scan(&headSeq, &headMAC, &headSum); err != nil {
-		return 0, fmt.Errorf("head: %w", err)
-	}
-	if headSeq == 0 && v.Count() == 0 && headSum == "" {
-		return 0, nil // a new installation: nothing written yet
-	}
-	return v.Count(), v.Finish(headSeq, headMAC, headSum)
 }

@@ -54,22 +54,41 @@ func TestAuditChain(t *testing.T) {
 	if n < 9 {
 		t.Fatalf("only %d audit entries", n)
 	}
+	// The team's organisation is the first one made in a fresh database.
+	chain := "org_id = (SELECT MIN(id) FROM organisations)"
 	cases := map[string]struct {
 		stmts []string
 		want  string
 	}{
-		"changed":   {[]string{"UPDATE audit_log SET ip = '10.0.0.1' WHERE seq = 4"}, "entry 4"},
-		"removed":   {[]string{"DELETE FROM audit_log WHERE seq = 4"}, "entry 5"},
-		"inserted":  {[]string{"UPDATE audit_log SET seq = seq + 1000", "INSERT INTO audit_log SELECT seq - 1000, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac FROM audit_log WHERE seq <= 1003", "INSERT INTO audit_log (seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac) SELECT 4, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac FROM audit_log WHERE seq = 1004", "UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1004", "DELETE FROM audit_log WHERE seq > 1000"}, "entry 5"},
-		"truncated": {[]string{"DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)"}, "entry"},
+		"changed": {[]string{"UPDATE audit_log SET ip = '10.0.0.1' WHERE org_seq = 4 AND " + chain}, "entry 4"},
+		"removed": {[]string{"DELETE FROM audit_log WHERE org_seq = 4 AND " + chain}, "entry 5"},
+		"inserted": {[]string{
+			"UPDATE audit_log SET org_seq = org_seq + 1000 WHERE org_seq >= 4 AND " + chain,
+			"INSERT INTO audit_log (org_seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac) SELECT 4, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac FROM audit_log WHERE org_seq = 1004 AND " + chain,
+			"UPDATE audit_log SET org_seq = org_seq - 999 WHERE org_seq >= 1004 AND " + chain,
+		}, "entry 5"},
+		"truncated":      {[]string{"DELETE FROM audit_log WHERE org_seq = (SELECT MAX(org_seq) FROM audit_log WHERE " + chain + ") AND " + chain}, "entry"},
+		"moved to chain": {[]string{"UPDATE audit_log SET org_id = 0 WHERE org_seq = 2 AND " + chain}, "entry"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			db := auditedTeam(t)
 			tamper(t, db, c.stmts...)
-			_, err := db.VerifyAudit(ctx)
-			if err == nil || !strings.HasPrefix(err.Error(), c.want) {
-				t.Fatalf("got %v, want an error starting %q", err, c.want)
+			rep, err := db.VerifyAuditChains(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got error
+			for _, ch := range rep.Chains {
+				if ch.Name == "Audited" {
+					got = ch.Err
+				}
+			}
+			if got == nil || !strings.HasPrefix(got.Error(), c.want) {
+				t.Fatalf("got %v, want an error in the organisation's chain starting %q", got, c.want)
+			}
+			if _, err := db.VerifyAudit(ctx); err == nil {
+				t.Fatal("VerifyAudit passed a broken chain")
 			}
 		})
 	}

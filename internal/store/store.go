@@ -58,6 +58,7 @@ type Store struct {
 	auth          authCache // resolved sessions and API tokens (authcache.go)
 	commitHooksMu sync.Mutex
 	commitHooks   map[*sql.Tx][]func()
+	audit         *auditWriter // appends audited reads in batches (audit_writer.go)
 }
 
 // Options configures Open.
@@ -79,6 +80,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		opt.Clock = core.SystemClock{}
 	}
 	s := &Store{clock: opt.Clock, keys: opt.Keys, dsn: dsn}
+	s.audit = newAuditWriter(s)
 	if IsPostgres(dsn) {
 		s.dialect = Postgres
 		db, err := sql.Open("pgx", dsn)
@@ -98,8 +100,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		// readers work while one writer writes; synchronous=FULL makes a
 		// commit durable before it is acknowledged; busy_timeout makes a
 		// second process (a command run while serving) wait rather than fail.
+		// busy_timeout comes first: setting journal_mode can itself need a
+		// lock another process holds, and must wait for it too.
 		base := "file:" + (&url.URL{Path: dsn}).EscapedPath() +
-			"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)"
+			"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
 		w, err := sql.Open("sqlite", base+"&_txlock=immediate")
 		if err != nil {
 			return nil, err
@@ -121,8 +125,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the database.
+// Close waits for the audit batches in flight and closes the database.
 func (s *Store) Close() error {
+	s.audit.close()
 	err := s.wdb.Close()
 	if s.rdb != s.wdb {
 		err = errors.Join(err, s.rdb.Close())

@@ -70,9 +70,11 @@ func (s *Server) wrap(rt route) http.Handler {
 				return
 			}
 		}
-		if err := rt.Handler(w, r); err != nil {
-			s.fail(w, r, err)
-		}
+		s.withPageView(w, r, func(w http.ResponseWriter, r *http.Request) { // one audit entry per page view (issue 14)
+			if err := rt.Handler(w, r); err != nil {
+				s.fail(w, r, err)
+			}
+		})
 	})
 }
 

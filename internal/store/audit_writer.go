@@ -1,0 +1,179 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"peerpath/internal/audit"
+)
+
+// The audit writer takes the entries of audited reads off the readers'
+// critical path. A read hands its entry over and waits until it is
+// committed (so a response never leaves before its read is on record), but
+// it opens no write transaction of its own and never queues on a lock that
+// other readers hold for their own transactions:
+//
+//   - Entries wait in a queue per lane. While a lane's batch is being
+//     written, new entries gather behind it and go together in the next
+//     batch: one short transaction per batch, the MACs chained in memory,
+//     the rows written by one statement per organisation (group commit).
+//   - On PostgreSQL a lane is an organisation, and each batch transaction
+//     holds only that organisation's head row, so a reader waits for its
+//     own organisation's batch and never for another's. Several peerpath
+//     processes on one database stay correct because every writer of a
+//     chain (a batch, or a change with its entry) locks the chain's head row
+//     with SELECT … FOR UPDATE first, and the unique index on
+//     (org_id, org_seq) would refuse a fork even if that were bypassed.
+//   - On SQLite there is one writer connection and no row locks: a single
+//     lane writes every organisation's waiting entries in one transaction,
+//     so one fsync serves them all.
+
+// auditBatchMax bounds a batch, keeping its transaction short.
+const auditBatchMax = 512
+
+// auditBatchLanes bounds how many PostgreSQL batch transactions run at once,
+// leaving the rest of the connection pool to requests.
+const auditBatchLanes = 6
+
+// auditBatchTimeout bounds one batch transaction.
+const auditBatchTimeout = 30 * time.Second
+
+// errAuditClosed is returned for a read audited after the store was closed.
+var errAuditClosed = errors.New("store: the audit writer is closed")
+
+type pendingRead struct {
+	e    audit.Entry
+	done chan error // buffered: the writer never blocks on a reader that gave up
+}
+
+type auditWriter struct {
+	s      *Store
+	mu     sync.Mutex
+	queue  map[int64][]*pendingRead // by lane
+	busy   map[int64]bool           // lanes with a goroutine writing
+	closed bool
+	wg     sync.WaitGroup
+	slots  chan struct{}
+
+	batches atomic.Int64 // batch transactions committed, for tests
+}
+
+func newAuditWriter(s *Store) *auditWriter {
+	return &auditWriter{s: s, queue: map[int64][]*pendingRead{}, busy: map[int64]bool{}, slots: make(chan struct{}, auditBatchLanes)}
+}
+
+func (w *auditWriter) lane(orgID int64) int64 {
+	if w.s.dialect == Postgres {
+		return orgID
+	}
+	return 0
+}
+
+// write appends es to their organisations' chains, batched with other
+// reads, and returns once all are committed (or ctx ends: the entries are
+// then still written, but the caller stops waiting).
+func (w *auditWriter) write(ctx context.Context, es ...audit.Entry) error {
+	if len(w.s.keys.AuditMAC) == 0 {
+		return errors.New("store: no audit key configured")
+	}
+	ps := make([]*pendingRead, len(es))
+	var start []int64
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return errAuditClosed
+	}
+	for i, e := range es {
+		ps[i] = &pendingRead{e: e, done: make(chan error, 1)}
+		lane := w.lane(e.OrgID)
+		w.queue[lane] = append(w.queue[lane], ps[i])
+		if !w.busy[lane] {
+			w.busy[lane] = true
+			w.wg.Add(1)
+			start = append(start, lane)
+		}
+	}
+	w.mu.Unlock()
+	for _, lane := range start {
+		go w.run(lane)
+	}
+	var errs []error
+	for _, p := range ps {
+		select {
+		case err := <-p.done:
+			errs = append(errs, err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// run writes a lane's batches until its queue is empty.
+func (w *auditWriter) run(lane int64) {
+	defer w.wg.Done()
+	for {
+		w.mu.Lock()
+		batch := w.queue[lane]
+		if len(batch) == 0 {
+			delete(w.queue, lane)
+			delete(w.busy, lane)
+			w.mu.Unlock()
+			return
+		}
+		if len(batch) > auditBatchMax {
+			w.queue[lane] = batch[auditBatchMax:]
+			batch = batch[:auditBatchMax:auditBatchMax]
+		} else {
+			w.queue[lane] = nil
+		}
+		w.mu.Unlock()
+		w.slots <- struct{}{}
+		err := w.s.writeBatch(batch)
+		<-w.slots
+		if err == nil {
+			w.batches.Add(1)
+		}
+		for _, p := range batch {
+			p.done <- err
+		}
+	}
+}
+
+// close stops taking entries and waits for the batches in flight.
+func (w *auditWriter) close() {
+	w.mu.Lock()
+	w.closed = true
+	w.mu.Unlock()
+	w.wg.Wait()
+}
+
+// writeBatch appends a batch in one transaction, organisation by
+// organisation in id order (so that two processes' batches on SQLite-like
+// databases can never wait for each other in a circle).
+func (s *Store) writeBatch(batch []*pendingRead) error {
+	ctx, cancel := context.WithTimeout(context.Background(), auditBatchTimeout)
+	defer cancel()
+	byOrg := map[int64][]audit.Entry{}
+	var orgs []int64
+	for _, p := range batch {
+		if _, ok := byOrg[p.e.OrgID]; !ok {
+			orgs = append(orgs, p.e.OrgID)
+		}
+		byOrg[p.e.OrgID] = append(byOrg[p.e.OrgID], p.e)
+	}
+	slices.Sort(orgs)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, org := range orgs {
+			if err := s.appendChain(ctx, tx, org, byOrg[org]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
