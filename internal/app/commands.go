@@ -150,17 +150,16 @@ func migrate(ctx context.Context, args []string, io stdio, getenv env) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	keys, err := loadKeys(cfg, true)
-	if err != nil {
-		return err
-	}
-	s, err := store.Open(ctx, cfg.DB, store.Options{Keys: keys})
+	s, err := store.Open(ctx, cfg.DB, store.Options{})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	n, err := s.Migrate(ctx)
 	if err != nil {
+		return err
+	}
+	if _, err := loadKeys(ctx, cfg, s, true); err != nil {
 		return err
 	}
 	fmt.Fprintf(io.out, "applied %d migration(s); the database is up to date\n", n)
@@ -319,11 +318,7 @@ func backup(ctx context.Context, args []string, io stdio, getenv env) error {
 	if to == "" {
 		return usagef("--to is required")
 	}
-	keys, err := loadKeys(cfg, false)
-	if err != nil {
-		return err
-	}
-	s, err := store.Open(ctx, cfg.DB, store.Options{Keys: keys})
+	s, err := openDB(ctx, cfg, core.SystemClock{}, false, false)
 	if err != nil {
 		return err
 	}
@@ -343,11 +338,7 @@ func auditVerify(ctx context.Context, args []string, io stdio, getenv env) error
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	keys, err := loadKeys(cfg, false)
-	if err != nil {
-		return err
-	}
-	s, err := store.Open(ctx, cfg.DB, store.Options{Keys: keys})
+	s, err := openDB(ctx, cfg, core.SystemClock{}, false, false)
 	if err != nil {
 		return err
 	}
