@@ -396,7 +396,20 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, id int64, in UserUpdate
 
 // keepAnAdmin refuses a change that would leave the organisation without an
 // active administrator, who alone can undo it.
+//
+// Two administrators may take each other's role away (or deactivate each
+// other) at the same moment. On PostgreSQL, counting without a lock lets
+// both transactions see the other administrator and both commit, leaving
+// none. So the organisation's row is locked first: every change that takes
+// an administrator away queues behind the others of the same organisation,
+// and its count (a new statement, so a new snapshot under READ COMMITTED)
+// sees what the one before it committed. SQLite's write transactions
+// already run one at a time.
 func (s *Store) keepAnAdmin(ctx context.Context, tx *sql.Tx, orgID, losing int64) error {
+	var locked int64
+	if err := tx.QueryRowContext(ctx, "SELECT id FROM organisations WHERE id = $1"+s.forUpdate(), orgID).Scan(&locked); err != nil {
+		return err
+	}
 	var n int
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'admin'
 		WHERE u.org_id = $1 AND u.active AND u.id <> $2`, orgID, losing).Scan(&n)
