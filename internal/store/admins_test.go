@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -68,5 +69,46 @@ func TestConcurrentAdminRemovalKeepsAnAdmin(t *testing.T) {
 				t.Fatalf("%s: %d of the two removals succeeded (errors: %v, %v)", org, ok, errs[0], errs[1])
 			}
 		}
+	}
+}
+
+// TestUserSavesFromOneVersion: of several saves of one user's details all
+// started from the same version, at the same moment, exactly one is kept;
+// the others are conflicts that name the one who saved.
+func TestUserSavesFromOneVersion(t *testing.T) {
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "Versions")
+	u, err := db.User(ctx, tm.Org.ID, tm.Peer.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 6
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			_, errs[i] = db.UpdateUser(ctx, testkit.Actor(tm.Admin), u.ID, store.UserUpdate{Name: fmt.Sprintf("Pat %d", i), Roles: u.Roles, SupervisorID: u.SupervisorID, Version: u.Version})
+		})
+	}
+	close(start)
+	wg.Wait()
+	saved := 0
+	for _, err := range errs {
+		if err == nil {
+			saved++
+			continue
+		}
+		if e, ok := core.As(err); !ok || e.Kind != core.KindConflict || e.Fields["version"] == "" || !strings.Contains(e.Message, "Alex Admin saved changes") {
+			t.Fatalf("a stale save: %v", err)
+		}
+	}
+	if saved != 1 {
+		t.Fatalf("%d of %d saves from one version were kept", saved, n)
+	}
+	after, _ := db.User(ctx, tm.Org.ID, u.ID)
+	if after.Version != u.Version+1 {
+		t.Fatalf("version %d after one save from %d", after.Version, u.Version)
 	}
 }

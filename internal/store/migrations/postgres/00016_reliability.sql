@@ -46,8 +46,10 @@ CREATE INDEX form_tokens_created ON form_tokens (created_at);
 -- Two administrators editing one user: the second save is checked against
 -- the version the editor started from.
 ALTER TABLE users ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE users ADD COLUMN updated_by BIGINT REFERENCES users (id);
 
 -- +goose Down
+ALTER TABLE users DROP COLUMN updated_by;
 ALTER TABLE users DROP COLUMN version;
 DROP TABLE form_tokens;
 DROP TABLE idempotency_keys;
