@@ -70,7 +70,9 @@ func (s *Server) wrap(rt route) http.Handler {
 				return
 			}
 		}
-		if err := rt.Handler(w, r); err != nil {
+		// Sending twice saves once: Idempotency-Key, one-time form tokens
+		// (reliability.go).
+		if err := s.reliably(rt, p, rt.Handler)(w, r); err != nil {
 			s.fail(w, r, err)
 		}
 	})

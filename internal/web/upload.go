@@ -75,6 +75,9 @@ func parseMultipart(r *http.Request) (*form, error) {
 		}
 		return nil, core.Malformed("form", "The form could not be read.")
 	}
+	if err := validUTF8(r); err != nil {
+		return nil, err
+	}
 	return newForm(r.PostForm), nil
 }
 
