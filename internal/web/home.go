@@ -174,5 +174,14 @@ func (s *Server) draftForm(r *http.Request) (*form, bool) {
 	if err != nil || d.Path != r.URL.Path {
 		return nil, false
 	}
-	return newForm(d.Form), true
+	f := newForm(d.Form)
+	for _, field := range f.Values[draftFilesKey] {
+		f.Errors[field] = "Choose this file again: your session ended as you sent the form, and a draft keeps only what you typed, not the file."
+	}
+	f.Values.Del(draftFilesKey)
+	return f, true
 }
+
+// draftFilesKey lists, in a draft of an upload form, the file fields whose
+// file must be chosen again.
+const draftFilesKey = "_choose_again"
