@@ -127,13 +127,17 @@ func describeDB(dsn string) string {
 	return dsn
 }
 
-// housekeeping removes old sessions and drafts every hour.
+// housekeeping removes old sessions and drafts, expired idempotency keys
+// and one-time form tokens every hour.
 func housekeeping(ctx context.Context, s *store.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
 		if err := s.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
 			log.Error("purging old sessions", "err", err)
+		}
+		if err := s.PurgeRequestRecords(ctx); err != nil && ctx.Err() == nil {
+			log.Error("purging expired idempotency keys and form tokens", "err", err)
 		}
 		select {
 		case <-ctx.Done():

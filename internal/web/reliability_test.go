@@ -155,3 +155,37 @@ func TestInvalidUTF8InAFormIs422(t *testing.T) {
 		t.Fatalf("%d people saved from invalid text", n)
 	}
 }
+
+// TestOpenAPIDocumentsIdempotencyKey: every API POST that needs a sign-in
+// documents the Idempotency-Key header it honours.
+func TestOpenAPIDocumentsIdempotencyKey(t *testing.T) {
+	app := testkit.NewApp(t)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Security   []any `json:"security"`
+			Parameters []struct {
+				Name string `json:"name"`
+				In   string `json:"in"`
+			} `json:"parameters"`
+		} `json:"paths"`
+	}
+	app.Client(t).Get("/api/v1/openapi.json").JSON(t, &doc)
+	n := 0
+	for path, ops := range doc.Paths {
+		op, ok := ops["post"]
+		if !ok || op.Security != nil {
+			continue
+		}
+		n++
+		found := false
+		for _, p := range op.Parameters {
+			found = found || (p.Name == "Idempotency-Key" && p.In == "header")
+		}
+		if !found {
+			t.Errorf("POST %s does not document Idempotency-Key", path)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no API POST found")
+	}
+}
