@@ -179,6 +179,7 @@ func (s *Server) draftForm(r *http.Request) (*form, bool) {
 		f.Errors[field] = "Choose this file again: your session ended as you sent the form, and a draft keeps only what you typed, not the file."
 	}
 	f.Values.Del(draftFilesKey)
+	f.Values.Set("draft", raw) // sent back with the form, so saving it discards the draft
 	return f, true
 }
 

@@ -217,6 +217,8 @@ func (s *Server) onceForm(w http.ResponseWriter, r *http.Request, userID int64, 
 		if err := s.store.FinishFormToken(bg, userID, tok, w.Header().Get("Location")); err != nil {
 			s.log.Error("finishing a form token", "request_id", requestID(r), "err", err)
 		}
+		// Saved: the draft it was continued from, if any, has served.
+		s.discardUsedDraft(r.WithContext(bg), newForm(r.PostForm))
 	default:
 		if err := s.store.FinishFormToken(bg, userID, tok, store.FormTokenDone); err != nil {
 			s.log.Error("finishing a form token", "request_id", requestID(r), "err", err)
