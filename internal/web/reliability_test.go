@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -187,5 +188,66 @@ func TestOpenAPIDocumentsIdempotencyKey(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no API POST found")
+	}
+}
+
+// TestSendingTwiceAtOnceSavesOnce: the same API request with one key, and
+// the same form with one token, sent several times at the same moment,
+// create one person each. The form's copies all lead to that person; the
+// API's copies answer with the first response or, while it is still being
+// answered, 409.
+func TestSendingTwiceAtOnceSavesOnce(t *testing.T) {
+	app := testkit.NewApp(t)
+	tm := app.NewTeam(t, "At once")
+	api := app.APIClient(t, tm.Peer)
+	const n = 5
+	statuses := make([]int, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			req, _ := http.NewRequest(http.MethodPost, app.HTTP.URL+"/api/v1/people", strings.NewReader(`{"preferred_name": "Api At Once"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Idempotency-Key", "at-once")
+			<-start
+			statuses[i] = api.Do(req).Status
+		})
+	}
+	close(start)
+	wg.Wait()
+	for _, st := range statuses {
+		if st != http.StatusCreated && st != http.StatusConflict {
+			t.Fatalf("statuses %v", statuses)
+		}
+	}
+	if got := peopleCount(t, api); got != 1 {
+		t.Fatalf("%d people from one key sent %d times at once (%v)", got, n, statuses)
+	}
+
+	c := app.SessionClient(t, tm.Peer)
+	m := formToken.FindStringSubmatch(c.Get("/people/new").Body)
+	if m == nil {
+		t.Fatal("no token")
+	}
+	locations := make([]string, n)
+	start = make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			res := c.PostForm("/people/new", url.Values{"form_token": {m[1]}, "preferred_name": {"Form At Once"}})
+			if res.Status == http.StatusSeeOther {
+				locations[i] = res.Location()
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	for _, l := range locations {
+		if l == "" || l != locations[0] {
+			t.Fatalf("the copies of one form led to %v", locations)
+		}
+	}
+	if got := peopleCount(t, api); got != 2 {
+		t.Fatalf("%d people after one form sent %d times at once", got, n)
 	}
 }
