@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -105,12 +106,19 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, userID int64
 	}
 	done = true
 	bg := context.WithoutCancel(ctx)
-	if rec.status == 0 || rec.status >= 500 || rec.status == http.StatusTooManyRequests || rec.overflow {
+	if rec.status == 0 || rec.status >= 500 || rec.status == http.StatusTooManyRequests || rec.overflow || holdsSecrets(r) {
 		return s.store.ReleaseIdempotencyKey(bg, userID, key)
 	}
 	return s.store.KeepIdempotentResponse(bg, userID, key, store.IdempotentResponse{
 		Status: rec.status, ContentType: w.Header().Get("Content-Type"), Location: w.Header().Get("Location"), Body: rec.body.String(),
 	})
+}
+
+// holdsSecrets reports whether the answers of a route hand out a secret
+// (an API token, a sign-in link), which must never be kept in the database
+// for replay: a retry of such a request runs again instead.
+func holdsSecrets(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/v1/tokens")
 }
 
 // capture passes a response through and remembers its status (and, when
