@@ -6,6 +6,9 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -177,58 +180,112 @@ func (c Config) dataDir() string {
 // keyFile is the master key's file in the data directory.
 const keyFile = "secret.key"
 
-// loadKeys reads the master key, creating it (mode 0600) when create is set
-// and it does not exist yet. Losing this file means the audit log can no
-// longer be verified and second factors must be set up again: back it up.
-func loadKeys(cfg Config, create bool) (auth.Keys, error) {
-	path := filepath.Join(cfg.dataDir(), keyFile)
+// loadKeys reads the master key of the database s and checks it against the
+// fingerprint the database keeps. A key is made (mode 0600) only when create
+// is set and the database is new and empty; a database that holds records
+// and cannot find its key is refused, naming the key it expects and the
+// directory searched, because a new key would break the audit chain and
+// every second factor. Losing this file means the audit log can no longer be
+// verified and second factors must be set up again: back it up.
+func loadKeys(ctx context.Context, cfg Config, s *store.Store, create bool) (auth.Keys, error) {
+	dir := cfg.dataDir()
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	path := filepath.Join(dir, keyFile)
+	want, empty, err := s.KeyFingerprint(ctx)
+	if err != nil {
+		return auth.Keys{}, fmt.Errorf("reading the key fingerprint: %w", err)
+	}
 	raw, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) && create {
-		if err := os.MkdirAll(cfg.dataDir(), 0o700); err != nil {
+	switch {
+	case errors.Is(err, os.ErrNotExist) && want == "" && empty && create:
+		if raw, err = makeKey(dir, path); err != nil {
 			return auth.Keys{}, err
 		}
-		key := auth.NewCode(32)
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return auth.Keys{}, fmt.Errorf("creating the secret key: %w", err)
-		}
-		if _, err := f.WriteString(key + "\n"); err != nil {
-			f.Close()
-			return auth.Keys{}, err
-		}
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return auth.Keys{}, err
-		}
-		if err := f.Close(); err != nil {
-			return auth.Keys{}, err
-		}
-		raw = []byte(key)
-	} else if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return auth.Keys{}, fmt.Errorf("no secret key at %s: give the --data-dir that holds this installation's %s", path, keyFile)
-		}
+	case errors.Is(err, os.ErrNotExist) && want != "":
+		return auth.Keys{}, fmt.Errorf("no secret key at %s: this database was set up with the key whose fingerprint is %s. Searched %s; give the --data-dir (PEERPATH_DATA_DIR) that holds this installation's %s. peerpath makes a new key only for a new, empty database", path, want, dir, keyFile)
+	case errors.Is(err, os.ErrNotExist) && !empty:
+		return auth.Keys{}, fmt.Errorf("no secret key at %s: this database already holds records, so a new key would break its audit log and second factors. Searched %s; give the --data-dir (PEERPATH_DATA_DIR) that holds this installation's %s", path, dir, keyFile)
+	case errors.Is(err, os.ErrNotExist):
+		return auth.Keys{}, fmt.Errorf("no secret key at %s: give the --data-dir that holds this installation's %s", path, keyFile)
+	case err != nil:
 		return auth.Keys{}, err
 	}
 	if info, err := os.Stat(path); err == nil && info.Mode().Perm()&0o077 != 0 {
 		return auth.Keys{}, fmt.Errorf("%s can be read by other users of this machine: run chmod 600 %s", path, path)
 	}
-	return auth.DeriveKeys([]byte(strings.TrimSpace(string(raw))))
+	master := []byte(strings.TrimSpace(string(raw)))
+	got := keyFingerprint(master)
+	switch {
+	case want == "":
+		// A new database, or the first start after fingerprints were
+		// introduced: from now on this key is the database's.
+		if err := s.RecordKeyFingerprint(ctx, got); err != nil {
+			return auth.Keys{}, fmt.Errorf("recording the key fingerprint: %w", err)
+		}
+	case want != got:
+		return auth.Keys{}, fmt.Errorf("the secret key at %s (fingerprint %s) is not this database's: it was set up with the key whose fingerprint is %s. Searched %s; give the --data-dir (PEERPATH_DATA_DIR) that holds this installation's %s", path, got, want, dir, keyFile)
+	}
+	return auth.DeriveKeys(master)
+}
+
+// makeKey writes a new master key to path, readable by its owner only.
+func makeKey(dir, path string) ([]byte, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	key := auth.NewCode(32)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("creating the secret key: %w", err)
+	}
+	if _, err := f.WriteString(key + "\n"); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	return []byte(key), nil
+}
+
+// keyFingerprint names a master key without revealing it: the start of an
+// HMAC-SHA256 of a fixed label under the key.
+func keyFingerprint(master []byte) string {
+	m := hmac.New(sha256.New, master)
+	m.Write([]byte("peerpath secret key fingerprint v1"))
+	return hex.EncodeToString(m.Sum(nil))[:16]
+}
+
+// open opens the database, migrates it when migrate is set, and checks the
+// installation's key against it (making a key only for a new, empty
+// database when createKey is set).
+func openDB(ctx context.Context, cfg Config, clock core.Clock, createKey, migrate bool) (*store.Store, error) {
+	s, err := store.Open(ctx, cfg.DB, store.Options{Clock: clock})
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		if _, err := s.Migrate(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	keys, err := loadKeys(ctx, cfg, s, createKey)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.UseKeys(keys)
+	return s, nil
 }
 
 // open opens and migrates the database with the installation's keys.
 func open(ctx context.Context, cfg Config, clock core.Clock, createKey bool) (*store.Store, error) {
-	keys, err := loadKeys(cfg, createKey)
-	if err != nil {
-		return nil, err
-	}
-	s, err := store.Open(ctx, cfg.DB, store.Options{Clock: clock, Keys: keys})
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.Migrate(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
-	return s, nil
+	return openDB(ctx, cfg, clock, createKey, true)
 }

@@ -99,11 +99,7 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 	}
 	go housekeeping(ctx, s, log)
 	// Audit anchors (issue 15): the chains' heads, outside the database.
-	keys, err := loadKeys(cfg, false)
-	if err != nil {
-		return err
-	}
-	anchors := newAnchorer(s, cfg.anchorPath(), keys.AuditMAC, log)
+	anchors := newAnchorer(s, cfg.anchorPath(), s.AuditKey(), log)
 	anchorCtx, stopAnchoring := context.WithCancel(ctx)
 	anchored := make(chan struct{})
 	go func() { anchors.run(anchorCtx, anchorEvery); close(anchored) }()
@@ -140,13 +136,17 @@ func describeDB(dsn string) string {
 	return dsn
 }
 
-// housekeeping removes old sessions and drafts every hour.
+// housekeeping removes old sessions and drafts, expired idempotency keys
+// and one-time form tokens every hour.
 func housekeeping(ctx context.Context, s *store.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
 		if err := s.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
 			log.Error("purging old sessions", "err", err)
+		}
+		if err := s.PurgeRequestRecords(ctx); err != nil && ctx.Err() == nil {
+			log.Error("purging expired idempotency keys and form tokens", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -163,17 +163,16 @@ func migrate(ctx context.Context, args []string, io stdio, getenv env) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	keys, err := loadKeys(cfg, true)
-	if err != nil {
-		return err
-	}
-	s, err := store.Open(ctx, cfg.DB, store.Options{Keys: keys})
+	s, err := store.Open(ctx, cfg.DB, store.Options{})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	n, err := s.Migrate(ctx)
 	if err != nil {
+		return err
+	}
+	if _, err := loadKeys(ctx, cfg, s, true); err != nil {
 		return err
 	}
 	fmt.Fprintf(io.out, "applied %d migration(s); the database is up to date\n", n)
@@ -361,11 +360,7 @@ func backup(ctx context.Context, args []string, io stdio, getenv env) error {
 	if to == "" {
 		return usagef("--to is required")
 	}
-	keys, err := loadKeys(cfg, false)
-	if err != nil {
-		return err
-	}
-	s, err := store.Open(ctx, cfg.DB, store.Options{Keys: keys})
+	s, err := openDB(ctx, cfg, core.SystemClock{}, false, false)
 	if err != nil {
 		return err
 	}
@@ -385,18 +380,14 @@ func auditVerify(ctx context.Context, args []string, io stdio, getenv env) error
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	keys, err := loadKeys(cfg, false)
-	if err != nil {
-		return err
-	}
-	s, err := store.Open(ctx, cfg.DB, store.Options{Keys: keys})
+	s, err := openDB(ctx, cfg, core.SystemClock{}, false, false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	// The anchor file, written by serve, tells a chain cut back to an older
 	// head from one that ended there.
-	anchors, err := audit.ReadAnchors(cfg.anchorPath(), keys.AuditMAC)
+	anchors, err := audit.ReadAnchors(cfg.anchorPath(), s.AuditKey())
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		fmt.Fprintf(io.err, "No anchor file at %s (serve writes it): entries removed from the end of a chain together with its head cannot be detected.\n", cfg.anchorPath())

@@ -22,9 +22,6 @@ const (
 	Stage5         Stage = "5"
 )
 
-// standardStages are the keys ParseStage knows, in order.
-var standardStages = []Stage{StageVolunteer, Stage1, Stage2, Stage3, Stage4, Stage5}
-
 // Track is the field an item belongs to, or the field a worker works in.
 type Track string
 

@@ -30,3 +30,15 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	_, err := s.wdb.ExecContext(ctx, "VACUUM INTO $1", path)
 	return err
 }
+
+// hasTable reports whether the database has a table of that name (in the
+// current schema, on PostgreSQL).
+func (s *Store) hasTable(ctx context.Context, name string) (bool, error) {
+	q := "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1"
+	if s.dialect == Postgres {
+		q = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1"
+	}
+	var n int
+	err := s.rdb.QueryRowContext(ctx, q, name).Scan(&n)
+	return n > 0, err
+}

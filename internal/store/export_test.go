@@ -37,3 +37,6 @@ func (s *Store) Exec(ctx context.Context, q string, args ...any) error {
 	_, err := s.wdb.ExecContext(ctx, q, args...)
 	return err
 }
+
+// IsUniqueViolation exposes isUniqueViolation to the store's tests.
+var IsUniqueViolation = isUniqueViolation

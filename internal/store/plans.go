@@ -880,6 +880,17 @@ func (s *Store) addPlanVersion(ctx context.Context, a Actor, k *PlanKind, person
 		if err := s.visiblePerson(ctx, tx, a, personID); err != nil {
 			return err
 		}
+		// Saves of one person's plans queue on the person's row, so the
+		// latest version read next is the one this save follows. Without
+		// it, PostgreSQL let two saves read the same latest version and
+		// the second failed on the unique version number, while SQLite
+		// (one writer at a time) kept both. The rule is now the same on
+		// both: without a base every save is kept; with one, a stale base
+		// is a conflict.
+		var locked int64
+		if err := tx.QueryRowContext(ctx, "SELECT id FROM people WHERE id = $1 AND org_id = $2"+s.forUpdate(), personID, a.OrgID).Scan(&locked); err != nil {
+			return err
+		}
 		cur, err := s.latestPlan(ctx, tx, k, a.OrgID, personID)
 		if err != nil {
 			return err

@@ -24,9 +24,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/pressly/goose/v3"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"peerpath/internal/auth"
 	"peerpath/internal/core"
@@ -223,13 +225,26 @@ func nullID(id int64) any {
 	return id
 }
 
+// pgUniqueViolation is PostgreSQL's SQLSTATE for a unique-constraint failure.
+const pgUniqueViolation = "23505"
+
 // isUniqueViolation reports whether err is a unique-constraint failure, in
-// either database.
+// either database. It asks the drivers for the error code, never the message
+// text, which changes between versions and languages: PostgreSQL's SQLSTATE
+// 23505 (unique_violation), SQLite's extended codes 2067
+// (SQLITE_CONSTRAINT_UNIQUE) and 1555 (SQLITE_CONSTRAINT_PRIMARYKEY, which
+// PostgreSQL also reports as 23505).
 func isUniqueViolation(err error) bool {
 	if err == nil {
 		return false
 	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || // SQLite
-		strings.Contains(msg, "SQLSTATE 23505") // PostgreSQL
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == pgUniqueViolation
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
 }

@@ -31,6 +31,10 @@ type User struct {
 	TOTPEnabled    bool
 	LockedUntil    time.Time
 	CreatedAt      time.Time
+	// Version counts the administrators' saves of the user's details; a
+	// save started from an older version is refused (see UpdateUser).
+	Version   int
+	UpdatedAt time.Time
 }
 
 // Has reports whether the user holds role r.
@@ -69,16 +73,16 @@ type NewUser struct {
 }
 
 const userColumns = `u.id, u.org_id, u.email, u.name, u.supervisor_id, COALESCE(s.name, ''), u.active,
-	u.password_hash <> '', u.totp_secret <> '', u.locked_until, u.created_at`
+	u.password_hash <> '', u.totp_secret <> '', u.locked_until, u.created_at, u.version, u.updated_at`
 
 const userFrom = ` FROM users u LEFT JOIN users s ON s.id = u.supervisor_id `
 
 func scanUser(sc interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var sup sql.NullInt64
-	var locked, created int64
-	err := sc.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &sup, &u.SupervisorName, &u.Active, &u.HasPassword, &u.TOTPEnabled, &locked, &created)
-	u.SupervisorID, u.LockedUntil, u.CreatedAt = sup.Int64, fromMS(locked), fromMS(created)
+	var locked, created, updated int64
+	err := sc.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &sup, &u.SupervisorName, &u.Active, &u.HasPassword, &u.TOTPEnabled, &locked, &created, &u.Version, &updated)
+	u.SupervisorID, u.LockedUntil, u.CreatedAt, u.UpdatedAt = sup.Int64, fromMS(locked), fromMS(created), fromMS(updated)
 	return u, err
 }
 
@@ -371,6 +375,10 @@ type UserUpdate struct {
 	Name         string
 	Roles        []auth.Role
 	SupervisorID int64
+	// Version, when not 0, is the version of the user the administrator
+	// started from: if another administrator has saved since, the save is
+	// refused with a conflict that shows their change, as plans do.
+	Version int
 }
 
 // UpdateUser changes a user's name, roles and supervisor.
@@ -394,9 +402,21 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, id int64, in UserUpdate
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET name = $1, supervisor_id = $2, updated_at = $3 WHERE id = $4 AND org_id = $5",
-			in.Name, nullID(in.SupervisorID), ms(s.now()), id, a.OrgID); err != nil {
+		// The version moves only if it is still the one the editor
+		// started from: the check and the change are one statement, so
+		// two saves at the same moment cannot both pass it.
+		cond, args := "", []any{in.Name, nullID(in.SupervisorID), ms(s.now()), nullID(a.UserID), id, a.OrgID}
+		if in.Version != 0 {
+			cond, args = " AND version = $7", append(args, in.Version)
+		}
+		res, err := tx.ExecContext(ctx, "UPDATE users SET name = $1, supervisor_id = $2, updated_at = $3, updated_by = $4, version = version + 1 WHERE id = $5 AND org_id = $6"+cond, args...)
+		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return s.staleUser(ctx, tx, a.OrgID, id, in.Version)
 		}
 		if err := setRoles(ctx, tx, id, in.Roles); err != nil {
 			return err
@@ -438,7 +458,7 @@ func (s *Store) endSupervision(ctx context.Context, tx *sql.Tx, a Actor, before 
 	if err := rows.Err(); err != nil || len(ids) == 0 {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE users SET supervisor_id = NULL, updated_at = $1 WHERE org_id = $2 AND supervisor_id = $3", ms(s.now()), a.OrgID, before.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, "UPDATE users SET supervisor_id = NULL, updated_at = $1, version = version + 1 WHERE org_id = $2 AND supervisor_id = $3", ms(s.now()), a.OrgID, before.ID); err != nil {
 		return err
 	}
 	for _, id := range ids {
@@ -456,9 +476,50 @@ func mayBeSupervisor(roles []auth.Role) bool {
 	return slices.Contains(roles, auth.RoleSupervisor) || slices.Contains(roles, auth.RoleAdmin)
 }
 
+// staleUser is the conflict of a save of a user's details started from an
+// older version: it says who saved since, when, and what the user's details
+// are now, so the administrator sees the other change before replacing it.
+func (s *Store) staleUser(ctx context.Context, tx *sql.Tx, orgID, id int64, base int) error {
+	cur, err := s.userWhere(ctx, tx, "u.id = $1 AND u.org_id = $2", id, orgID)
+	if err != nil {
+		return err
+	}
+	var by string
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(b.name, '') FROM users u LEFT JOIN users b ON b.id = u.updated_by WHERE u.id = $1", id).Scan(&by); err != nil {
+		return err
+	}
+	if by == "" {
+		by = "Someone"
+	}
+	roles := make([]string, len(cur.Roles))
+	for i, r := range cur.Roles {
+		roles[i] = auth.RoleLabel(r)
+	}
+	sup := "none"
+	if cur.SupervisorName != "" {
+		sup = cur.SupervisorName
+	}
+	msg := fmt.Sprintf("%s saved changes to %s on %s, after you opened this page (version %d, you started from %d). Their version: name %q; roles: %s; supervisor: %s. What you chose is still in the form: save again to replace their changes, or change it first.",
+		by, cur.Name, cur.UpdatedAt.In(Zone).Format("2 Jan 2006 at 3:04 pm"), cur.Version, base, cur.Name, strings.Join(roles, ", "), sup)
+	return &core.Error{Kind: core.KindConflict, Message: msg, Fields: map[string]string{"version": msg}}
+}
+
 // keepAnAdmin refuses a change that would leave the organisation without an
 // active administrator, who alone can undo it.
+//
+// Two administrators may take each other's role away (or deactivate each
+// other) at the same moment. On PostgreSQL, counting without a lock lets
+// both transactions see the other administrator and both commit, leaving
+// none. So the organisation's row is locked first: every change that takes
+// an administrator away queues behind the others of the same organisation,
+// and its count (a new statement, so a new snapshot under READ COMMITTED)
+// sees what the one before it committed. SQLite's write transactions
+// already run one at a time.
 func (s *Store) keepAnAdmin(ctx context.Context, tx *sql.Tx, orgID, losing int64) error {
+	var locked int64
+	if err := tx.QueryRowContext(ctx, "SELECT id FROM organisations WHERE id = $1"+s.forUpdate(), orgID).Scan(&locked); err != nil {
+		return err
+	}
 	var n int
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'admin'
 		WHERE u.org_id = $1 AND u.active AND u.id <> $2`, orgID, losing).Scan(&n)

@@ -48,6 +48,7 @@ type userFormView struct {
 	OpenPeople  int               // people (active or on hold) assigned to the user
 	TakeOn      []store.WorkerRef // who could take them on
 	HandForm    *form             // the hand-over form, with its error
+	Conflict    string            // another administrator saved first: who, when, what
 }
 
 // userView is the administrator's page about one user: their details form,
@@ -197,7 +198,23 @@ func (s *Server) adminUserUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.store.UpdateUser(r.Context(), s.actor(r), u.ID, store.UserUpdate{Name: f.Get("name"), Roles: rolesFrom(f), SupervisorID: supervisorFrom(f)})
+	version, _ := strconv.Atoi(f.Get("version"))
+	_, err = s.store.UpdateUser(r.Context(), s.actor(r), u.ID, store.UserUpdate{Name: f.Get("name"), Roles: rolesFrom(f), SupervisorID: supervisorFrom(f), Version: version})
+	if e, ok := core.As(err); ok && e.Kind == core.KindConflict && e.Fields["version"] != "" {
+		// Another administrator saved first: show their change beside
+		// what this one chose, and let a second save replace it.
+		cur, cerr := s.adminUser(r)
+		if cerr != nil {
+			return cerr
+		}
+		f.Values.Set("version", strconv.Itoa(cur.Version))
+		v, verr := s.userView(r, f, cur)
+		if verr != nil {
+			return verr
+		}
+		v.Conflict = e.Message
+		return s.renderStatus(w, r, http.StatusConflict, "admin_user.html", v)
+	}
 	if f.Fail(err) || core.KindOf(err) == core.KindConflict {
 		if e, ok := core.As(err); ok && e.Kind == core.KindConflict {
 			f.Errors["roles"] = e.Message
@@ -259,7 +276,7 @@ func (s *Server) adminUserHandOver(w http.ResponseWriter, r *http.Request) error
 
 // userForm is the details form filled with the user as they are.
 func userForm(u store.User) *form {
-	f := newForm(url.Values{"name": {u.Name}, "supervisor": {strconv.FormatInt(u.SupervisorID, 10)}})
+	f := newForm(url.Values{"name": {u.Name}, "supervisor": {strconv.FormatInt(u.SupervisorID, 10)}, "version": {strconv.Itoa(u.Version)}})
 	for _, ro := range u.Roles {
 		f.Values.Add("roles", string(ro))
 	}

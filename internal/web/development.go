@@ -594,10 +594,10 @@ func (s *Server) recordFormView(r *http.Request, fp formPage, id int64, f *form)
 		if fp.defaults != nil {
 			vals = fp.defaults(s, r, wk)
 		}
-		if d, ok := s.draftForm(r); ok {
-			vals = d.Values
-		}
 		f = newForm(vals)
+		if d, ok := s.draftForm(r); ok {
+			f = d // with the files to choose again
+		}
 	}
 	v := recordForm{workerHead: h, Form: f}
 	if len(fp.kinds) > 0 {

@@ -274,7 +274,11 @@ func (s *Server) chartsAdmin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "admin_frameworks.html", chartsAdminView{Versions: vs, Form: newForm(nil)})
+	f, ok := s.draftForm(r)
+	if !ok {
+		f = newForm(nil)
+	}
+	return s.render(w, r, "admin_frameworks.html", chartsAdminView{Versions: vs, Form: f})
 }
 
 // readChartUpload takes a chart from a file field or, failing that, a

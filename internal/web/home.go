@@ -1,7 +1,10 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"time"
 
 	"peerpath/internal/auth"
 	"peerpath/internal/store"
@@ -103,12 +106,28 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "home.html", v)
 }
 
+// healthz answers "ok" only when the database both answers and can commit
+// a write: a read-only file or a full disk leaves reads working, and a check
+// that only read would call a peerpath that loses every save healthy. When
+// something is wrong it says what, in one line, with status 503.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := s.store.Ping(r.Context()); err != nil {
-		s.log.Error("health check", "err", err)
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	problem := ""
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Error("health check: reading", "err", err)
+		problem = "database unreachable"
+	} else if err := s.store.CheckWrite(ctx); err != nil {
+		s.log.Error("health check: writing", "err", err)
+		problem = "database refuses writes: " + store.WriteProblem(err)
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			problem = "database refuses writes: a write did not commit within 5 seconds"
+		}
+	}
+	if problem != "" {
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte("database unreachable\n"))
+		w.Write([]byte(problem + "\n"))
 		return nil
 	}
 	w.Write([]byte("ok\n"))
@@ -155,5 +174,15 @@ func (s *Server) draftForm(r *http.Request) (*form, bool) {
 	if err != nil || d.Path != r.URL.Path {
 		return nil, false
 	}
-	return newForm(d.Form), true
+	f := newForm(d.Form)
+	for _, field := range f.Values[draftFilesKey] {
+		f.Errors[field] = "Choose this file again: your session ended as you sent the form, and a draft keeps only what you typed, not the file."
+	}
+	f.Values.Del(draftFilesKey)
+	f.Values.Set("draft", raw) // sent back with the form, so saving it discards the draft
+	return f, true
 }
+
+// draftFilesKey lists, in a draft of an upload form, the file fields whose
+// file must be chosen again.
+const draftFilesKey = "_choose_again"

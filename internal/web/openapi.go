@@ -67,6 +67,12 @@ func (s *Server) openAPI() map[string]any {
 			}
 			params = append(params, map[string]any{"name": q.Name, "in": "query", "required": q.Required, "description": q.Description, "schema": sch})
 		}
+		// Every POST honours an Idempotency-Key (reliability.go).
+		if rt.Method == http.MethodPost && !d.Public {
+			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "required": false,
+				"description": "Send the same key to retry this request safely: the same key with the same body answers with the first response (with the header Idempotent-Replayed: true) and creates nothing more; the same key with another method, path or body answers 409. 1 to 255 visible ASCII characters, such as a UUID. Keys are yours alone and are kept for 24 hours; a request that failed with a 5xx status or 429 is not kept, so its retry runs again.",
+				"schema":      map[string]any{"type": "string", "minLength": 1, "maxLength": 255}})
+		}
 		if len(params) > 0 {
 			op["parameters"] = params
 		}

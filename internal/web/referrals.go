@@ -183,6 +183,9 @@ func (s *Server) consentPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := newForm(url.Values{"given_on": {s.store.Today()}, "covers": {"Peer support, and keeping notes of our contacts in peerpath."}})
+	if d, ok := s.draftForm(r); ok {
+		f = d
+	}
 	return s.render(w, r, "consent_form.html", consentView{Form: f, Person: p, Max: MaxUpload >> 20})
 }
 

@@ -108,9 +108,13 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 	}
 	s.rendered[name] = true
 	s.renderedMu.Unlock()
+	page := buf.Bytes()
+	if p != nil {
+		page = addFormTokens(page) // one-time tokens (reliability.go)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(page)
 	return err
 }
 

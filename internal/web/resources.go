@@ -164,7 +164,11 @@ type importView struct {
 }
 
 func (s *Server) importResourcesPage(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, "resources_import.html", importView{Form: newForm(nil), Columns: resourceColumns, Kinds: store.ResourceKinds, Max: maxImport >> 20})
+	f, ok := s.draftForm(r)
+	if !ok {
+		f = newForm(nil)
+	}
+	return s.render(w, r, "resources_import.html", importView{Form: f, Columns: resourceColumns, Kinds: store.ResourceKinds, Max: maxImport >> 20})
 }
 
 // maxImport is the largest CSV file accepted: thousands of entries fit.

@@ -70,8 +70,10 @@ func (s *Server) wrap(rt route) http.Handler {
 				return
 			}
 		}
-		s.withPageView(w, r, func(w http.ResponseWriter, r *http.Request) { // one audit entry per page view (issue 14)
-			if err := rt.Handler(w, r); err != nil {
+		// One audit entry per page view (issue 14); sending twice saves once:
+		// Idempotency-Key, one-time form tokens (reliability.go).
+		s.withPageView(w, r, func(w http.ResponseWriter, r *http.Request) {
+			if err := s.reliably(rt, p, rt.Handler)(w, r); err != nil {
 				s.fail(w, r, err)
 			}
 		})
@@ -190,16 +192,26 @@ func (s *Server) rescueDraft(r *http.Request) error {
 	if state != store.SessionExpired {
 		return errors.New("no expired session to rescue from")
 	}
-	if err := r.ParseForm(); err != nil {
+	// Upload forms are multipart: their text fields are kept like any
+	// other, and the files chosen (which a draft cannot hold) are named so
+	// the form can ask for them again.
+	if _, err := readForm(r); err != nil {
 		return err
 	}
 	form := url.Values{}
 	for k, v := range r.PostForm {
 		switch k {
-		case "password", "current", "code", "token":
+		case "password", "current", "code", "token", formTokenField, draftFilesKey:
 			continue
 		}
 		form[k] = v
+	}
+	if r.MultipartForm != nil {
+		for k, fs := range r.MultipartForm.File {
+			if len(fs) > 0 && fs[0].Filename != "" {
+				form.Add(draftFilesKey, k)
+			}
+		}
 	}
 	if len(form) == 0 {
 		return errors.New("empty form")

@@ -254,7 +254,7 @@ func (s *Server) accountLink(w http.ResponseWriter, r *http.Request) error {
 		f.Errors["password_again"] = "The two passwords are not the same."
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "account_password.html", v)
 	}
-	u, err = s.store.UseAccountLink(r.Context(), token, f.Raw("password"), s.clientIP(r))
+	_, err = s.store.UseAccountLink(r.Context(), token, f.Raw("password"), s.clientIP(r))
 	if f.Fail(err) {
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "account_password.html", v)
 	}

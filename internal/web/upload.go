@@ -1,11 +1,12 @@
 package web
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
 
 	"peerpath/internal/core"
@@ -23,11 +24,28 @@ var uploadTypes = map[string]string{
 	"image/jpeg":      "JPEG image",
 }
 
+// uploadExtensions give a stored file the extension of its checked content.
+var uploadExtensions = map[string]string{
+	"application/pdf": ".pdf",
+	"image/png":       ".png",
+	"image/jpeg":      ".jpg",
+}
+
+// storedName is the name a file is kept (and later downloaded) under:
+// generated, never the sender's, with the extension its content calls for.
+// A name chosen by the sender could carry a misleading extension
+// ("scan.pdf.exe"), control characters or a path.
+func storedName(field, contentType string) string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return field + "-" + hex.EncodeToString(b) + uploadExtensions[contentType]
+}
+
 // readUpload reads an optional file from a multipart form field. The file's
 // type is decided by its first bytes, never by its name or the browser's
 // claim. It returns nil when no file was chosen.
 func readUpload(r *http.Request, field string) (*store.Upload, error) {
-	f, hdr, err := r.FormFile(field)
+	f, _, err := r.FormFile(field)
 	if errors.Is(err, http.ErrMissingFile) {
 		return nil, nil
 	}
@@ -56,11 +74,7 @@ func readUpload(r *http.Request, field string) (*store.Upload, error) {
 	if _, ok := uploadTypes[ct]; !ok {
 		return nil, core.Invalid(map[string]string{field: "Choose a PDF, PNG or JPEG file. This file's content is not one of those, whatever its name says."})
 	}
-	name := filepath.Base(strings.ReplaceAll(hdr.Filename, "\\", "/"))
-	if len(name) > 200 {
-		name = name[:200]
-	}
-	return &store.Upload{Filename: name, ContentType: ct, Data: data}, nil
+	return &store.Upload{Filename: storedName(field, ct), ContentType: ct, Data: data}, nil
 }
 
 // parseMultipart reads a multipart form within the route's body limit.
@@ -74,6 +88,9 @@ func parseMultipart(r *http.Request) (*form, error) {
 			return postForm(r)
 		}
 		return nil, core.Malformed("form", "The form could not be read.")
+	}
+	if err := validUTF8(r); err != nil {
+		return nil, err
 	}
 	return newForm(r.PostForm), nil
 }

@@ -60,5 +60,8 @@ func postForm(r *http.Request) (*form, error) {
 		}
 		return nil, core.Malformed("form", "The form could not be read.")
 	}
+	if err := validUTF8(r); err != nil {
+		return nil, err
+	}
 	return newForm(r.PostForm), nil
 }
