@@ -79,7 +79,7 @@ func TestReadinessOrganisationRules(t *testing.T) {
 
 		// A code of ethics per track.
 		{name: "mental-health worker who signed the CPS code", track: TrackMentalHealth,
-			facts: Facts{EthicsSigned: map[string]string{"cps": "2026-01-05"}},
+			facts:  Facts{EthicsSigned: map[string]string{"cps": "2026-01-05"}},
 			checks: []check{{StageVolunteer, "v.prereq.ethics-exposure", StatusMet, true, "", ""}, {Stage1, "s1.prereq.cps-ethics", StatusMet, true, "", ""}}},
 		{name: "mental-health worker who signed only the RSC code", track: TrackMentalHealth,
 			facts:  Facts{EthicsSigned: map[string]string{"rsc": "2026-01-05"}},
@@ -149,7 +149,9 @@ func TestReadinessOrganisationRules(t *testing.T) {
 			checks: []check{{StageVolunteer, "v.prereq.cori", StatusNotMet, true, "", ""}},
 			ready:  map[Stage]bool{StageVolunteer: false, Stage3: false}},
 		{name: "CORI switched on and recorded", track: TrackMentalHealth, choices: Choices{Applies: map[string]bool{"v.prereq.cori": true}},
-			ev:     func() Evidence { return Evidence{"v.prereq.cori": {{Kind: EvidencePrerequisite, Label: "CORI cleared", On: "2025-02-01"}}} },
+			ev: func() Evidence {
+				return Evidence{"v.prereq.cori": {{Kind: EvidencePrerequisite, Label: "CORI cleared", On: "2025-02-01"}}}
+			},
 			checks: []check{{StageVolunteer, "v.prereq.cori", StatusMet, true, "", ""}}},
 		{name: "required or preferred defaults to preferred", track: TrackMentalHealth,
 			checks: []check{{Stage3, "s3.prereq.cps", StatusNotMet, false, "", ""}}},
