@@ -464,6 +464,7 @@ func (s *Store) DevelopmentRecord(ctx context.Context, a Actor, workerID int64) 
 // development: where they are heading, what is missing, whether the Code of
 // Ethics needs signing, and credentials that need renewing soon.
 type MyDevelopment struct {
+	UserID     int64
 	TargetName string
 	Missing    []framework.RequirementStatus
 	// NeedsTrack: nobody has chosen the user's track yet; the home page
@@ -486,7 +487,7 @@ func (s *Store) MyDevelopmentSummary(ctx context.Context, a Actor) (MyDevelopmen
 	if err != nil {
 		return MyDevelopment{}, err
 	}
-	m := MyDevelopment{TargetName: r.TargetName, Missing: r.TargetMissing, AllReady: r.Target == "" && !r.NeedsTrack,
+	m := MyDevelopment{UserID: w.ID, TargetName: r.TargetName, Missing: r.TargetMissing, AllReady: r.Target == "" && !r.NeedsTrack,
 		NeedsTrack: r.NeedsTrack, ChartTitle: r.Chart.Title(), WorkerTrack: r.Track}
 	if sr, ok := r.Stage(w.ConfirmedStage); ok {
 		m.Confirmed = sr.Name
