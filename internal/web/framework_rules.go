@@ -18,12 +18,12 @@ import (
 // ethicsCodeJSON is one code of ethics with its current version, and where
 // the caller stands with it.
 type ethicsCodeJSON struct {
-	Key     string               `json:"key" doc:"cps, rsc, or another code the active chart names"`
-	Title   string               `json:"title"`
-	Tracks  []string             `json:"tracks" doc:"the tracks whose workers sign it; a worker on both tracks signs every code"`
+	Key     string                `json:"key" doc:"cps, rsc, or another code the active chart names"`
+	Title   string                `json:"title"`
+	Tracks  []string              `json:"tracks" doc:"the tracks whose workers sign it; a worker on both tracks signs every code"`
 	Current ethicsCodeVersionJSON `json:"current"`
-	Applies bool                 `json:"applies" doc:"the code applies to the caller's track (false while the caller has no track)"`
-	Signed  bool                 `json:"signed" doc:"the caller has signed the current version"`
+	Applies bool                  `json:"applies" doc:"the code applies to the caller's track (false while the caller has no track)"`
+	Signed  bool                  `json:"signed" doc:"the caller has signed the current version"`
 }
 
 type ethicsCodeVersionJSON struct {

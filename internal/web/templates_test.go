@@ -116,7 +116,7 @@ func journeySteps(t *testing.T, app *testkit.App) []func() {
 		func() { admin.Get("/admin/wording/new?from=client") },
 		func() { planTemplateSteps(t, app) }, // plans (issue 7): plans_test.go
 	}
-	steps = append(steps, developmentSteps(t, app)...) // issue 5
+	steps = append(steps, developmentSteps(t, app)...)    // issue 5
 	steps = append(steps, frameworkRulesSteps(t, app)...) // issue 12: framework_rules_test.go
 	return steps
 }
