@@ -16,8 +16,8 @@ import (
 
 	"peerpath/internal/auth"
 	"peerpath/internal/core"
-	"peerpath/internal/framework"
 	"peerpath/internal/demo"
+	"peerpath/internal/framework"
 	"peerpath/internal/store"
 	"peerpath/internal/web"
 )
