@@ -104,6 +104,8 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	loadGroups,      // groups.go: groups, members and sessions (issue 7)
 	loadPlans,       // issue 7: safety plans, a wellness plan, crisis preferences (plans.go)
 	loadDeparture,   // a worker who moved on, whose people wait to be handed over
+	// The career framework's organisation rules (issue 12): framework_rules.go.
+	loadFrameworkRules,
 }
 
 // loadDeparture deactivates the workers who moved on, once.
