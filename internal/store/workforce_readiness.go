@@ -388,6 +388,19 @@ type Development struct {
 	Groups Facilitation
 }
 
+// PreviousExperience says how "previous peer support experience" was
+// counted: the peer roles that ended before the current one began.
+func (d Development) PreviousExperience() string {
+	f := d.Readiness.Facts
+	if f.PreviousRoles == 0 {
+		if f.CurrentFrom != "" {
+			return "None yet: no peer role on record ended before the current one began on " + f.CurrentFrom + ". The current role is not counted as previous experience."
+		}
+		return "None on record: no peer role has ended."
+	}
+	return framework.PreviousExperienceNote(f) + "."
+}
+
 // SupervisionThisMonth, …Quarter and …Year are the minutes of supervision
 // in the current periods.
 func (d Development) SupervisionThisMonth() int   { return d.Supervision.Month }

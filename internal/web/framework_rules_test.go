@@ -315,3 +315,23 @@ func TestGrandfatherCarriedOverHTTP(t *testing.T) {
 		t.Fatalf("the page does not show the carried waiver: %s", page)
 	}
 }
+
+// The development record says how previous experience was counted.
+func TestPreviousExperienceExplained(t *testing.T) {
+	app := testkit.NewApp(t)
+	tm := app.NewTeam(t, "Experience RLC")
+	a := testkit.Actor(tm.Peer)
+	web := app.SessionClient(t, tm.Peer)
+	app.AddRoleHeld(t.Context(), a, tm.Peer.ID, store.NewRoleHeld{Title: "Peer specialist", From: "2025-03-03", Peer: true})
+	if page := testkit.Text(web.Get("/development").Body); !strings.Contains(page, "The current role is not counted as previous experience.") {
+		t.Fatalf("no previous role: %s", page)
+	}
+	app.AddRoleHeld(t.Context(), a, tm.Peer.ID, store.NewRoleHeld{Title: "Warmline volunteer", From: "2023-01-01", To: "2023-12-31", Peer: true})
+	page := testkit.Text(web.Get("/development").Body)
+	if !strings.Contains(page, "1 peer role that ended before the current one began on 2025-03-03 (12 whole months)") {
+		t.Fatalf("a previous role: %s", page)
+	}
+	if q := readinessOver(t, app.APIClient(t, tm.Peer), tm.Peer.ID).req("2", "s2.prereq.peer-experience"); q.Status != "met" {
+		t.Fatalf("Stage II experience: %+v", q)
+	}
+}
