@@ -359,7 +359,7 @@ func planSections(rd store.Readiness) []planSection {
 	var comps, prereqs, trains []framework.RequirementStatus
 	sr, _ := rd.Stage(rd.Target)
 	for _, req := range sr.Requirements {
-		if req.Status != framework.StatusNotMet {
+		if !req.Status.Missing() {
 			continue
 		}
 		switch {

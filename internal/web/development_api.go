@@ -18,7 +18,7 @@ import (
 type workerJSON struct {
 	ID              string   `json:"id"`
 	Name            string   `json:"name"`
-	Track           string   `json:"track" enum:"both,mental-health,addiction"`
+	Track           string   `json:"track" enum:",both,mental-health,addiction" doc:"empty until someone chooses the worker's track (never assumed)"`
 	Languages       []string `json:"languages"`
 	Specialisations []string `json:"specialisations" doc:"young-adult, older-adult, forensic, deaf, or free text"`
 	SupervisorID    string   `json:"supervisor_id,omitempty"`
