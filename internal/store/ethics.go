@@ -300,15 +300,15 @@ func (s *Store) AttestCode(ctx context.Context, a Actor, code, versionHash, type
 		return Attestation{}, false, err
 	}
 	ec, ok := codeByKey(codes, code)
-	if !ok {
-		return Attestation{}, false, core.Invalid(map[string]string{"code": "Choose one of your organisation's codes: " + codeKeys(codes) + "."})
-	}
 	cur := ec.Current
 	me, err := s.User(ctx, a.OrgID, a.UserID)
 	if err != nil {
 		return Attestation{}, false, err
 	}
 	f := map[string]string{}
+	if !ok {
+		f["code"] = "Choose one of your organisation's codes: " + codeKeys(codes) + "."
+	}
 	if versionHash == "" {
 		f["version_hash"] = "Give the hash of the version you read."
 	}

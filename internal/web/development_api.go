@@ -115,6 +115,7 @@ type requirementStatusJSON struct {
 	Blocking  bool                 `json:"blocking" doc:"the stage is not ready while this is not_met or expired"`
 	Strength  string               `json:"strength,omitempty" enum:"required,expected,preferred" doc:"prerequisites: the strength in effect, the organisation's choice where the chart leaves it one"`
 	ExpiredOn string               `json:"expired_on,omitempty" doc:"YYYY-MM-DD, with status expired"`
+	Question  string               `json:"question,omitempty" doc:"with status not_applicable: what the organisation is asked to switch the item on"`
 	Waiver    *readinessWaiverJSON `json:"waiver,omitempty" doc:"a waiver in effect, given on this item or carried from an earlier one under a grandfather clause"`
 	Evidence  []evidenceJSON       `json:"evidence"`
 }
@@ -147,6 +148,9 @@ func toReadinessJSON(rd store.Readiness) readinessJSON {
 		for _, req := range st.Requirements {
 			rj := requirementStatusJSON{Key: req.Key, Kind: string(req.Kind), Label: req.Label, Status: string(req.Status), Blocking: req.Blocking,
 				Strength: string(req.Strength), ExpiredOn: req.ExpiredOn, Evidence: []evidenceJSON{}}
+			if string(req.Status) == "not_applicable" {
+				rj.Question = req.Question
+			}
 			for _, e := range req.Evidence {
 				rj.Evidence = append(rj.Evidence, evidenceJSON{Kind: e.Kind, Label: e.Label, On: e.On, ID: e.ID})
 			}

@@ -251,7 +251,7 @@ func TestReadinessAPI(t *testing.T) {
 		for _, r := range st["requirements"].([]any) {
 			req := r.(map[string]any)
 			for k := range req {
-				if !strings.Contains(",blocking,evidence,key,kind,label,status,strength,expired_on,waiver,", ","+k+",") {
+				if !strings.Contains(",blocking,evidence,key,kind,label,status,strength,expired_on,question,waiver,", ","+k+",") {
 					t.Fatalf("requirement keys: %s", keys(req))
 				}
 			}

@@ -65,6 +65,7 @@ type reqJSON struct {
 	Status    string `json:"status"`
 	Blocking  bool   `json:"blocking"`
 	ExpiredOn string `json:"expired_on"`
+	Question  string `json:"question"`
 	Waiver    *struct {
 		ByName           string `json:"by_name"`
 		Reason           string `json:"reason"`
@@ -245,7 +246,7 @@ func TestFrameworkChoicesOverHTTP(t *testing.T) {
 	}
 	// CORI switched off: not applicable, never blocking.
 	api := app.APIClient(t, tm.Peer)
-	if q := readinessOver(t, api, tm.Peer.ID).req("volunteer", "v.prereq.cori"); q.Status != "not_applicable" || q.Blocking {
+	if q := readinessOver(t, api, tm.Peer.ID).req("volunteer", "v.prereq.cori"); q.Status != "not_applicable" || q.Blocking || !strings.Contains(q.Question, "CORI check") {
 		t.Fatalf("CORI off: %+v", q)
 	}
 	form := url.Values{"strength-s3.prereq.cps": {"required"}}
