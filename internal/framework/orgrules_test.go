@@ -334,3 +334,57 @@ func TestMA2014EthicsCodesAndChoices(t *testing.T) {
 		}
 	}
 }
+
+// Every rule holds on each track and on both.
+func TestOrganisationRulesOnEveryTrack(t *testing.T) {
+	c := MA2014()
+	on := Choices{Applies: map[string]bool{"v.prereq.cori": true}}
+	for _, tr := range []Track{TrackMentalHealth, TrackAddiction, TrackBoth} {
+		t.Run(string(tr), func(t *testing.T) {
+			// CORI off, then on.
+			off := Measure(c, Input{Track: tr})
+			if r, _ := statusOf(stageOf(off, Stage3), "v.prereq.cori"); r.Status != StatusNotApplicable || r.Blocking {
+				t.Errorf("CORI off: %s blocking %v", r.Status, r.Blocking)
+			}
+			if r, _ := statusOf(stageOf(Measure(c, Input{Track: tr, Choices: on}), Stage3), "v.prereq.cori"); r.Status != StatusNotMet || !r.Blocking {
+				t.Errorf("CORI on: %s blocking %v", r.Status, r.Blocking)
+			}
+			// Ready at every stage once all blocking evidence is in, CORI off.
+			all := allBlockingEvidence(c, tr, Choices{})
+			for _, s := range Measure(c, Input{Track: tr, Evidence: all}).Stages {
+				if !s.Ready {
+					t.Errorf("stage %s not ready with all evidence", s.Stage)
+				}
+			}
+			// The ethics items of the track need that track's code, and only it.
+			signedBoth := AutoEvidence(c, Facts{EthicsSigned: map[string]string{"cps": "2026-01-01", "rsc": "2026-01-01"}})
+			signedNone := AutoEvidence(c, Facts{})
+			for _, code := range c.EthicsCodes() {
+				for _, it := range c.Items() {
+					if it.MetBy.EthicsCode != code.Key || !trackApplies(it.Track, tr) {
+						continue
+					}
+					if !code.AppliesTo(tr) {
+						t.Errorf("%s names %s, which does not apply to the %s track", it.Key, code.Key, tr)
+					}
+					if len(signedBoth[it.Key]) != 1 || len(signedNone[it.Key]) != 0 {
+						t.Errorf("%s: evidence %v / %v", it.Key, signedBoth[it.Key], signedNone[it.Key])
+					}
+					other := map[string]string{}
+					for _, x := range c.EthicsCodes() {
+						if x.Key != code.Key {
+							other[x.Key] = "2026-01-01"
+						}
+					}
+					if ev := AutoEvidence(c, Facts{EthicsSigned: other}); len(ev[it.Key]) != 0 {
+						t.Errorf("%s is met by another code's signature", it.Key)
+					}
+				}
+			}
+			// No track, no stages.
+			if p := Measure(c, Input{Evidence: all}); !p.NeedsTrack || len(p.Stages) != 0 {
+				t.Errorf("without a track: %+v", p)
+			}
+		})
+	}
+}
