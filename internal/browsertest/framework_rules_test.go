@@ -27,6 +27,7 @@ func TestChooseTrackAndSignRSCCode(t *testing.T) {
 	tab.MustSee("Your development", "Choose your track")
 	tab.Submit("main a[href='" + base + "/readiness#h-track']")
 	tab.MustSee("Choose a track", "peerpath never assumes one")
+	shot(tab, "choose-track")
 	tab.Submit("main form[action='" + base + "/track'] button[type=submit]")
 	tab.MustSee("There is a problem", "Choose a track: mental health, addiction, or both.")
 	tab.Check("#track-addiction")
@@ -36,6 +37,7 @@ func TestChooseTrackAndSignRSCCode(t *testing.T) {
 	// The ethics page opens on the code for the track: the RSC code.
 	tab.Visit("/ethics")
 	tab.MustSee("Recovery Support Center code of ethics/conduct", "placeholder", "To sign", "Not for your track")
+	shot(tab, "ethics-rsc")
 	tab.Fill("#f-typed_name", "rae santos")
 	tab.Check("#f-confirm")
 	tab.Submit("main form button[type=submit]")
@@ -56,6 +58,7 @@ func TestChooseTrackAndSignRSCCode(t *testing.T) {
 	for _, p := range []string{base + "/readiness", "/admin/ethics?code=rsc", "/admin/framework-choices"} {
 		tab.Visit(p)
 	}
+	shot(tab, "framework-choices")
 	tab.Check("#applies-v\\.prereq\\.cori-yes")
 	tab.Submit("main form button[type=submit]")
 	tab.MustSee("Your organisation's choices are saved.")
