@@ -352,7 +352,7 @@ func TestServeDemoIsIdempotent(t *testing.T) {
 	}
 	s := openStore(t, env)
 	users, err := s.ListUsers(t.Context(), mustDemoOrg(t, s), store.Page{})
-	if err != nil || len(users.Items) != 6 { // five to sign in as, and one who moved on
+	if err != nil || len(users.Items) != 8 { // seven to sign in as (two from issue 12's demo), and one who moved on
 		t.Fatalf("demo users after two loads: %d %v", len(users.Items), err)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/demo"
+	"peerpath/internal/framework"
 	"peerpath/internal/store"
 	"peerpath/internal/web"
 )
@@ -181,7 +182,7 @@ func migrate(ctx context.Context, args []string, io stdio, getenv env) error {
 
 func userAdd(ctx context.Context, args []string, io stdio, getenv env) error {
 	var cfg Config
-	var org, email, name, roles, supervisor string
+	var org, email, name, roles, supervisor, track string
 	var pwStdin bool
 	fs := flags("user add", io)
 	dbFlags(fs, &cfg, getenv)
@@ -190,6 +191,7 @@ func userAdd(ctx context.Context, args []string, io stdio, getenv env) error {
 	fs.StringVar(&name, "name", "", "the user's name (required)")
 	fs.StringVar(&roles, "role", "", "one or more of peer, supervisor, trainer, admin, comma-separated (required)")
 	fs.StringVar(&supervisor, "supervisor", "", "email address of the user's supervisor")
+	fs.StringVar(&track, "track", "", "the field they work in: mental-health, addiction or both; left out, they choose at first sign-in")
 	fs.BoolVar(&pwStdin, "password-stdin", false, "read the password from standard input; without it the user is invited and a one-time link is printed")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -207,7 +209,14 @@ func userAdd(ctx context.Context, args []string, io stdio, getenv env) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	in := store.NewUser{OrgName: org, Email: email, Name: name, Roles: rs, SupervisorEmail: supervisor}
+	if track != "" {
+		t, err := framework.ParseTrack(track)
+		if err != nil {
+			return usageError{"--track: " + message(err)}
+		}
+		track = string(t)
+	}
+	in := store.NewUser{OrgName: org, Email: email, Name: name, Roles: rs, SupervisorEmail: supervisor, Track: track}
 	if pwStdin {
 		pw, err := readPassword(io.in)
 		if err != nil {

@@ -31,10 +31,13 @@ func TestDevelopmentJourney(t *testing.T) {
 	tm := app.NewTeam(t, "Journey RLC")
 	base := "/workers/" + itoa(tm.Peer.ID)
 	tab := browser.NewTab(t, app.HTTP.URL)
+	// A mental-health worker signs the one code for that track (issue 12).
+	track := "mental-health"
+	app.UpdateWorker(t.Context(), testkit.Actor(tm.Peer), tm.Peer.ID, store.WorkerUpdate{Track: &track})
 
 	// The worker records a training from the chart.
 	signIn(tab, tm.Peer)
-	tab.MustSee("Your development", "Please read and sign the current Code of Ethics")
+	tab.MustSee("Your development", "Please read and sign the current version of each code of ethics")
 	tab.Submit("header a[href='/development']")
 	tab.MustSee("My development", "No trainings recorded yet")
 	tab.Submit("main a[href='" + base + "/trainings/new']")
@@ -104,7 +107,7 @@ func TestDevelopmentJourney(t *testing.T) {
 	tab.Submit("main form button[type=submit]")
 	tab.MustSee("Thank you. Your signature is recorded.", "You signed this version")
 	tab.Visit("/")
-	tab.MustSee("You have signed the current version.")
+	tab.MustSee("You have signed the current version of each code for your track.")
 }
 
 // TestDevelopmentPagesAreAccessible visits the remaining development pages

@@ -107,6 +107,8 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	// Issue 12: credentials from their issuer, renewal rules the organisation sets.
 	loadCredentialSettings, // credentials.go
 	loadTokens,             // tokens.go: the supervisor's API tokens, one revoked (issue 15)
+	// The career framework's organisation rules (issue 12): framework_rules.go.
+	loadFrameworkRules,
 }
 
 // loadDeparture deactivates the workers who moved on, once.

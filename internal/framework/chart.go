@@ -23,6 +23,7 @@ type Chart struct {
 
 	stages   []StageInfo
 	items    []Item
+	codes    []EthicsCodeInfo
 	byKey    map[string]int
 	stageIdx map[Stage]int
 }
@@ -109,6 +110,62 @@ func (c *Chart) Item(key string) (Item, bool) {
 // Items returns every item in chart order.
 func (c *Chart) Items() []Item { return slices.Clone(c.items) }
 
+// EthicsCodes returns the codes of ethics or conduct the chart's items ask
+// people to sign. A chart that defines none has one: a code keyed "cps"
+// that every worker signs, which is what ethics_attestation meant before
+// codes had keys.
+func (c *Chart) EthicsCodes() []EthicsCodeInfo {
+	if c == nil {
+		return nil
+	}
+	if len(c.codes) == 0 {
+		return []EthicsCodeInfo{{Key: DefaultEthicsCode, Title: "Code of Ethics", Tracks: []Track{TrackBoth}}}
+	}
+	out := make([]EthicsCodeInfo, len(c.codes))
+	for i, e := range c.codes {
+		out[i] = e
+		out[i].Tracks = slices.Clone(e.Tracks)
+	}
+	return out
+}
+
+// EthicsCode returns the code with the given key.
+func (c *Chart) EthicsCode(key string) (EthicsCodeInfo, bool) {
+	for _, e := range c.EthicsCodes() {
+		if e.Key == key {
+			return e, true
+		}
+	}
+	return EthicsCodeInfo{}, false
+}
+
+// DefaultEthicsCode is the code an attestation is to when none is named:
+// the Massachusetts CPS Code of Ethics.
+const DefaultEthicsCode = "cps"
+
+// ethicsCodeOf is the code an item's met_by rule asks for, or "".
+func (c *Chart) ethicsCodeOf(m MetBy) string {
+	switch {
+	case m.EthicsCode != "":
+		return m.EthicsCode
+	case m.EthicsAttestation:
+		return c.EthicsCodes()[0].Key
+	}
+	return ""
+}
+
+// OrgChoices returns the items whose applicability or strength the
+// organisation chooses, in chart order.
+func (c *Chart) OrgChoices() []Item {
+	var out []Item
+	for _, it := range c.items {
+		if it.OrgChoice() {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
 // CountsGroupSessions reports whether any item is met by facilitated group
 // sessions, so that callers gather that fact only for charts that use it.
 func (c *Chart) CountsGroupSessions() bool {
@@ -132,6 +189,7 @@ type chartFile struct {
 	Jurisdiction string            `json:"jurisdiction"`
 	Published    string            `json:"published"`
 	Source       string            `json:"source"`
+	EthicsCodes  []EthicsCodeInfo  `json:"ethics_codes"`
 	Stages       []json.RawMessage `json:"stages"`
 	Items        []json.RawMessage `json:"items"`
 }
@@ -151,17 +209,20 @@ type itemFile struct {
 	Grandfather    bool            `json:"grandfather"`
 	Acronym        string          `json:"acronym"`
 	MetBy          json.RawMessage `json:"met_by"`
+	Conditional    bool            `json:"conditional"`
+	Question       string          `json:"question"`
+	StrengthOpts   []Strength      `json:"strength_options"`
 }
 
 // The field names each object may have. encoding/json matches names without
 // regard to case; checking them here first keeps "Label" from quietly
 // counting as "label" and lets the message say which item had the bad field.
 var (
-	chartFields = []string{"id", "title", "version", "jurisdiction", "published", "source", "stages", "items"}
+	chartFields = []string{"id", "title", "version", "jurisdiction", "published", "source", "ethics_codes", "stages", "items"}
 	stageFields = []string{"key", "name", "summary"}
 	itemFields  = []string{"key", "kind", "stage", "track", "label", "description", "carries_forward",
-		"strength", "supersedes", "grandfather", "acronym", "met_by"}
-	metByRules = []string{"experience_months", "credential", "ethics_attestation", "group_sessions_facilitated"}
+		"strength", "supersedes", "grandfather", "acronym", "met_by", "conditional", "question", "strength_options"}
+	metByRules = []string{"experience_months", "credential", "ethics_attestation", "ethics_code", "previous_experience", "group_sessions_facilitated"}
 )
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
@@ -370,8 +431,10 @@ func Parse(data []byte) (*Chart, error) {
 	}
 
 	c.parseStages(cf.Stages, &col)
+	c.parseEthicsCodes(cf.EthicsCodes, &col)
 	files := c.parseItems(cf.Items, &col)
 	c.checkSupersedes(files, &col)
+	c.checkEthicsCodes(&col)
 
 	if err := col.err(); err != nil {
 		return nil, err
@@ -484,7 +547,8 @@ func (c *Chart) parseItems(raws []json.RawMessage, col *collector) []*itemFile {
 				Key: it.Key, Kind: it.Kind, Stage: it.Stage, Track: it.Track, Label: it.Label,
 				Description: it.Description, CarriesForward: it.CarriesForward, Strength: it.Strength,
 				Supersedes: it.Supersedes, Grandfather: it.Grandfather, Acronym: it.Acronym,
-				MetBy: parseMetBy(it.MetBy, nil),
+				MetBy: parseMetBy(it.MetBy, nil), Conditional: it.Conditional, Question: strings.TrimSpace(it.Question),
+				StrengthOptions: it.StrengthOpts,
 			})
 		}
 	}
@@ -537,6 +601,29 @@ func (c *Chart) checkItem(it *itemFile, name func(string) (string, string), firs
 	if it.Supersedes != "" && it.Supersedes == it.Key {
 		add("supersedes", "an item cannot supersede itself")
 	}
+	switch {
+	case it.Conditional && strings.TrimSpace(it.Question) == "":
+		add("question", "a conditional item needs its question: what the organisation is asked to decide whether it applies")
+	case !it.Conditional && strings.TrimSpace(it.Question) != "":
+		add("question", "only a conditional item has a question; add \"conditional\": true or remove the question")
+	}
+	if len(it.StrengthOpts) > 0 {
+		switch {
+		case it.Kind != KindPrerequisite:
+			add("strength_options", "only prerequisites have strengths to choose between; this item is a %s", it.Kind)
+		case len(it.StrengthOpts) < 2:
+			add("strength_options", "list at least two strengths for the organisation to choose between, e.g. [\"required\", \"preferred\"]")
+		default:
+			for _, o := range it.StrengthOpts {
+				if !o.Valid() {
+					add("strength_options", "unknown strength %q (allowed: required, expected, preferred)", o)
+				}
+			}
+			if it.Strength.Valid() && !slices.Contains(it.StrengthOpts, it.Strength) {
+				add("strength", "the strength used until the organisation chooses (%q) must be one of strength_options", it.Strength)
+			}
+		}
+	}
 	if len(it.MetBy) > 0 {
 		parseMetBy(it.MetBy, func(msg string) { add("met_by", "%s", msg) })
 	}
@@ -566,7 +653,7 @@ func parseMetBy(raw json.RawMessage, report func(string)) MetBy {
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
-		report("met_by must be an object naming one rule: experience_months, credential, ethics_attestation or group_sessions_facilitated")
+		report("met_by must be an object naming one rule: " + strings.Join(metByRules, ", "))
 		return m
 	}
 	allowed := strings.Join(metByRules, ", ")
@@ -611,6 +698,22 @@ func parseMetBy(raw json.RawMessage, report func(string)) MetBy {
 			m.EthicsAttestation = true
 		}
 	}
+	if v, ok := obj["ethics_code"]; ok {
+		var s string
+		if json.Unmarshal(v, &s) != nil || !slugRE.MatchString(s) {
+			report("ethics_code must name one of the chart's ethics_codes, such as \"cps\" or \"rsc\"")
+		} else {
+			m.EthicsCode = s
+		}
+	}
+	if v, ok := obj["previous_experience"]; ok {
+		var b bool
+		if json.Unmarshal(v, &b) != nil || !b {
+			report("previous_experience must be true")
+		} else {
+			m.PreviousExperience = true
+		}
+	}
 	if v, ok := obj["group_sessions_facilitated"]; ok {
 		var n int
 		if json.Unmarshal(v, &n) != nil || n <= 0 {
@@ -620,6 +723,53 @@ func parseMetBy(raw json.RawMessage, report func(string)) MetBy {
 		}
 	}
 	return m
+}
+
+// parseEthicsCodes checks the codes of ethics the chart defines: unique slug
+// keys, a title, and the tracks whose workers sign each.
+func (c *Chart) parseEthicsCodes(codes []EthicsCodeInfo, col *collector) {
+	seen := map[string]bool{}
+	for i, e := range codes {
+		where := fmt.Sprintf("ethics_codes[%d]", i)
+		switch {
+		case !slugRE.MatchString(e.Key):
+			col.add("", where+".key", "code key %q must be a lowercase slug such as \"cps\" or \"rsc\"", e.Key)
+			continue
+		case seen[e.Key]:
+			col.add("", where+".key", "code key %q is used twice", e.Key)
+			continue
+		}
+		seen[e.Key] = true
+		if strings.TrimSpace(e.Title) == "" {
+			col.add("", where+".title", "code %q needs a title", e.Key)
+		}
+		if len(e.Tracks) == 0 {
+			col.add("", where+".tracks", "code %q needs the tracks whose workers sign it (both, mental-health, addiction)", e.Key)
+		}
+		for _, t := range e.Tracks {
+			if !t.Valid() {
+				col.add("", where+".tracks", "unknown track %q (allowed: both, mental-health, addiction)", t)
+			}
+		}
+		c.codes = append(c.codes, EthicsCodeInfo{Key: e.Key, Title: strings.TrimSpace(e.Title), Tracks: slices.Clone(e.Tracks)})
+	}
+}
+
+// checkEthicsCodes reports every item whose met_by names a code the chart
+// does not define.
+func (c *Chart) checkEthicsCodes(col *collector) {
+	for _, it := range c.items {
+		if it.MetBy.EthicsCode == "" {
+			continue
+		}
+		if _, ok := c.EthicsCode(it.MetBy.EthicsCode); !ok {
+			keys := make([]string, 0, len(c.codes))
+			for _, e := range c.EthicsCodes() {
+				keys = append(keys, e.Key)
+			}
+			col.add(it.Key, "met_by", "ethics_code %q is not one of the chart's ethics_codes (%s)", it.MetBy.EthicsCode, strings.Join(keys, ", "))
+		}
+	}
 }
 
 // checkSupersedes checks every supersedes reference once all items are
@@ -662,14 +812,15 @@ func tracksCompatible(a, b Track) bool {
 // can be served, saved and loaded again unchanged.
 func (c *Chart) MarshalJSON() ([]byte, error) {
 	type out struct {
-		ID           string      `json:"id"`
-		Title        string      `json:"title"`
-		Version      string      `json:"version,omitempty"`
-		Jurisdiction string      `json:"jurisdiction,omitempty"`
-		Published    string      `json:"published,omitempty"`
-		Source       string      `json:"source,omitempty"`
-		Stages       []StageInfo `json:"stages"`
-		Items        []Item      `json:"items"`
+		ID           string           `json:"id"`
+		Title        string           `json:"title"`
+		Version      string           `json:"version,omitempty"`
+		Jurisdiction string           `json:"jurisdiction,omitempty"`
+		Published    string           `json:"published,omitempty"`
+		Source       string           `json:"source,omitempty"`
+		EthicsCodes  []EthicsCodeInfo `json:"ethics_codes,omitempty"`
+		Stages       []StageInfo      `json:"stages"`
+		Items        []Item           `json:"items"`
 	}
-	return json.Marshal(out{c.id, c.title, c.version, c.jurisdiction, c.published, c.source, c.stages, c.items})
+	return json.Marshal(out{c.id, c.title, c.version, c.jurisdiction, c.published, c.source, c.codes, c.stages, c.items})
 }

@@ -141,20 +141,20 @@ func TestMA2014Prerequisites(t *testing.T) {
 		metBy       MetBy
 	}{
 		{"v.prereq.cori", TrackBoth, StrengthRequired, false, "", MetBy{}},
-		{"v.prereq.ethics-exposure", TrackMentalHealth, StrengthRequired, false, "", MetBy{EthicsAttestation: true}},
-		{"s1.prereq.peer-experience", TrackBoth, StrengthPreferred, false, "", MetBy{ExperienceMonths: 1}},
-		{"s1.prereq.cps-ethics", TrackMentalHealth, StrengthRequired, false, "", MetBy{EthicsAttestation: true}},
-		{"s1.prereq.rsc-ethics", TrackAddiction, StrengthRequired, false, "", MetBy{EthicsAttestation: true}},
-		{"s2.prereq.peer-experience", TrackBoth, StrengthExpected, false, "s1.prereq.peer-experience", MetBy{ExperienceMonths: 1}},
-		{"s2.prereq.recovery-coach", TrackAddiction, StrengthRequired, true, "", MetBy{Credential: "recovery-coach"}},
+		{"v.prereq.ethics-exposure", TrackMentalHealth, StrengthRequired, false, "", MetBy{EthicsCode: "cps"}},
+		{"s1.prereq.peer-experience", TrackBoth, StrengthPreferred, false, "", MetBy{PreviousExperience: true}},
+		{"s1.prereq.cps-ethics", TrackMentalHealth, StrengthRequired, false, "", MetBy{EthicsCode: "cps"}},
+		{"s1.prereq.rsc-ethics", TrackAddiction, StrengthRequired, false, "", MetBy{EthicsCode: "rsc"}},
+		{"s2.prereq.peer-experience", TrackBoth, StrengthExpected, false, "s1.prereq.peer-experience", MetBy{PreviousExperience: true}},
+		{"s2.prereq.recovery-coach", TrackAddiction, StrengthPreferred, true, "", MetBy{Credential: "recovery-coach"}},
 		{"s3.prereq.professional-experience", TrackMentalHealth, StrengthRequired, true, "", MetBy{}},
-		{"s3.prereq.cps", TrackMentalHealth, StrengthRequired, true, "", MetBy{Credential: "cps"}},
+		{"s3.prereq.cps", TrackMentalHealth, StrengthPreferred, true, "", MetBy{Credential: "cps"}},
 		{"s3.prereq.management-experience", TrackMentalHealth, StrengthPreferred, false, "", MetBy{}},
-		{"s3.prereq.recovery-coach", TrackAddiction, StrengthRequired, true, "s2.prereq.recovery-coach", MetBy{Credential: "recovery-coach"}},
+		{"s3.prereq.recovery-coach", TrackAddiction, StrengthPreferred, true, "s2.prereq.recovery-coach", MetBy{Credential: "recovery-coach"}},
 		{"s4.prereq.management-experience", TrackBoth, StrengthExpected, false, "s3.prereq.management-experience", MetBy{}},
-		{"s4.prereq.cps", TrackMentalHealth, StrengthRequired, true, "s3.prereq.cps", MetBy{Credential: "cps"}},
+		{"s4.prereq.cps", TrackMentalHealth, StrengthPreferred, true, "s3.prereq.cps", MetBy{Credential: "cps"}},
 		{"s5.prereq.strategic-experience", TrackBoth, StrengthExpected, false, "s4.prereq.management-experience", MetBy{}},
-		{"s5.prereq.recovery-coach", TrackAddiction, StrengthRequired, true, "s4.prereq.recovery-coach", MetBy{Credential: "recovery-coach"}},
+		{"s5.prereq.recovery-coach", TrackAddiction, StrengthPreferred, true, "s4.prereq.recovery-coach", MetBy{Credential: "recovery-coach"}},
 	}
 	for _, tc := range cases {
 		it, ok := c.Item(tc.key)

@@ -22,6 +22,11 @@ type RequirementJSON struct {
 	CarriedForward bool   `json:"carried_forward"`
 	Grandfather    bool   `json:"grandfather"`
 	Carried        bool   `json:"carried"`
+	// Conditional items apply only where the organisation asks for them;
+	// StrengthOptions lists the strengths it may choose between (Strength
+	// is the reading until it chooses).
+	Conditional     bool       `json:"conditional,omitempty"`
+	StrengthOptions []Strength `json:"strength_options,omitempty"`
 }
 
 // ToJSON converts requirements for printing. It never returns nil, so an
@@ -30,15 +35,17 @@ func ToJSON(reqs []Requirement) []RequirementJSON {
 	out := make([]RequirementJSON, len(reqs))
 	for i, r := range reqs {
 		out[i] = RequirementJSON{
-			Key:            r.Key,
-			Kind:           string(r.Kind),
-			Label:          r.Label,
-			Strength:       string(r.Strength),
-			Stage:          string(r.FromStage),
-			Track:          string(r.Track),
-			CarriedForward: r.CarriesForward,
-			Grandfather:    r.Grandfather,
-			Carried:        r.Carried,
+			Key:             r.Key,
+			Kind:            string(r.Kind),
+			Label:           r.Label,
+			Strength:        string(r.Strength),
+			Stage:           string(r.FromStage),
+			Track:           string(r.Track),
+			CarriedForward:  r.CarriesForward,
+			Grandfather:     r.Grandfather,
+			Carried:         r.Carried,
+			Conditional:     r.Conditional,
+			StrengthOptions: r.StrengthOptions,
 		}
 	}
 	return out
@@ -89,8 +96,14 @@ func WriteText(w io.Writer, c *Chart, stage Stage, track Track, reqs []Requireme
 			}
 			b.WriteString("  - " + r.Label)
 			var notes []string
-			if r.Kind == KindPrerequisite && r.Strength != "" {
+			switch {
+			case r.Kind == KindPrerequisite && len(r.StrengthOptions) > 0:
+				notes = append(notes, fmt.Sprintf("%s until the organisation chooses %s", r.Strength, strengthsText(r.StrengthOptions)))
+			case r.Kind == KindPrerequisite && r.Strength != "":
 				notes = append(notes, string(r.Strength))
+			}
+			if r.Conditional {
+				notes = append(notes, "only where the organisation asks for it")
 			}
 			if r.Grandfather {
 				notes = append(notes, "grandfather clause")
@@ -109,6 +122,15 @@ func WriteText(w io.Writer, c *Chart, stage Stage, track Track, reqs []Requireme
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// strengthsText lists strengths as "required or preferred".
+func strengthsText(ss []Strength) string {
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = string(s)
+	}
+	return strings.Join(parts, " or ")
 }
 
 // Summary describes a chart in a few lines, for "peerpath framework check":
@@ -138,7 +160,7 @@ func Summary(c *Chart) string {
 	perStage := map[Stage]int{}
 	perKind := map[Kind]int{}
 	perTrack := map[Track]int{}
-	var carried, supersedes, grandfather, metBy int
+	var carried, supersedes, grandfather, metBy, conditional, chosen int
 	for _, it := range c.items {
 		perStage[it.Stage]++
 		perKind[it.Kind]++
@@ -154,6 +176,12 @@ func Summary(c *Chart) string {
 		}
 		if !it.MetBy.IsZero() {
 			metBy++
+		}
+		if it.Conditional {
+			conditional++
+		}
+		if len(it.StrengthOptions) > 0 {
+			chosen++
 		}
 	}
 	for i, s := range c.stages {
@@ -178,5 +206,11 @@ func Summary(c *Chart) string {
 	fmt.Fprintf(&b, "  by stage: %s\n", strings.Join(parts, ", "))
 	fmt.Fprintf(&b, "  carried forward %d, superseding an earlier item %d, with a grandfather clause %d, checked automatically (met_by) %d\n",
 		carried, supersedes, grandfather, metBy)
+	codes := make([]string, 0, len(c.codes))
+	for _, e := range c.EthicsCodes() {
+		codes = append(codes, e.Key)
+	}
+	fmt.Fprintf(&b, "  conditional on the organisation %d, strength chosen by the organisation %d; codes of ethics: %s\n",
+		conditional, chosen, strings.Join(codes, ", "))
 	return b.String()
 }

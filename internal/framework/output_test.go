@@ -19,12 +19,12 @@ func TestToJSON(t *testing.T) {
 		}
 	}
 	b, _ := json.Marshal(rc)
-	want := `{"key":"s3.prereq.recovery-coach","kind":"prerequisite","label":"Recovery Coach required or preferred with Grandfather clause to be considered","strength":"required","stage":"3","track":"addiction","carried_forward":true,"grandfather":true,"carried":false}`
+	want := `{"key":"s3.prereq.recovery-coach","kind":"prerequisite","label":"Recovery Coach required or preferred with Grandfather clause to be considered","strength":"preferred","stage":"3","track":"addiction","carried_forward":true,"grandfather":true,"carried":false,"strength_options":["required","preferred"]}`
 	if string(b) != want {
 		t.Errorf("got  %s\nwant %s", b, want)
 	}
 	b, _ = json.Marshal(cori)
-	want = `{"key":"v.prereq.cori","kind":"prerequisite","label":"CORI, as indicated by specific RSC, RLC or other program","strength":"required","stage":"volunteer","track":"both","carried_forward":true,"grandfather":false,"carried":true}`
+	want = `{"key":"v.prereq.cori","kind":"prerequisite","label":"CORI, as indicated by specific RSC, RLC or other program","strength":"required","stage":"volunteer","track":"both","carried_forward":true,"grandfather":false,"carried":true,"conditional":true}`
 	if string(b) != want {
 		t.Errorf("got  %s\nwant %s", b, want)
 	}
@@ -52,7 +52,7 @@ func TestWriteText(t *testing.T) {
 		"Training available\n",
 		"Example roles",
 		"  - Previous peer support experience expected (expected; carried from Stage II)\n",
-		"  - Certified Peer Specialist required or preferred with Grandfather Clause to be considered (required; grandfather clause; mental health only)\n",
+		"  - Certified Peer Specialist required or preferred with Grandfather Clause to be considered (preferred until the organisation chooses required or preferred; grandfather clause; mental health only)\n",
 		"  - Reliable & responsible (carried from Volunteer Peer Worker)\n",
 		"  - Able to supervise one or more peer professionals\n",
 	} {

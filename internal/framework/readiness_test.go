@@ -103,11 +103,11 @@ func TestReadinessStrength(t *testing.T) {
 		{name: "evidence for the superseded item does not count", stage: Stage2, track: TrackMentalHealth, skip: []string{"s2.prereq.peer-experience"},
 			extra: Evidence{"s1.prereq.peer-experience": {{Kind: EvidenceExperience, Label: "2 months"}}},
 			key:   "s2.prereq.peer-experience", status: StatusNotMet, blocking: true, ready: false, missing: 1},
-		{name: "required unmet blocks", stage: Stage3, track: TrackMentalHealth, skip: []string{"s3.prereq.cps"},
-			key: "s3.prereq.cps", status: StatusNotMet, blocking: true, ready: false, missing: 1},
-		{name: "required waived is ready", stage: Stage3, track: TrackMentalHealth, skip: []string{"s3.prereq.cps"},
-			waivers: []Waiver{{ItemKey: "s3.prereq.cps", ByName: "Ana Reyes", ByID: "u-7", On: "2024-03-01", Reason: "grandfathered: 12 years as a peer specialist"}},
-			key:     "s3.prereq.cps", status: StatusWaived, blocking: true, ready: true, hasWaiver: true},
+		{name: "required unmet blocks", stage: Stage3, track: TrackMentalHealth, skip: []string{"s3.prereq.professional-experience"},
+			key: "s3.prereq.professional-experience", status: StatusNotMet, blocking: true, ready: false, missing: 1},
+		{name: "required waived is ready", stage: Stage3, track: TrackMentalHealth, skip: []string{"s3.prereq.professional-experience"},
+			waivers: []Waiver{{ItemKey: "s3.prereq.professional-experience", ByName: "Ana Reyes", ByID: "u-7", On: "2024-03-01", Reason: "grandfathered: 12 years as a peer specialist"}},
+			key:     "s3.prereq.professional-experience", status: StatusWaived, blocking: true, ready: true, hasWaiver: true},
 		{name: "competency unmet blocks", stage: Stage4, track: TrackAddiction, skip: []string{"s4.comp.hire-evaluate"},
 			key: "s4.comp.hire-evaluate", status: StatusNotMet, blocking: true, ready: false, missing: 1},
 		{name: "carried competency unmet blocks a later stage", stage: Stage5, track: TrackBoth, skip: []string{"v.comp.reliable-responsible"},
@@ -117,9 +117,11 @@ func TestReadinessStrength(t *testing.T) {
 		{name: "waiver on a non-blocking item shows", stage: Stage2, track: TrackMentalHealth,
 			waivers: []Waiver{{ItemKey: "s2.train.cps", ByName: "Ana Reyes", On: "2024-03-01", Reason: "course full"}},
 			key:     "s2.train.cps", status: StatusWaived, blocking: false, ready: true, hasWaiver: true},
-		{name: "evidence beats a waiver but keeps it visible", stage: Stage3, track: TrackAddiction,
-			waivers: []Waiver{{ItemKey: "s3.prereq.recovery-coach", ByName: "Sam Li", On: "2023-01-01", Reason: "grandfathered"}},
-			key:     "s3.prereq.recovery-coach", status: StatusMet, blocking: true, ready: true, hasWaiver: true},
+		{name: "evidence beats a waiver but keeps it visible", stage: Stage3, track: TrackMentalHealth,
+			waivers: []Waiver{{ItemKey: "s3.prereq.professional-experience", ByName: "Sam Li", On: "2023-01-01", Reason: "grandfathered"}},
+			key:     "s3.prereq.professional-experience", status: StatusMet, blocking: true, ready: true, hasWaiver: true},
+		{name: "required-or-preferred reads as preferred until the organisation chooses", stage: Stage3, track: TrackMentalHealth, skip: []string{"s3.prereq.cps"},
+			key: "s3.prereq.cps", status: StatusNotMet, blocking: false, ready: true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -201,7 +203,8 @@ func TestNextSteps(t *testing.T) {
 
 func TestAutoEvidence(t *testing.T) {
 	c := MA2014()
-	ev := AutoEvidence(c, Facts{ExperienceMonths: 8, Credentials: []string{"CPS", "Recovery Coach"}, EthicsAttested: true, EthicsAttestedOn: "2024-02-10"})
+	ev := AutoEvidence(c, Facts{ExperienceMonths: 8, PreviousRoles: 1, PreviousMonths: 8, Credentials: []string{"CPS", "Recovery Coach"},
+		EthicsSigned: map[string]string{"cps": "2024-02-10", "rsc": "2024-02-11"}})
 	for _, key := range []string{
 		"s1.prereq.peer-experience", "s2.prereq.peer-experience",
 		"s3.prereq.cps", "s4.prereq.cps", "s5.prereq.cps",
@@ -229,7 +232,7 @@ func TestAutoEvidence(t *testing.T) {
 
 	// met_by lets one fact meet both the preferred and the expected item,
 	// which evidence keyed to the older item alone cannot.
-	p := Readiness(c, TrackBoth, AutoEvidence(c, Facts{ExperienceMonths: 3}), nil)
+	p := Readiness(c, TrackBoth, AutoEvidence(c, Facts{ExperienceMonths: 3, PreviousRoles: 1, PreviousMonths: 3}), nil)
 	if r, _ := statusOf(stageOf(p, Stage1), "s1.prereq.peer-experience"); r.Status != StatusAdvantage {
 		t.Errorf("Stage I experience = %s", r.Status)
 	}

@@ -105,8 +105,18 @@ type MetBy struct {
 	// Credential: met when the person holds this credential ("cps",
 	// "recovery-coach", …).
 	Credential string `json:"credential,omitempty"`
-	// EthicsAttestation: met when the person has signed the code of ethics.
+	// EthicsAttestation: met when the person has signed the chart's first
+	// code of ethics. It is the older spelling of EthicsCode, kept so that
+	// charts written before codes had keys still load.
 	EthicsAttestation bool `json:"ethics_attestation,omitempty"`
+	// EthicsCode: met when the person has signed the current version of
+	// this code ("cps", "rsc", …, one of the chart's ethics_codes). A
+	// signature of one code never meets an item naming another.
+	EthicsCode string `json:"ethics_code,omitempty"`
+	// PreviousExperience: met when the person held a peer role that ended
+	// before their current one began ("previous peer support experience").
+	// Use ExperienceMonths instead where the chart states a number of months.
+	PreviousExperience bool `json:"previous_experience,omitempty"`
 	// GroupSessionsFacilitated: met when the person has facilitated at
 	// least this many group sessions on record (peerpath's groups).
 	GroupSessionsFacilitated int `json:"group_sessions_facilitated,omitempty"`
@@ -124,6 +134,10 @@ func (m MetBy) String() string {
 		return "holds the " + m.Credential + " credential"
 	case m.EthicsAttestation:
 		return "has signed the code of ethics"
+	case m.EthicsCode != "":
+		return "has signed the " + m.EthicsCode + " code of ethics"
+	case m.PreviousExperience:
+		return "held a peer role that ended before the current one began"
 	case m.GroupSessionsFacilitated > 0:
 		return fmt.Sprintf("has facilitated at least %d group session(s)", m.GroupSessionsFacilitated)
 	}
@@ -144,6 +158,37 @@ type Item struct {
 	Grandfather    bool     `json:"grandfather,omitempty"`
 	Acronym        string   `json:"acronym,omitempty"`
 	MetBy          MetBy    `json:"met_by,omitzero"`
+	// Conditional marks an item that applies only where the organisation,
+	// or one of its programmes, asks for it (CORI "as indicated by specific
+	// RSC, RLC or other program"). Question is how the organisation is
+	// asked; until it answers yes, the item is not applicable.
+	Conditional bool   `json:"conditional,omitempty"`
+	Question    string `json:"question,omitempty"`
+	// StrengthOptions lists the strengths an organisation may choose
+	// between for this prerequisite ("required or preferred"); Strength is
+	// the reading used until it chooses.
+	StrengthOptions []Strength `json:"strength_options,omitempty"`
+}
+
+// OrgChoice reports whether the organisation decides something about this
+// item: whether it applies, or how firmly it is asked for.
+func (it Item) OrgChoice() bool { return it.Conditional || len(it.StrengthOptions) > 0 }
+
+// EthicsCodeInfo is a code of ethics or conduct a chart's items can ask a
+// person to sign, and the tracks whose workers sign it.
+type EthicsCodeInfo struct {
+	Key    string  `json:"key"`
+	Title  string  `json:"title"`
+	Tracks []Track `json:"tracks"`
+}
+
+// AppliesTo reports whether a worker on track signs this code. A worker on
+// both tracks signs every code.
+func (e EthicsCodeInfo) AppliesTo(t Track) bool {
+	if t == TrackBoth {
+		return true
+	}
+	return slices.Contains(e.Tracks, t) || slices.Contains(e.Tracks, TrackBoth)
 }
 
 // StageInfo is one stage of a chart.

@@ -57,18 +57,52 @@ func chartSum(data []byte) string {
 // ensureShippedChart gives an organisation the shipped chart, active, the
 // first time it needs one. It is idempotent and safe against a race: the
 // unique (org, hash) index makes a second insert fail harmlessly.
+//
+// When the active chart is an earlier shipped version of the chart (a
+// correction has shipped since), the current shipped version is added and
+// made active, so corrections reach organisations that never chose a chart
+// of their own. A chart an organisation imported is never replaced.
 func (s *Store) ensureShippedChart(ctx context.Context, orgID int64) error {
 	data := framework.MA2014JSON()
 	sha := chartSum(data)
+	var activeSHA string
+	var shipped bool
+	err := s.rdb.QueryRowContext(ctx, "SELECT sha256, shipped FROM charts WHERE org_id = $1 AND active", orgID).Scan(&activeSHA, &shipped)
+	switch {
+	case err == nil && (!shipped || activeSHA == sha):
+		return nil
+	case err == nil:
+		return s.upgradeShippedChart(ctx, orgID, data, sha)
+	case !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
 	var n int
 	if err := s.rdb.QueryRowContext(ctx, "SELECT COUNT(*) FROM charts WHERE org_id = $1", orgID).Scan(&n); err != nil || n > 0 {
 		return err
 	}
 	c := framework.MA2014()
-	_, err := s.wdb.ExecContext(ctx, `INSERT INTO charts (org_id, chart_key, title, version, published, item_count, data, sha256, shipped, active, imported_at)
+	_, err = s.wdb.ExecContext(ctx, `INSERT INTO charts (org_id, chart_key, title, version, published, item_count, data, sha256, shipped, active, imported_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (org_id, sha256) DO NOTHING`,
 		orgID, c.ID(), c.Title(), c.Version(), c.Published(), len(c.Items()), string(data), sha, true, true, ms(s.now()))
 	return err
+}
+
+// upgradeShippedChart adds the current shipped chart (once) and makes it
+// the active one in place of an earlier shipped version.
+func (s *Store) upgradeShippedChart(ctx context.Context, orgID int64, data []byte, sha string) error {
+	c := framework.MA2014()
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO charts (org_id, chart_key, title, version, published, item_count, data, sha256, shipped, active, imported_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (org_id, sha256) DO NOTHING`,
+			orgID, c.ID(), c.Title(), c.Version(), c.Published(), len(c.Items()), string(data), sha, true, false, ms(s.now())); err != nil {
+			return err
+		}
+		// Only while a shipped chart is still the active one: an
+		// administrator who activated their own meanwhile keeps it.
+		_, err := tx.ExecContext(ctx, `UPDATE charts SET active = (sha256 = $2) WHERE org_id = $1
+			AND EXISTS (SELECT 1 FROM charts x WHERE x.org_id = $1 AND x.active AND x.shipped)`, orgID, sha)
+		return err
+	})
 }
 
 const chartColumns = `c.id, c.chart_key, c.title, c.version, c.published, c.item_count, c.sha256, c.shipped, c.active, c.imported_at, COALESCE(u.name, '')`

@@ -14,6 +14,7 @@ import (
 	"peerpath/internal/audit"
 	"peerpath/internal/auth"
 	"peerpath/internal/core"
+	"peerpath/internal/framework"
 )
 
 // User is a worker who signs in: a peer worker, supervisor, trainer or
@@ -70,6 +71,10 @@ type NewUser struct {
 	// empty for an invitation, or give PasswordHash (already hashed) instead.
 	Password     string
 	PasswordHash string
+	// Track is the field the user works in, chosen at invitation ("both",
+	// "mental-health", "addiction"), or "" to leave the choice for later:
+	// a track is never assumed.
+	Track string
 }
 
 const userColumns = `u.id, u.org_id, u.email, u.name, u.supervisor_id, COALESCE(s.name, ''), u.active,
@@ -251,6 +256,11 @@ func validateUser(in NewUser) map[string]string {
 			f["password"] = msg
 		}
 	}
+	if in.Track != "" {
+		if _, err := framework.ParseTrack(in.Track); err != nil {
+			f["track"] = "Choose a track: both, mental-health or addiction, or leave it for later."
+		}
+	}
 	return f
 }
 
@@ -326,6 +336,13 @@ func (s *Store) createUser(ctx context.Context, tx *sql.Tx, a Actor, in NewUser,
 	}
 	if err := setRoles(ctx, tx, id, in.Roles); err != nil {
 		return 0, err
+	}
+	if in.Track != "" {
+		track, _ := framework.ParseTrack(in.Track) // checked by validateUser
+		if _, err := tx.ExecContext(ctx, `INSERT INTO worker_profiles (user_id, org_id, track, updated_at) VALUES ($1, $2, $3, $4)`,
+			id, in.OrgID, string(track), ms(now)); err != nil {
+			return 0, err
+		}
 	}
 	return id, s.record(ctx, tx, a, audit.ActionCreate, "user", id, "")
 }

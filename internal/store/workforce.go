@@ -51,7 +51,7 @@ type Worker struct {
 	Active          bool
 	SupervisorID    int64
 	SupervisorName  string
-	Track           framework.Track
+	Track           framework.Track // "" until someone chooses it
 	Languages       []string
 	Specialisations []string
 	ConfirmedStage  framework.Stage // "" until a supervisor or administrator confirms one
@@ -81,9 +81,10 @@ func SpecialisationLabel(s string) string {
 }
 
 // workerSelect reads a worker with their supervisor and profile; a worker
-// without a profile row is on both tracks with nothing confirmed.
+// without a profile row has no track yet (a track is chosen, never
+// assumed) and nothing confirmed.
 const workerSelect = `SELECT u.id, u.name, u.active, COALESCE(u.supervisor_id, 0), COALESCE(sup.name, ''),
-	COALESCE(p.track, 'both'), COALESCE(p.languages, ''), COALESCE(p.specialisations, ''),
+	COALESCE(p.track, ''), COALESCE(p.languages, ''), COALESCE(p.specialisations, ''),
 	COALESCE(p.confirmed_stage, ''), COALESCE(p.confirmed_on, ''), COALESCE(cb.name, '')
 	FROM users u
 	LEFT JOIN users sup ON sup.id = u.supervisor_id
@@ -288,7 +289,7 @@ func (s *Store) ConfirmStage(ctx context.Context, a Actor, workerID int64, stage
 			return 0, verr
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO worker_profiles (user_id, org_id, track, confirmed_stage, confirmed_on, confirmed_by, updated_at)
-			VALUES ($1, $2, 'both', $3, $4, $5, $6)
+			VALUES ($1, $2, '', $3, $4, $5, $6)
 			ON CONFLICT (user_id) DO UPDATE SET confirmed_stage = excluded.confirmed_stage, confirmed_on = excluded.confirmed_on,
 				confirmed_by = excluded.confirmed_by, updated_at = excluded.updated_at`,
 			w.ID, a.OrgID, string(st), on, nullID(a.UserID), ms(s.now()))

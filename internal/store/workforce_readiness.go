@@ -25,14 +25,14 @@ type bundle struct {
 	prereqs     []PrerequisiteRecord
 	waivers     []WaiverRecord
 	credentials []Credential
-	attestedAt  time.Time    // of the current Code of Ethics; zero if not signed
-	facilitated Facilitation // group sessions facilitated (groups.go), totals only
+	signed      map[string]time.Time // code key → when its current version was signed
+	facilitated Facilitation         // group sessions facilitated (groups.go), totals only
 }
 
 // loadBundles loads the records of many workers in seven queries, and an
 // eighth for the group sessions they facilitated when groups says the
 // chart counts them.
-func (s *Store) loadBundles(ctx context.Context, orgID int64, workers []Worker, ethicsHash, today string, groups bool) (map[int64]*bundle, error) {
+func (s *Store) loadBundles(ctx context.Context, orgID int64, workers []Worker, codes []EthicsCode, today string, groups bool) (map[int64]*bundle, error) {
 	out := make(map[int64]*bundle, len(workers))
 	ids := make([]int64, len(workers))
 	for i, w := range workers {
@@ -142,12 +142,12 @@ func (s *Store) loadBundles(ctx context.Context, orgID int64, workers []Worker, 
 	for id, cs := range creds {
 		out[id].credentials = cs
 	}
-	att, err := s.attestedFor(ctx, orgID, ethicsHash, ids)
+	att, err := s.attestedFor(ctx, orgID, codes, ids)
 	if err != nil {
 		return nil, err
 	}
 	for id, at := range att {
-		out[id].attestedAt = at
+		out[id].signed = at
 	}
 	if groups {
 		fac, err := s.facilitationFor(ctx, orgID, ids)
@@ -168,6 +168,9 @@ type Readiness struct {
 	Track   framework.Track
 	Profile framework.Profile
 	Facts   framework.Facts
+	// NeedsTrack is set while nobody has chosen the worker's track: the
+	// profile then has no stages, and the page asks for the choice.
+	NeedsTrack bool
 	// Target is the stage the worker is working towards: the one after
 	// their confirmed stage or, with none confirmed, the first stage that
 	// is not ready. It is "" when there is none (every stage ready, or
@@ -236,24 +239,41 @@ func factsOf(b *bundle, today string) framework.Facts {
 			periods = append(periods, workforce.Period{From: r.From, To: r.To})
 		}
 	}
-	f := framework.Facts{ExperienceMonths: workforce.ExperienceMonths(periods, today)}
+	prev := workforce.PreviousExperience(periods, today)
+	f := framework.Facts{ExperienceMonths: workforce.ExperienceMonths(periods, today),
+		PreviousRoles: prev.Roles, PreviousMonths: prev.Months, CurrentFrom: prev.CurrentFrom}
 	for _, c := range b.credentials {
-		if c.Current && c.Kind.Peer() {
+		switch {
+		case !c.Kind.Peer():
+		case c.Current:
 			f.Credentials = append(f.Credentials, string(c.Kind))
+		case c.ExpiresOn != "" && c.ExpiresOn < today:
+			// Lapsed: readiness shows its items as expired, with the
+			// latest date one of this kind expired.
+			if f.LapsedCredentials == nil {
+				f.LapsedCredentials = map[string]string{}
+			}
+			if c.ExpiresOn > f.LapsedCredentials[string(c.Kind)] {
+				f.LapsedCredentials[string(c.Kind)] = c.ExpiresOn
+			}
 		}
 	}
-	if !b.attestedAt.IsZero() {
-		f.EthicsAttested, f.EthicsAttestedOn = true, workforce.Today(b.attestedAt)
+	for code, at := range b.signed {
+		if f.EthicsSigned == nil {
+			f.EthicsSigned = map[string]string{}
+		}
+		f.EthicsSigned[code] = workforce.Today(at)
 	}
 	f.GroupSessions, f.GroupSessionsLast = b.facilitated.Sessions, b.facilitated.Last
 	return f
 }
 
-// readinessOf measures one worker against the chart.
-func readinessOf(c *framework.Chart, b *bundle, today string) Readiness {
+// readinessOf measures one worker against the chart, with the
+// organisation's choices about the items that leave it one.
+func readinessOf(c *framework.Chart, b *bundle, today string, choices framework.Choices) Readiness {
 	track := b.worker.Track
 	if !track.Valid() {
-		track = framework.TrackBoth
+		track = ""
 	}
 	recorded := evidenceOf(b)
 	facts := factsOf(b, today)
@@ -262,7 +282,12 @@ func readinessOf(c *framework.Chart, b *bundle, today string) Readiness {
 	for _, w := range b.waivers {
 		waivers = append(waivers, framework.Waiver{ItemKey: w.ItemKey, ByName: w.ByName, ByID: fmt.Sprint(w.ByID), On: w.On, Reason: w.Reason})
 	}
-	r := Readiness{Chart: c, Track: track, Facts: facts, Profile: framework.Readiness(c, track, ev, waivers)}
+	r := Readiness{Chart: c, Track: track, Facts: facts, Profile: framework.Measure(c, framework.Input{
+		Track: track, Evidence: ev, Waivers: waivers, Choices: choices, Lapsed: framework.LapsedItems(c, facts),
+	})}
+	if r.NeedsTrack = r.Profile.NeedsTrack; r.NeedsTrack {
+		return r
+	}
 
 	// The target stage.
 	target := framework.Stage("")
@@ -277,7 +302,7 @@ func readinessOf(c *framework.Chart, b *bundle, today string) Readiness {
 	if sr, ok := r.Stage(target); ok {
 		r.Target, r.TargetName = target, sr.Name
 		for _, req := range sr.Requirements {
-			if req.Blocking && req.Status == framework.StatusNotMet {
+			if req.Blocking && req.Status.Missing() {
 				r.TargetMissing = append(r.TargetMissing, req)
 			}
 		}
@@ -321,16 +346,20 @@ func (s *Store) WorkerReadiness(ctx context.Context, a Actor, workerID int64) (W
 	if err != nil {
 		return w, Readiness{}, err
 	}
-	cur, err := s.CurrentEthics(ctx, a.OrgID)
+	codes, err := s.EthicsCodes(ctx, a.OrgID)
+	if err != nil {
+		return w, Readiness{}, err
+	}
+	choices, err := s.frameworkChoices(ctx, a.OrgID)
 	if err != nil {
 		return w, Readiness{}, err
 	}
 	today := s.today()
-	bs, err := s.loadBundles(ctx, a.OrgID, []Worker{w}, cur.Hash, today, cv.Chart.CountsGroupSessions())
+	bs, err := s.loadBundles(ctx, a.OrgID, []Worker{w}, codes, today, cv.Chart.CountsGroupSessions())
 	if err != nil {
 		return w, Readiness{}, err
 	}
-	return w, readinessOf(cv.Chart, bs[w.ID], today), nil
+	return w, readinessOf(cv.Chart, bs[w.ID], today, choices), nil
 }
 
 // Development is a worker's whole development record, as their page shows it.
@@ -346,14 +375,30 @@ type Development struct {
 	Waivers          []WaiverRecord
 	Credentials      []Credential
 	Requests         []SignoffRequest // open and recently answered
-	Ethics           EthicsStatus
-	Supervision      periodMinutes
-	Notes            []PlanNote
-	Today            string
+	Ethics           EthicsStatus     // the CPS code (kept for older templates)
+	// EthicsCodes is where the worker stands with every code, each marked
+	// with whether it applies to their track.
+	EthicsCodes []EthicsStatus
+	Supervision periodMinutes
+	Notes       []PlanNote
+	Today       string
 	// Groups is the group sessions the worker facilitated, by group
 	// (groups.go): experience from the service records, shown beside the
 	// chart, and evidence for any item whose met_by rule asks for it.
 	Groups Facilitation
+}
+
+// PreviousExperience says how "previous peer support experience" was
+// counted: the peer roles that ended before the current one began.
+func (d Development) PreviousExperience() string {
+	f := d.Readiness.Facts
+	if f.PreviousRoles == 0 {
+		if f.CurrentFrom != "" {
+			return "None yet: no peer role on record ended before the current one began on " + f.CurrentFrom + ". The current role is not counted as previous experience."
+		}
+		return "None on record: no peer role has ended."
+	}
+	return framework.PreviousExperienceNote(f) + "."
 }
 
 // SupervisionThisMonth, …Quarter and …Year are the minutes of supervision
@@ -373,12 +418,24 @@ func (s *Store) DevelopmentRecord(ctx context.Context, a Actor, workerID int64) 
 	if err != nil {
 		return Development{}, err
 	}
-	eth, err := s.EthicsStatusOf(ctx, a, w.ID)
+	eths, err := s.EthicsStatusesOf(ctx, a, w.ID)
+	if err != nil {
+		return Development{}, err
+	}
+	codes := make([]EthicsCode, len(eths))
+	eth := eths[0]
+	for i, e := range eths {
+		codes[i] = e.Code
+		if e.Code.Key == framework.DefaultEthicsCode {
+			eth = e
+		}
+	}
+	choices, err := s.frameworkChoices(ctx, a.OrgID)
 	if err != nil {
 		return Development{}, err
 	}
 	today := s.today()
-	bs, err := s.loadBundles(ctx, a.OrgID, []Worker{w}, eth.Current.Hash, today, false)
+	bs, err := s.loadBundles(ctx, a.OrgID, []Worker{w}, codes, today, false)
 	if err != nil {
 		return Development{}, err
 	}
@@ -391,8 +448,8 @@ func (s *Store) DevelopmentRecord(ctx context.Context, a Actor, workerID int64) 
 	}
 	b.facilitated = Facilitation{Sessions: groups.Sessions, Minutes: groups.Minutes, Since: groups.Since, Last: groups.Last}
 	d := Development{
-		Worker: w, Chart: cv, Readiness: readinessOf(cv.Chart, b, today), Roles: b.roles, Trainings: b.trainings,
-		Signoffs: b.signoffs, Prerequisites: b.prereqs, Waivers: b.waivers, Credentials: b.credentials, Ethics: eth, Today: today,
+		Worker: w, Chart: cv, Readiness: readinessOf(cv.Chart, b, today, choices), Roles: b.roles, Trainings: b.trainings,
+		Signoffs: b.signoffs, Prerequisites: b.prereqs, Waivers: b.waivers, Credentials: b.credentials, Ethics: eth, EthicsCodes: eths, Today: today,
 	}
 	d.ExperienceMonths = d.Readiness.Facts.ExperienceMonths
 	rows, err := s.rdb.QueryContext(ctx, "SELECT "+requestColumns+requestFrom+
@@ -420,8 +477,12 @@ func (s *Store) DevelopmentRecord(ctx context.Context, a Actor, workerID int64) 
 // development: where they are heading, what is missing, whether the Code of
 // Ethics needs signing, and credentials that need renewing soon.
 type MyDevelopment struct {
-	TargetName  string
-	Missing     []framework.RequirementStatus
+	UserID     int64
+	TargetName string
+	Missing    []framework.RequirementStatus
+	// NeedsTrack: nobody has chosen the user's track yet; the home page
+	// asks them to.
+	NeedsTrack  bool
 	EthicsDue   bool
 	Reminders   []Credential // due within 90 days, or expired
 	Confirmed   string       // the confirmed stage's name
@@ -439,11 +500,16 @@ func (s *Store) MyDevelopmentSummary(ctx context.Context, a Actor) (MyDevelopmen
 	if err != nil {
 		return MyDevelopment{}, err
 	}
-	m := MyDevelopment{TargetName: r.TargetName, Missing: r.TargetMissing, AllReady: r.Target == "", ChartTitle: r.Chart.Title(), WorkerTrack: r.Track}
+	m := MyDevelopment{UserID: w.ID, TargetName: r.TargetName, Missing: r.TargetMissing, AllReady: r.Target == "" && !r.NeedsTrack,
+		NeedsTrack: r.NeedsTrack, ChartTitle: r.Chart.Title(), WorkerTrack: r.Track}
 	if sr, ok := r.Stage(w.ConfirmedStage); ok {
 		m.Confirmed = sr.Name
 	}
-	m.EthicsDue = !r.Facts.EthicsAttested
+	for _, code := range r.Chart.EthicsCodes() {
+		if _, signed := r.Facts.EthicsSigned[code.Key]; r.Track.Valid() && code.AppliesTo(r.Track) && !signed {
+			m.EthicsDue = true
+		}
+	}
 	today := s.today()
 	creds, err := s.credentialsFor(ctx, a.OrgID, []int64{a.UserID}, today)
 	if err != nil {
@@ -499,20 +565,31 @@ func keysOf(b *bundle) (evidence, waived map[string]bool) {
 // summaryOf is the team page's short form of readinessOf: the target stage
 // and how many blocking requirements are missing there, from the set of
 // items with evidence rather than the evidence itself, and without building
-// the whole profile. It follows the same rules (TestSummaryAgreesWithReadiness
-// checks it against readinessOf): a competency, or a required or expected
-// prerequisite, is missing when it has no evidence and no waiver.
-func summaryOf(c *framework.Chart, b *bundle, evidence, waived map[string]bool, today string) (target framework.Stage, name string, missing int) {
+// the whole profile. It follows the same rules, through the same
+// framework.Assessor (TestSummaryAgreesWithReadiness checks it against
+// readinessOf). A worker without a track has no target.
+func summaryOf(c *framework.Chart, b *bundle, evidence, waived map[string]bool, today string, choices framework.Choices) (target framework.Stage, name string, missing int) {
 	track := b.worker.Track
 	if !track.Valid() {
-		track = framework.TrackBoth
+		return "", "", 0
 	}
-	auto := framework.AutoEvidence(c, factsOf(b, today))
+	facts := factsOf(b, today)
+	ev := framework.AutoEvidence(c, facts)
+	for k := range evidence {
+		ev[k] = append(ev[k], framework.EvidenceRef{Kind: framework.EvidenceSignoff})
+	}
+	waivers := make([]framework.Waiver, 0, len(waived))
+	for k := range waived {
+		waivers = append(waivers, framework.Waiver{ItemKey: k})
+	}
+	as := framework.NewAssessor(c, framework.Input{Track: track, Evidence: ev, Waivers: waivers, Choices: choices, Lapsed: framework.LapsedItems(c, facts)})
 	missingAt := func(st framework.Stage) int {
 		n := 0
 		for _, r := range effective(c, st, track) {
-			blocks := r.Kind == framework.KindCompetency || (r.Kind == framework.KindPrerequisite && r.Strength.Blocks())
-			if blocks && !evidence[r.Key] && len(auto[r.Key]) == 0 && !waived[r.Key] {
+			if r.Kind.Descriptive() {
+				continue
+			}
+			if rs := as.Assess(r); rs.Blocking && rs.Status.Missing() {
 				n++
 			}
 		}
@@ -539,7 +616,7 @@ func summaryOf(c *framework.Chart, b *bundle, evidence, waived map[string]bool, 
 // number of group sessions facilitated (only when groups says the chart
 // counts them), and the keys of items with evidence or a waiver (one query
 // over the four kinds of record, distinct keys only).
-func (s *Store) loadSummaries(ctx context.Context, orgID int64, workers []Worker, ethicsHash, today string, groups bool) (map[int64]*bundle, map[int64]map[string]bool, map[int64]map[string]bool, error) {
+func (s *Store) loadSummaries(ctx context.Context, orgID int64, workers []Worker, codes []EthicsCode, today string, groups bool) (map[int64]*bundle, map[int64]map[string]bool, map[int64]map[string]bool, error) {
 	bs := make(map[int64]*bundle, len(workers))
 	evidence, waived := map[int64]map[string]bool{}, map[int64]map[string]bool{}
 	ids := make([]int64, len(workers))
@@ -607,12 +684,12 @@ func (s *Store) loadSummaries(ctx context.Context, orgID int64, workers []Worker
 	for id, cs := range creds {
 		bs[id].credentials = cs
 	}
-	att, err := s.attestedFor(ctx, orgID, ethicsHash, ids)
+	att, err := s.attestedFor(ctx, orgID, codes, ids)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	for id, at := range att {
-		bs[id].attestedAt = at
+		bs[id].signed = at
 	}
 	if groups {
 		fac, err := s.facilitationFor(ctx, orgID, ids)

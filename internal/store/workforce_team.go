@@ -31,9 +31,10 @@ type DevelopmentMember struct {
 	TargetName    string
 	Missing       int  // blocking requirements still missing at the target stage
 	AtTop         bool // nothing further to work towards
+	NeedsTrack    bool // nobody has chosen the worker's track yet
 	Requests      []SignoffRequest
 	Expiring      []Credential // due within 90 days, or expired
-	EthicsSigned  bool
+	EthicsSigned  bool         // every code that applies to the worker's track
 	Supervision   periodMinutes
 }
 
@@ -96,12 +97,16 @@ func (s *Store) TeamDevelopment(ctx context.Context, a Actor, scope TeamScope, p
 	if err != nil {
 		return Team{}, err
 	}
-	cur, err := s.CurrentEthics(ctx, a.OrgID)
+	codes, err := s.EthicsCodes(ctx, a.OrgID)
+	if err != nil {
+		return Team{}, err
+	}
+	choices, err := s.frameworkChoices(ctx, a.OrgID)
 	if err != nil {
 		return Team{}, err
 	}
 	today := s.today()
-	t := Team{Scope: scope, Ethics: cur, ChartTitle: cv.Title, Today: today}
+	t := Team{Scope: scope, Ethics: defaultCode(codes).Current, ChartTitle: cv.Title, Today: today}
 	limit := p.limit()
 	q := workerSelect + teamWhere(scope)
 	args := []any{a.OrgID, a.UserID}
@@ -128,7 +133,7 @@ func (s *Store) TeamDevelopment(ctx context.Context, a Actor, scope TeamScope, p
 		workers[i].Relation = relationOf(a, workers[i])
 		ids[i] = workers[i].ID
 	}
-	bs, evidence, waived, err := s.loadSummaries(ctx, a.OrgID, workers, cur.Hash, today, cv.Chart.CountsGroupSessions())
+	bs, evidence, waived, err := s.loadSummaries(ctx, a.OrgID, workers, codes, today, cv.Chart.CountsGroupSessions())
 	if err != nil {
 		return Team{}, err
 	}
@@ -142,9 +147,14 @@ func (s *Store) TeamDevelopment(ctx context.Context, a Actor, scope TeamScope, p
 	}
 	for _, w := range workers {
 		b := bs[w.ID]
-		target, name, missing := summaryOf(cv.Chart, b, evidence[w.ID], waived[w.ID], today)
-		m := DevelopmentMember{Worker: w, TargetName: name, Missing: missing, AtTop: target == "",
-			Requests: reqs[w.ID], EthicsSigned: !b.attestedAt.IsZero(), Supervision: sup[w.ID]}
+		target, name, missing := summaryOf(cv.Chart, b, evidence[w.ID], waived[w.ID], today, choices)
+		m := DevelopmentMember{Worker: w, TargetName: name, Missing: missing, AtTop: target == "" && w.Track.Valid(), NeedsTrack: !w.Track.Valid(),
+			Requests: reqs[w.ID], EthicsSigned: w.Track.Valid(), Supervision: sup[w.ID]}
+		for _, c := range codes {
+			if _, ok := b.signed[c.Key]; w.Track.Valid() && c.AppliesTo(w.Track) && !ok {
+				m.EthicsSigned = false
+			}
+		}
 		if st, ok := cv.Chart.StageByKey(w.ConfirmedStage); ok {
 			m.ConfirmedName = st.Name
 		}
@@ -286,12 +296,13 @@ func (s *Store) TeamDevelopmentAlerts(ctx context.Context, a Actor) (TeamAlerts,
 	if t.Expiring, err = collect(rows, scanCredential(today)); err != nil {
 		return t, err
 	}
-	cur, err := s.CurrentEthics(ctx, a.OrgID)
+	codes, err := s.EthicsCodes(ctx, a.OrgID)
 	if err != nil {
 		return t, err
 	}
-	err = s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u WHERE u.org_id = $1 AND u.supervisor_id = $2 AND u.active
-		AND NOT EXISTS (SELECT 1 FROM ethics_attestations e WHERE e.org_id = $1 AND e.user_id = u.id AND e.version_hash = $3)`,
-		a.OrgID, a.UserID, cur.Hash).Scan(&t.NotSigned)
+	args := []any{a.OrgID, a.UserID}
+	cond := unsignedWhere(codes, &args)
+	err = s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u LEFT JOIN worker_profiles wp ON wp.user_id = u.id
+		WHERE u.org_id = $1 AND u.supervisor_id = $2 AND u.active AND `+cond, args...).Scan(&t.NotSigned)
 	return t, err
 }

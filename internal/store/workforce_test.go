@@ -152,8 +152,17 @@ func TestReadinessWithEvidenceAndWaivers(t *testing.T) {
 	if r.Track != framework.TrackMentalHealth || len(r.Profile.Stages) != 6 || r.Target != framework.StageVolunteer {
 		t.Fatalf("an empty record: track %s, %d stages, target %q", r.Track, len(r.Profile.Stages), r.Target)
 	}
-	if st := statusOf(t, r, framework.StageVolunteer, prereqCORI); st.Status != framework.StatusNotMet {
-		t.Fatalf("CORI before anything: %s", st.Status)
+	// CORI applies only where the organisation asks for it.
+	if st := statusOf(t, r, framework.StageVolunteer, prereqCORI); st.Status != framework.StatusNotApplicable || st.Blocking {
+		t.Fatalf("CORI before the organisation asks for it: %s", st.Status)
+	}
+	yes := true
+	if err := db.SetFrameworkChoices(ctx, testkit.Actor(tm.Admin), []store.FrameworkChoiceInput{{ItemKey: prereqCORI, Applies: &yes}}); err != nil {
+		t.Fatal(err)
+	}
+	_, r, _ = db.WorkerReadiness(ctx, peer, tm.Peer.ID)
+	if st := statusOf(t, r, framework.StageVolunteer, prereqCORI); st.Status != framework.StatusNotMet || !st.Blocking {
+		t.Fatalf("CORI once asked for: %s", st.Status)
 	}
 
 	// A waiver (the grandfather clause) turns the item "waived", with who, when and why.
@@ -222,8 +231,19 @@ func TestReadinessWithEvidenceAndWaivers(t *testing.T) {
 	if r.Facts.ExperienceMonths != 12 {
 		t.Fatalf("experience: %d months", r.Facts.ExperienceMonths)
 	}
-	if st := statusOf(t, r, framework.Stage1, "s1.prereq.peer-experience"); st.Status != framework.StatusAdvantage {
-		t.Fatalf("experience preferred: %s", st.Status)
+	// The current role is not "previous" experience; one that ended
+	// before it began is.
+	if st := statusOf(t, r, framework.Stage1, "s1.prereq.peer-experience"); st.Status != framework.StatusNotMet {
+		t.Fatalf("the current role counted as previous experience: %s", st.Status)
+	}
+	if _, err := db.AddRoleHeld(ctx, peer, tm.Peer.ID, store.NewRoleHeld{Title: "Volunteer peer", Organisation: "Harbor RSC", From: "2024-01-01", To: "2024-06-30", Peer: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, r, _ = db.WorkerReadiness(ctx, peer, tm.Peer.ID)
+	st := statusOf(t, r, framework.Stage1, "s1.prereq.peer-experience")
+	if st.Status != framework.StatusAdvantage || r.Facts.PreviousRoles != 1 || r.Facts.PreviousMonths != 6 ||
+		!strings.Contains(st.Evidence[0].Label, "ended before the current one began on 2025-11-23") {
+		t.Fatalf("experience preferred: %s %+v %+v", st.Status, st.Evidence, r.Facts)
 	}
 
 	// A current CPS credential meets "CPS required"; an expired one does not.
@@ -231,14 +251,16 @@ func TestReadinessWithEvidenceAndWaivers(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, r, _ = db.WorkerReadiness(ctx, peer, tm.Peer.ID)
-	if st := statusOf(t, r, framework.Stage3, prereqCPS); st.Status != framework.StatusNotMet {
-		t.Fatalf("an expired CPS counted: %s", st.Status)
+	if st := statusOf(t, r, framework.Stage3, prereqCPS); st.Status != framework.StatusExpired || st.ExpiredOn != "2026-01-01" {
+		t.Fatalf("an expired CPS counted: %s %q", st.Status, st.ExpiredOn)
 	}
 	if _, err := db.AddCredential(ctx, peer, tm.Peer.ID, store.NewCredential{Kind: workforce.CredentialCPS, Number: "CPS-2", Issuer: "Transformation Center", IssuedOn: "2026-01-02", ExpiresOn: "2028-01-01"}); err != nil {
 		t.Fatal(err)
 	}
 	_, r, _ = db.WorkerReadiness(ctx, peer, tm.Peer.ID)
-	if st := statusOf(t, r, framework.Stage3, prereqCPS); st.Status != framework.StatusMet {
+	// "CPS required or preferred" reads as preferred until the
+	// organisation chooses: a CPS held is an advantage.
+	if st := statusOf(t, r, framework.Stage3, prereqCPS); st.Status != framework.StatusAdvantage {
 		t.Fatalf("a current CPS: %s", st.Status)
 	}
 	// Validation keeps every field's message.

@@ -224,9 +224,21 @@ func (db *DB) MakeUser(t testing.TB, orgID int64, email, name string, role auth.
 	return db.MakeUserWith(t, store.NewUser{OrgID: orgID, Email: email, Name: name, Roles: []auth.Role{role}, OrgName: strings.Join(orgName, "")})
 }
 
-// MakeUserWith creates a user from a full description, with Password.
+// NoTrack, as NewUser.Track, makes a user whose track nobody has chosen
+// yet. Test users are otherwise on both tracks, as every worker was before
+// tracks had to be chosen.
+const NoTrack = "-"
+
+// MakeUserWith creates a user from a full description, with Password. An
+// empty Track means both tracks; NoTrack leaves it unchosen.
 func (db *DB) MakeUserWith(t testing.TB, in store.NewUser) store.User {
 	t.Helper()
+	switch in.Track {
+	case NoTrack:
+		in.Track = ""
+	case "":
+		in.Track = "both"
+	}
 	in.PasswordHash = passwordHash()
 	u, err := db.CreateUser(context.Background(), store.System(), in)
 	if err != nil {

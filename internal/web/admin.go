@@ -129,7 +129,7 @@ func (s *Server) inviteUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := principal(r)
 	a := s.actor(r)
-	u, err := s.store.CreateUser(r.Context(), a, store.NewUser{OrgID: p.Org.ID, Email: f.Get("email"), Name: f.Get("name"), Roles: rolesFrom(f), SupervisorID: supervisorFrom(f)})
+	u, err := s.store.CreateUser(r.Context(), a, store.NewUser{OrgID: p.Org.ID, Email: f.Get("email"), Name: f.Get("name"), Roles: rolesFrom(f), SupervisorID: supervisorFrom(f), Track: f.Get("track")})
 	if f.Fail(err) {
 		sups, serr := s.supervisorsOf(r)
 		if serr != nil {

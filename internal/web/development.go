@@ -99,6 +99,9 @@ func (h workerHead) AsSupervisor() bool { return h.Worker.Relation == store.RelS
 func (h workerHead) TrackLabel() string { return trackLabel(h.Worker.Track) }
 
 func trackLabel(t framework.Track) string {
+	if t == "" {
+		return "not chosen yet"
+	}
 	for _, c := range trackChoices(t) {
 		if c.Value == string(t) {
 			return c.Label
@@ -223,6 +226,9 @@ type readinessView struct {
 	workerHead
 	Readiness store.Readiness
 	Columns   []stageColumn
+	// TrackForm and Tracks ask for the track while none is chosen.
+	TrackForm *form
+	Tracks    []trackChoice
 }
 
 // stageColumn is one stage of the readiness profile. The stage's own
@@ -247,22 +253,64 @@ func (s *Server) readinessPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wk, rd, err := s.store.WorkerReadiness(r.Context(), s.actor(r), id)
+	v, err := s.readinessView(r, id, nil)
 	if err != nil {
 		return err
+	}
+	return s.render(w, r, "development_readiness.html", v)
+}
+
+// chooseTrack records the track of a worker who has none yet, from the
+// readiness page: the worker at first sign-in, or their supervisor or an
+// administrator.
+func (s *Server) chooseTrack(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathWorker(r)
+	if err != nil {
+		return err
+	}
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	track := f.Get("track")
+	if track == "" {
+		err = core.Invalid(map[string]string{"track": "Choose a track: mental health, addiction, or both."})
+	} else {
+		_, err = s.store.UpdateWorker(r.Context(), s.actor(r), id, store.WorkerUpdate{Track: &track})
+	}
+	if f.Fail(err) {
+		v, verr := s.readinessView(r, id, f)
+		if verr != nil {
+			return verr
+		}
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "development_readiness.html", v)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, workerBase(id)+"/readiness", "The track is saved. Readiness is measured on it from now on.")
+}
+
+func (s *Server) readinessView(r *http.Request, id int64, f *form) (readinessView, error) {
+	wk, rd, err := s.store.WorkerReadiness(r.Context(), s.actor(r), id)
+	if err != nil {
+		return readinessView{}, err
 	}
 	h, err := s.head(r, wk, "readiness")
 	if err != nil {
-		return err
+		return readinessView{}, err
 	}
-	v := readinessView{workerHead: h, Readiness: rd}
+	if f == nil {
+		f = newForm(nil)
+	}
+	v := readinessView{workerHead: h, Readiness: rd, TrackForm: f, Tracks: trackChoices(framework.Track(f.Get("track")))}
 	for _, st := range rd.Profile.Stages {
 		col := stageColumn{StageReadiness: st, Confirmed: st.Stage == wk.ConfirmedStage, Target: st.Stage == rd.Target}
 		for _, req := range st.Requirements {
 			switch {
 			case req.Carried && req.Kind != framework.KindTraining:
 				col.Carried = append(col.Carried, req)
-				if req.Blocking && req.Status == framework.StatusNotMet {
+				if req.Blocking && req.Status.Missing() {
 					col.CarriedMissing++
 				}
 				continue
@@ -283,7 +331,7 @@ func (s *Server) readinessPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Columns = append(v.Columns, col)
 	}
-	return s.render(w, r, "development_readiness.html", v)
+	return v, nil
 }
 
 // ---- The development plan ----
@@ -311,7 +359,7 @@ func planSections(rd store.Readiness) []planSection {
 	var comps, prereqs, trains []framework.RequirementStatus
 	sr, _ := rd.Stage(rd.Target)
 	for _, req := range sr.Requirements {
-		if req.Status != framework.StatusNotMet {
+		if !req.Status.Missing() {
 			continue
 		}
 		switch {

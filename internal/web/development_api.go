@@ -18,7 +18,7 @@ import (
 type workerJSON struct {
 	ID              string   `json:"id"`
 	Name            string   `json:"name"`
-	Track           string   `json:"track" enum:"both,mental-health,addiction"`
+	Track           string   `json:"track" enum:",both,mental-health,addiction" doc:"empty until someone chooses the worker's track (never assumed)"`
 	Languages       []string `json:"languages"`
 	Specialisations []string `json:"specialisations" doc:"young-adult, older-adult, forensic, deaf, or free text"`
 	SupervisorID    string   `json:"supervisor_id,omitempty"`
@@ -96,8 +96,9 @@ func (s *Server) apiPatchWorker(w http.ResponseWriter, r *http.Request) error {
 
 // readinessJSON is a worker measured against all six stages.
 type readinessJSON struct {
-	Track  string               `json:"track" enum:"both,mental-health,addiction"`
-	Stages []stageReadinessJSON `json:"stages"`
+	Track      string               `json:"track" enum:",both,mental-health,addiction" doc:"empty until someone chooses the worker's track"`
+	NeedsTrack bool                 `json:"needs_track" doc:"nobody has chosen the worker's track yet: there are no stages until someone does"`
+	Stages     []stageReadinessJSON `json:"stages"`
 }
 
 type stageReadinessJSON struct {
@@ -107,11 +108,27 @@ type stageReadinessJSON struct {
 }
 
 type requirementStatusJSON struct {
-	Key      string         `json:"key"`
-	Kind     string         `json:"kind" enum:"competency,prerequisite,training"`
-	Label    string         `json:"label"`
-	Status   string         `json:"status" enum:"met,not_met,waived,advantage"`
-	Evidence []evidenceJSON `json:"evidence"`
+	Key       string               `json:"key"`
+	Kind      string               `json:"kind" enum:"competency,prerequisite,training"`
+	Label     string               `json:"label"`
+	Status    string               `json:"status" enum:"met,not_met,waived,advantage,not_applicable,expired" doc:"not_applicable: a conditional item the organisation has not switched on (never blocks); expired: the credential that met it has lapsed (see expired_on)"`
+	Blocking  bool                 `json:"blocking" doc:"the stage is not ready while this is not_met or expired"`
+	Strength  string               `json:"strength,omitempty" enum:"required,expected,preferred" doc:"prerequisites: the strength in effect, the organisation's choice where the chart leaves it one"`
+	ExpiredOn string               `json:"expired_on,omitempty" doc:"YYYY-MM-DD, with status expired"`
+	Question  string               `json:"question,omitempty" doc:"with status not_applicable: what the organisation is asked to switch the item on"`
+	Waiver    *readinessWaiverJSON `json:"waiver,omitempty" doc:"a waiver in effect, given on this item or carried from an earlier one under a grandfather clause"`
+	Evidence  []evidenceJSON       `json:"evidence"`
+}
+
+// readinessWaiverJSON is a waiver as readiness shows it: who, when, why, and the
+// item (and stage) it was given on when it carries from a grandfather
+// clause at an earlier stage.
+type readinessWaiverJSON struct {
+	ByName           string `json:"by_name"`
+	On               string `json:"on" doc:"YYYY-MM-DD"`
+	Reason           string `json:"reason"`
+	CarriedFrom      string `json:"carried_from,omitempty" doc:"the key of the item the waiver was given on"`
+	CarriedFromStage string `json:"carried_from_stage,omitempty"`
 }
 
 // evidenceJSON is one piece of evidence. A waiver appears here too (kind
@@ -125,16 +142,25 @@ type evidenceJSON struct {
 }
 
 func toReadinessJSON(rd store.Readiness) readinessJSON {
-	out := readinessJSON{Track: string(rd.Track), Stages: []stageReadinessJSON{}}
+	out := readinessJSON{Track: string(rd.Track), NeedsTrack: rd.NeedsTrack, Stages: []stageReadinessJSON{}}
 	for _, st := range rd.Profile.Stages {
 		sj := stageReadinessJSON{Stage: string(st.Stage), Ready: st.Ready, Requirements: []requirementStatusJSON{}}
 		for _, req := range st.Requirements {
-			rj := requirementStatusJSON{Key: req.Key, Kind: string(req.Kind), Label: req.Label, Status: string(req.Status), Evidence: []evidenceJSON{}}
+			rj := requirementStatusJSON{Key: req.Key, Kind: string(req.Kind), Label: req.Label, Status: string(req.Status), Blocking: req.Blocking,
+				Strength: string(req.Strength), ExpiredOn: req.ExpiredOn, Evidence: []evidenceJSON{}}
+			if string(req.Status) == "not_applicable" {
+				rj.Question = req.Question
+			}
 			for _, e := range req.Evidence {
 				rj.Evidence = append(rj.Evidence, evidenceJSON{Kind: e.Kind, Label: e.Label, On: e.On, ID: e.ID})
 			}
 			if wv := req.Waiver; wv != nil {
-				rj.Evidence = append(rj.Evidence, evidenceJSON{Kind: "waiver", Label: "Waived by " + wv.ByName + ": " + wv.Reason, On: wv.On})
+				label := "Waived by " + wv.ByName + ": " + wv.Reason
+				if wv.CarriedFrom != "" {
+					label = "Grandfathered by " + wv.ByName + ": " + wv.Reason + " (carried from " + wv.CarriedFromName + ")"
+				}
+				rj.Evidence = append(rj.Evidence, evidenceJSON{Kind: "waiver", Label: label, On: wv.On})
+				rj.Waiver = &readinessWaiverJSON{ByName: wv.ByName, On: wv.On, Reason: wv.Reason, CarriedFrom: wv.CarriedFrom, CarriedFromStage: string(wv.CarriedFromStage)}
 			}
 			sj.Requirements = append(sj.Requirements, rj)
 		}
@@ -463,13 +489,15 @@ func (s *Server) apiEthicsCurrent(w http.ResponseWriter, r *http.Request) error 
 }
 
 type newAttestationJSON struct {
-	VersionHash string `json:"version_hash" doc:"the hash of the current version (409 if a newer one was published)"`
+	Code        string `json:"code,omitempty" doc:"the code's key (see GET /api/v1/ethics/codes); missing means cps"`
+	VersionHash string `json:"version_hash" doc:"the hash of the code's current version (409 if a newer one was published)"`
 	TypedName   string `json:"typed_name" doc:"the caller's full name as on record; case, accents and extra spaces do not matter"`
 }
 
 // attestationJSON is a signature of a version of the code.
 type attestationJSON struct {
 	ID          string    `json:"id"`
+	Code        string    `json:"code"`
 	VersionHash string    `json:"version_hash"`
 	TypedName   string    `json:"typed_name"`
 	AttestedAt  time.Time `json:"attested_at"`
@@ -480,7 +508,7 @@ func (s *Server) apiAttest(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	at, created, err := s.store.Attest(r.Context(), s.actor(r), in.VersionHash, in.TypedName)
+	at, created, err := s.store.AttestCode(r.Context(), s.actor(r), in.Code, in.VersionHash, in.TypedName)
 	if err != nil {
 		return err
 	}
@@ -488,6 +516,6 @@ func (s *Server) apiAttest(w http.ResponseWriter, r *http.Request) error {
 	if !created {
 		status = http.StatusOK // already signed: the first signature stands
 	}
-	writeJSON(w, status, attestationJSON{ID: id(at.ID), VersionHash: at.VersionHash, TypedName: at.TypedName, AttestedAt: at.At.UTC()})
+	writeJSON(w, status, attestationJSON{ID: id(at.ID), Code: at.Code, VersionHash: at.VersionHash, TypedName: at.TypedName, AttestedAt: at.At.UTC()})
 	return nil
 }

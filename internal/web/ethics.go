@@ -9,30 +9,65 @@ import (
 	"peerpath/internal/store"
 )
 
-// The Code of Ethics: reading and signing the current version, the
-// administrators' page for publishing the organisation's own text and
-// seeing who has not signed, and ethics consultations on a worker's record.
+// Codes of ethics: reading and signing the current version of each code
+// that applies to one's track (?code= picks one), the administrators' page
+// for publishing the organisation's own text of each code and seeing who
+// has not signed it, and ethics consultations on a worker's record.
 
 type ethicsView struct {
-	Status store.EthicsStatus
+	Status store.EthicsStatus   // the code shown
+	All    []store.EthicsStatus // every code, with whether it applies
+	Track  string               // the user's track in words
 	Form   *form
 	Name   string
 }
 
-func (s *Server) ethicsView(r *http.Request, f *form) (ethicsView, error) {
+// pickCode chooses the code a page shows: the one asked for, else the
+// first that applies and is not signed, else the first that applies.
+func pickCode(all []store.EthicsStatus, key string) (store.EthicsStatus, bool) {
+	for _, st := range all {
+		if key != "" && st.Code.Key == key {
+			return st, true
+		}
+	}
+	if key != "" {
+		return store.EthicsStatus{}, false
+	}
+	for _, st := range all {
+		if st.Applies && st.Needed() {
+			return st, true
+		}
+	}
+	for _, st := range all {
+		if st.Applies {
+			return st, true
+		}
+	}
+	return all[0], true
+}
+
+func (s *Server) ethicsView(r *http.Request, f *form, code string) (ethicsView, error) {
 	p := principal(r)
-	st, err := s.store.EthicsStatusOf(r.Context(), s.actor(r), p.User.ID)
+	all, err := s.store.EthicsStatusesOf(r.Context(), s.actor(r), p.User.ID)
+	if err != nil {
+		return ethicsView{}, err
+	}
+	st, ok := pickCode(all, code)
+	if !ok {
+		return ethicsView{}, core.NotFound("The code of ethics")
+	}
+	wk, err := s.store.Worker(r.Context(), s.actor(r), p.User.ID)
 	if err != nil {
 		return ethicsView{}, err
 	}
 	if f == nil {
 		f = newForm(nil)
 	}
-	return ethicsView{Status: st, Form: f, Name: p.User.Name}, nil
+	return ethicsView{Status: st, All: all, Track: store.TrackLabel(wk.Track), Form: f, Name: p.User.Name}, nil
 }
 
 func (s *Server) ethicsPage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.ethicsView(r, nil)
+	v, err := s.ethicsView(r, nil, r.URL.Query().Get("code"))
 	if err != nil {
 		return err
 	}
@@ -51,8 +86,9 @@ func (s *Server) attestEthics(w http.ResponseWriter, r *http.Request) error {
 			f.Errors["typed_name"] = msg
 		}
 	}
+	code := f.Get("code")
 	if len(f.Errors) == 0 {
-		_, _, err = s.store.Attest(r.Context(), s.actor(r), f.Get("version_hash"), f.Get("typed_name"))
+		_, _, err = s.store.AttestCode(r.Context(), s.actor(r), code, f.Get("version_hash"), f.Get("typed_name"))
 		if e, ok := core.As(err); ok && e.Kind == core.KindConflict {
 			// A new version came out while the page was open: show it.
 			f.Errors["version_hash"] = e.Message
@@ -61,7 +97,7 @@ func (s *Server) attestEthics(w http.ResponseWriter, r *http.Request) error {
 		f.Fail(err)
 	}
 	if len(f.Errors) > 0 {
-		v, verr := s.ethicsView(r, f)
+		v, verr := s.ethicsView(r, f, code)
 		if verr != nil {
 			return verr
 		}
@@ -70,10 +106,12 @@ func (s *Server) attestEthics(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/ethics", "Thank you. Your signature is recorded.")
+	return redirect(w, r, "/ethics?code="+url.QueryEscape(code), "Thank you. Your signature is recorded.")
 }
 
 type adminEthicsView struct {
+	Codes    []store.EthicsCode
+	Code     store.EthicsCode // the code shown
 	Versions []store.EthicsVersion
 	Current  store.EthicsVersion
 	Missing  []store.User
@@ -81,23 +119,34 @@ type adminEthicsView struct {
 	Form     *form
 }
 
-func (s *Server) adminEthicsView(r *http.Request, f *form) (adminEthicsView, error) {
-	vs, err := s.store.EthicsVersions(r.Context(), principal(r).Org.ID)
+func (s *Server) adminEthicsView(r *http.Request, f *form, code string) (adminEthicsView, error) {
+	codes, err := s.store.EthicsCodes(r.Context(), principal(r).Org.ID)
 	if err != nil {
 		return adminEthicsView{}, err
 	}
-	cur, missing, err := s.store.NotAttested(r.Context(), s.actor(r), store.Page{Limit: 50, Cursor: r.URL.Query().Get("cursor")})
+	all, err := s.store.EthicsVersions(r.Context(), principal(r).Org.ID)
 	if err != nil {
 		return adminEthicsView{}, err
+	}
+	ec, missing, err := s.store.NotAttestedCode(r.Context(), s.actor(r), code, store.Page{Limit: 50, Cursor: r.URL.Query().Get("cursor")})
+	if err != nil {
+		return adminEthicsView{}, err
+	}
+	var vs []store.EthicsVersion
+	for _, v := range all {
+		if v.Code == ec.Key {
+			vs = append(vs, v)
+		}
 	}
 	if f == nil {
-		f = newForm(nil)
+		// Editing a code starts from its current text.
+		f = newForm(url.Values{"text": {ec.Current.Text}})
 	}
-	return adminEthicsView{Versions: vs, Current: cur, Missing: missing.Items, Next: missing.Next, Form: f}, nil
+	return adminEthicsView{Codes: codes, Code: ec, Versions: vs, Current: ec.Current, Missing: missing.Items, Next: missing.Next, Form: f}, nil
 }
 
 func (s *Server) adminEthics(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.adminEthicsView(r, nil)
+	v, err := s.adminEthicsView(r, nil, r.URL.Query().Get("code"))
 	if err != nil {
 		return err
 	}
@@ -109,12 +158,13 @@ func (s *Server) publishEthics(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.store.PublishEthics(r.Context(), s.actor(r), f.Get("title"), f.Raw("text"))
+	code := f.Get("code")
+	_, err = s.store.PublishEthicsCode(r.Context(), s.actor(r), code, f.Get("title"), f.Raw("text"))
 	if e, ok := core.As(err); ok && e.Kind == core.KindConflict {
 		err = core.Invalid(e.Fields)
 	}
 	if f.Fail(err) {
-		v, verr := s.adminEthicsView(r, f)
+		v, verr := s.adminEthicsView(r, f, code)
 		if verr != nil {
 			return verr
 		}
@@ -123,7 +173,7 @@ func (s *Server) publishEthics(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/ethics", "The new version is published. Everyone is asked to sign it.")
+	return redirect(w, r, "/admin/ethics?code="+url.QueryEscape(code), "The new version is published. Everyone it applies to is asked to sign it.")
 }
 
 // ---- Ethics consultations ----

@@ -152,7 +152,7 @@ func (s *Server) routeTable() []route {
 		{Method: http.MethodPatch, Pattern: "/api/v1/workers/{id}", Perm: signedIn, Handler: s.apiPatchWorker,
 			API: &apiDoc{Summary: "Change a worker's track, languages or specialisations; confirmed_stage needs their supervisor or an administrator (403)", Tag: "development", Request: workerPatchJSON{}, Response: workerJSON{}}},
 		{Method: get, Pattern: "/api/v1/workers/{id}/readiness", Perm: signedIn, Handler: s.apiReadiness,
-			API: &apiDoc{Summary: "A worker's readiness at every stage of the active chart, each requirement met, not met, waived or an advantage, with its evidence (waivers included)", Tag: "development", Response: readinessJSON{}}},
+			API: &apiDoc{Summary: "A worker's readiness at every stage of the active chart, each requirement met, not met, waived (given or carried under a grandfather clause), an advantage, not applicable or expired, with its evidence (waivers included); needs_track and no stages until the worker's track is chosen", Tag: "development", Response: readinessJSON{}}},
 		{Method: get, Pattern: "/api/v1/workers/{id}/trainings", Perm: signedIn, Handler: s.apiTrainings,
 			API: &apiDoc{Summary: "A worker's training completions, latest first", Tag: "development", Response: trainingJSON{}, List: true}},
 		{Method: post, Pattern: "/api/v1/workers/{id}/trainings", Perm: signedIn, Handler: s.apiAddTraining,
@@ -172,7 +172,21 @@ func (s *Server) routeTable() []route {
 		{Method: get, Pattern: "/api/v1/ethics/current", Perm: signedIn, Handler: s.apiEthicsCurrent,
 			API: &apiDoc{Summary: "The organisation's current Code of Ethics, and whether you have signed it", Tag: "development", Response: ethicsVersionJSON{}}},
 		{Method: post, Pattern: "/api/v1/ethics/attestations", Perm: signedIn, Handler: s.apiAttest,
-			API: &apiDoc{Summary: "Sign the current Code of Ethics (201; 200 if already signed; 409 if a newer version exists; 422 if the name is not yours)", Tag: "development", Request: newAttestationJSON{}, Response: attestationJSON{}, Status: http.StatusCreated}},
+			API: &apiDoc{Summary: "Sign the current version of one code of ethics (code missing = cps; 201; 200 if already signed; 409 if a newer version exists; 422 if the name is not yours or the code unknown)", Tag: "development", Request: newAttestationJSON{}, Response: attestationJSON{}, Status: http.StatusCreated}},
+
+		// The career framework's organisation rules (issue 12): a code of
+		// ethics per track, the organisation's choices about the chart's
+		// conditional and "required or preferred" items, and a track that
+		// is chosen, never assumed.
+		{Method: post, Pattern: "/workers/{id}/track", Perm: signedIn, Handler: s.chooseTrack},
+		{Method: get, Pattern: "/admin/framework-choices", Perm: admin, Handler: s.frameworkChoicesPage},
+		{Method: post, Pattern: "/admin/framework-choices", Perm: admin, Handler: s.saveFrameworkChoices},
+		{Method: get, Pattern: "/api/v1/ethics/codes", Perm: signedIn, Handler: s.apiEthicsCodes,
+			API: &apiDoc{Summary: "The organisation's codes of ethics (one per track in the Massachusetts chart: cps, rsc), each with its current version, whether it applies to your track and whether you have signed it", Tag: "development", Response: ethicsCodeJSON{}, List: true}},
+		{Method: get, Pattern: "/api/v1/framework-choices", Perm: signedIn, Handler: s.apiFrameworkChoices,
+			API: &apiDoc{Summary: "The active chart's items whose reading the organisation chooses: conditional items (with their question) and \"required or preferred\" strengths", Tag: "framework", Response: frameworkChoiceJSON{}, List: true}},
+		{Method: http.MethodPut, Pattern: "/api/v1/framework-choices/{key}", Perm: admin, Handler: s.apiSetFrameworkChoice,
+			API: &apiDoc{Summary: "Decide one item: whether a conditional item applies, or which of its strength options is read (\"\" = the chart's default)", Tag: "framework", Request: frameworkChoiceInJSON{}, Response: frameworkChoiceJSON{}}},
 
 		// People supported, contacts, check-ins, goals, referrals (issue 6).
 		// Which people a user sees on these pages is decided by the store

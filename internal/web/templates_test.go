@@ -117,5 +117,7 @@ func journeySteps(t *testing.T, app *testkit.App) []func() {
 		func() { planTemplateSteps(t, app) }, // plans (issue 7): plans_test.go
 	}
 	steps = append(steps, developmentSteps(t, app)...) // issue 5
+	// The career framework's organisation rules (issue 12): framework_rules_test.go.
+	steps = append(steps, frameworkRulesSteps(t, app)...)
 	return steps
 }

@@ -181,3 +181,28 @@ func TestRenewalRuleWordsAndExpiry(t *testing.T) {
 		t.Errorf("an unreadable date: %q", got)
 	}
 }
+
+func TestPreviousExperience(t *testing.T) {
+	today := "2026-11-23"
+	cases := []struct {
+		name    string
+		periods []Period
+		want    Previous
+	}{
+		{"only the current role", []Period{{From: "2025-01-06"}}, Previous{CurrentFrom: "2025-01-06"}},
+		{"an earlier role ended before the current one", []Period{{From: "2022-03-01", To: "2022-11-30"}, {From: "2023-01-09"}},
+			Previous{Roles: 1, Months: 9, CurrentFrom: "2023-01-09"}},
+		{"an overlapping role still going on is not previous", []Period{{From: "2022-03-01", To: "2023-05-31"}, {From: "2023-01-09"}},
+			Previous{CurrentFrom: "2023-01-09"}},
+		{"no current role: every ended role counts", []Period{{From: "2021-01-01", To: "2021-12-31"}, {From: "2024-02-01", To: "2024-07-31"}},
+			Previous{Roles: 2, Months: 18}},
+		{"a role ending in the future is current", []Period{{From: "2020-01-01", To: "2020-06-30"}, {From: "2026-01-01", To: "2027-12-31"}},
+			Previous{Roles: 1, Months: 6, CurrentFrom: "2026-01-01"}},
+		{"nothing on record", nil, Previous{}},
+	}
+	for _, c := range cases {
+		if got := PreviousExperience(c.periods, today); got != c.want {
+			t.Errorf("%s: %+v, want %+v", c.name, got, c.want)
+		}
+	}
+}
