@@ -255,8 +255,8 @@ func checkPastDate(f map[string]string, field, v, today, what string) {
 	}
 }
 
-// TakeAssessment records an assessment taken with a person.
-func (s *Store) TakeAssessment(ctx context.Context, a Actor, personID int64, in AssessmentInput) (Assessment, error) {
+// validateAssessment checks an assessment and scores it.
+func (s *Store) validateAssessment(ctx context.Context, orgID int64, personID int64, in *AssessmentInput) (Assessment, error) {
 	in.TakenOn, in.Instrument = strings.TrimSpace(in.TakenOn), strings.TrimSpace(in.Instrument)
 	today := s.Today()
 	if in.TakenOn == "" {
@@ -264,7 +264,7 @@ func (s *Store) TakeAssessment(ctx context.Context, a Actor, personID int64, in 
 	}
 	f := map[string]string{}
 	checkPastDate(f, "taken_on", in.TakenOn, today, "it was taken")
-	ins, err := s.Instrument(ctx, a.OrgID, in.Instrument)
+	ins, err := s.Instrument(ctx, orgID, in.Instrument)
 	if core.KindOf(err) == core.KindNotFound {
 		f["instrument"] = "Choose one of the organisation's instruments."
 	} else if err != nil {
@@ -281,7 +281,21 @@ func (s *Store) TakeAssessment(ctx context.Context, a Actor, personID int64, in 
 			f["answers"] = "Answer at least one statement: an assessment with every statement left out says nothing."
 		}
 	}
-	if err := core.Invalid(f); err != nil {
+	return as, core.Invalid(f)
+}
+
+// CheckAssessment reports what is wrong with an assessment, without
+// recording it: a form with statements not yet answered still hears about
+// its other fields.
+func (s *Store) CheckAssessment(ctx context.Context, a Actor, in AssessmentInput) error {
+	_, err := s.validateAssessment(ctx, a.OrgID, 0, &in)
+	return err
+}
+
+// TakeAssessment records an assessment taken with a person.
+func (s *Store) TakeAssessment(ctx context.Context, a Actor, personID int64, in AssessmentInput) (Assessment, error) {
+	as, err := s.validateAssessment(ctx, a.OrgID, personID, &in)
+	if err != nil {
 		return Assessment{}, err
 	}
 	body, err := json.Marshal(in.Answers)
@@ -380,6 +394,11 @@ func (c CapitalSummary) Change() (int, bool) {
 	}
 	return c.Latest.Total - c.First.Total, true
 }
+
+// HasChange reports whether there are two complete assessments to compare;
+// ChangeTotal is the change (0 when there are not). For templates.
+func (c CapitalSummary) HasChange() bool { _, ok := c.Change(); return ok }
+func (c CapitalSummary) ChangeTotal() int { v, _ := c.Change(); return v }
 
 // MaxHistory is how many assessments a picture shows: some twenty years of
 // quarterly checks.
