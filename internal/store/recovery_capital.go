@@ -397,7 +397,7 @@ func (c CapitalSummary) Change() (int, bool) {
 
 // HasChange reports whether there are two complete assessments to compare;
 // ChangeTotal is the change (0 when there are not). For templates.
-func (c CapitalSummary) HasChange() bool { _, ok := c.Change(); return ok }
+func (c CapitalSummary) HasChange() bool  { _, ok := c.Change(); return ok }
 func (c CapitalSummary) ChangeTotal() int { v, _ := c.Change(); return v }
 
 // MaxHistory is how many assessments a picture shows: some twenty years of
