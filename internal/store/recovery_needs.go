@@ -254,3 +254,52 @@ func (s *Store) NeedLifeArea(ctx context.Context, orgID int64, n Need) (string, 
 	}
 	return "", nil
 }
+
+// LinkNeed records that an existing goal or referral of the person (0 for
+// none) answers one of their needs: for a goal or referral made before the
+// need was written down.
+func (s *Store) LinkNeed(ctx context.Context, a Actor, needID, goalID, referralID int64) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		cond, args := visibleTo(a, "p", []any{needID, a.OrgID})
+		ns, err := s.queryNeeds(ctx, tx, "JOIN people p ON p.id = n.person_id WHERE n.id = $1 AND n.org_id = $2 AND "+cond, args...)
+		if err != nil {
+			return err
+		}
+		if len(ns) == 0 {
+			return core.NotFound("The need")
+		}
+		check := func(table, field string, id int64) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table+" WHERE id = $1 AND org_id = $2 AND person_id = $3", id, a.OrgID, ns[0].PersonID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return core.Invalid(map[string]string{field: "This is not one of the person's."})
+			}
+			return nil
+		}
+		if goalID != 0 {
+			if err := check("goals", "goal_id", goalID); err != nil {
+				return err
+			}
+			if err := s.linkNeed(ctx, tx, a, ns[0].PersonID, needID, "goal_id", goalID); err != nil {
+				return err
+			}
+		}
+		if referralID != 0 {
+			if err := check("referrals", "referral_id", referralID); err != nil {
+				return err
+			}
+			return s.linkNeed(ctx, tx, a, ns[0].PersonID, needID, "referral_id", referralID)
+		}
+		return nil
+	})
+}
+
+// HasRecoveryPictures reports whether anyone in the organisation has a
+// recovery capital assessment (the demo loads its pictures once).
+func (s *Store) HasRecoveryPictures(ctx context.Context, orgID int64) (bool, error) {
+	var n int
+	err := s.rdb.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM recovery_assessments WHERE org_id = $1 LIMIT 1) t", orgID).Scan(&n)
+	return n > 0, err
+}
