@@ -9,9 +9,7 @@ import (
 )
 
 // The demo's recovery pictures (issue 13). Maria has three BARC-10s over six
-// months, rising (one statement she preferred not to answer the first
-// time, so the first complete one is the second); her stages of change per
-// life area; a check of needs in which housing led to her referral to the
+// months, rising (29, 34, 43); her stages of change per life area; a check of needs in which housing led to her referral to the
 // housing clinic and work to a goal; her strengths, natural supports, the
 // advocacy at the housing clinic and a question for her prescriber. Dev has
 // an old BARC-10, so he is due another; everyone else is due a first.
@@ -51,7 +49,7 @@ func loadRecovery(ctx context.Context, s *store.Store, d *Demo) error {
 		days    int
 		answers []int // 0: prefer not to answer
 	}{
-		{180, []int{4, 2, 2, 3, 2, 4, 0, 4, 3, 3}},
+		{180, []int{4, 2, 2, 3, 2, 4, 2, 4, 3, 3}},
 		{95, []int{4, 3, 3, 3, 3, 4, 2, 5, 3, 4}},
 		{12, []int{5, 4, 4, 4, 4, 5, 3, 5, 4, 5}},
 	} {
