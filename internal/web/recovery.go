@@ -685,6 +685,26 @@ func (s *Server) raiseRights(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, personPath(p, "/advocacy#rights"), "The rights concern is recorded.")
 }
 
+// rightsDraftPage offers back a rights concern typed when a session ended
+// (the form posts to /people/{id}/rights-concerns, which has no page of
+// its own).
+func (s *Server) rightsDraftPage(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.recoveryPerson(r)
+	if err != nil {
+		return err
+	}
+	rf, ok := s.draftForm(r)
+	if !ok {
+		return redirect(w, r, personPath(p, "/advocacy#rights"), "")
+	}
+	v, err := s.advocacyView(r, p, newForm(url.Values{"done_on": {s.store.Today()}}), rf)
+	if err != nil {
+		return err
+	}
+	v.FromDraft = true
+	return s.render(w, r, "advocacy.html", v)
+}
+
 func (s *Server) resolveRights(w http.ResponseWriter, r *http.Request) error {
 	cid, err := pathID(r, "id")
 	if err != nil {

@@ -411,6 +411,17 @@ func TestMedicationPageSaysPeerWorkersDontGiveAdvice(t *testing.T) {
 	if r := c.PostForm("/people/"+itoa(p.ID)+"/rights-concerns", url.Values{"raised_on": {"2026-11-20"}, "kind": {""}, "note": {"Mail opened"}}); r.Status != 422 || !strings.Contains(r.Body, "Mail opened") {
 		t.Fatalf("rights: %d", r.Status)
 	}
+	// A concern typed as the session ended comes back from its draft.
+	if err := app.SaveDraft(t.Context(), tm.Peer.ID, "/people/"+itoa(p.ID)+"/rights-concerns", url.Values{"raised_on": {"2026-11-19"}, "kind": {"privacy"}, "note": {"Mail opened at the shelter"}}); err != nil {
+		t.Fatal(err)
+	}
+	drafts, err := app.Drafts(t.Context(), tm.Peer.ID)
+	if err != nil || len(drafts) != 1 {
+		t.Fatalf("drafts: %v %v", drafts, err)
+	}
+	if page := c.Get("/people/" + itoa(p.ID) + "/rights-concerns?draft=" + itoa(drafts[0].ID)); page.Status != 200 || !strings.Contains(page.Body, "Mail opened at the shelter") || !strings.Contains(page.Body, `value="privacy" selected`) {
+		t.Fatalf("the draft: %d", page.Status)
+	}
 	if contacts := testkit.Text(c.Get("/people/" + itoa(p.ID) + "/contacts").Body); strings.Contains(contacts, "housing office") {
 		t.Fatal("advocacy shows among the contacts")
 	}

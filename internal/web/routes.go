@@ -372,6 +372,7 @@ func (s *Server) routeTable() []route {
 		{Method: get, Pattern: "/people/{id}/advocacy", Perm: auth.PermPeople, Handler: s.advocacyPage},
 		{Method: post, Pattern: "/people/{id}/advocacy", Perm: auth.PermPeople, Handler: s.addAdvocacy},
 		{Method: post, Pattern: "/people/{id}/rights-concerns", Perm: auth.PermPeople, Handler: s.raiseRights},
+		{Method: get, Pattern: "/people/{id}/rights-concerns", Perm: auth.PermPeople, Handler: s.rightsDraftPage},
 		{Method: post, Pattern: "/rights-concerns/{id}/resolve", Perm: auth.PermPeople, Handler: s.resolveRights},
 		{Method: get, Pattern: "/people/{id}/medication-questions", Perm: auth.PermPeople, Handler: s.medicationPage},
 		{Method: post, Pattern: "/people/{id}/medication-questions", Perm: auth.PermPeople, Handler: s.addMedication},
