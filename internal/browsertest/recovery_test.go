@@ -81,3 +81,67 @@ func TestTakeABARC10WithAPersonOnAPhone(t *testing.T) {
 	tab.Visit("/people/" + itoa(p.ID))
 	tab.MustSee("Recovery picture", "out of 60", "The history, with a table of totals")
 }
+
+// TestEveryRecoveryPageIsAccessibleOnAPhone visits each page of the recovery
+// picture on a phone, with data and with a refused form, so axe checks them
+// all; it starts a referral from an area of need in one step.
+func TestEveryRecoveryPageIsAccessibleOnAPhone(t *testing.T) {
+	need(t)
+	app := testkit.NewApp(t)
+	tm := app.NewTeam(t, "Recovery pages RLC")
+	pa := testkit.Actor(tm.Peer)
+	p, err := app.CreatePerson(t.Context(), pa, store.PersonInput{PreferredName: "Lou Díaz"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup, _ := app.AddSupport(t.Context(), pa, p.ID, store.SupportInput{Name: "Ana", Relationship: "sister", Phone: "617-555-0101", OkayToInvolve: true})
+	app.RaiseRightsConcern(t.Context(), pa, p.ID, store.RightsInput{Kind: "privacy", Note: "Mail opened"})
+	app.AddAdvocacy(t.Context(), pa, p.ID, store.AdvocacyInput{What: "Called the housing office together", Skill: "Making a phone call"})
+	app.AddMedicationQuestion(t.Context(), pa, p.ID, store.MedicationInput{Kind: "side_effect", Text: "Dry mouth"})
+	app.NoteStage(t.Context(), pa, p.ID, store.StageInput{LifeArea: "home", Stage: "preparation"})
+	tab := browser.NewTab(t, app.HTTP.URL)
+	tab.Phone()
+	signIn(tab, tm.Peer)
+	base := "/people/" + itoa(p.ID)
+
+	tab.Visit(base + "/strengths")
+	tab.Check("[id='f-strength-Caring']")
+	tab.Fill("#f-good_at", "Fixing bikes")
+	tab.Submit("main form button[type=submit]")
+	tab.MustSee("The strengths are saved.", "Caring", "Fixing bikes")
+
+	tab.Visit(base + "/stages-of-change")
+	tab.MustSee("Getting ready", "Not talked about yet")
+	tab.Submit("main form button[type=submit]") // nothing chosen
+	tab.MustSee("There is a problem", "Choose a life area")
+
+	tab.Visit(base + "/needs")
+	tab.Check("[id='f-area-housing']")
+	tab.Fill("[id='f-words.housing']", "A place of my own")
+	tab.Submit("main form button[type=submit]")
+	tab.MustSee("The areas of need are saved.", "A place of my own")
+	tab.Submit("main a[href*='/referrals/new?need=']")
+	tab.MustSee("This referral starts from an area of need", "Housing")
+	if v := tab.Eval(`document.querySelector("#f-reason").value`); v != "Housing: A place of my own" {
+		t.Fatalf("the referral's reason: %q", v)
+	}
+
+	tab.Visit(base + "/supports")
+	tab.Submit("main form button[type=submit]") // empty
+	tab.MustSee("There is a problem", "Write a name or a few words")
+	tab.Visit("/supports/" + itoa(sup.ID))
+	tab.Visit(base + "/advocacy")
+	tab.MustSee("Advocacy log", "Called the housing office together", "Rights concerns", "Open")
+	tab.Visit(base + "/medication-questions")
+	tab.MustSee("Peer workers don't give medication advice.", "Dry mouth")
+	tab.Visit(base + "/safety-plan/edit")
+	tab.MustSee("From their natural supports", "Add Ana")
+	tab.Submit("button[name=offer]")
+	if v := tab.Eval(`document.querySelector("[name='people_to_ask.0.name']").value`); v != "Ana (sister)" {
+		t.Fatalf("the offered support: %q", v)
+	}
+	signOut(tab)
+	signIn(tab, tm.Admin)
+	tab.Visit("/admin/recovery")
+	tab.MustSee("Days between recovery capital checks", "your organisation's setting", "BARC-10")
+}

@@ -166,6 +166,10 @@ func validateSupport(in *SupportInput) map[string]string {
 	return f
 }
 
+// CheckSupport reports what is wrong with a natural support, without
+// recording it (a form with another question unanswered still hears it).
+func CheckSupport(in SupportInput) error { return core.Invalid(validateSupport(&in)) }
+
 // AddSupport records a natural support.
 func (s *Store) AddSupport(ctx context.Context, a Actor, personID int64, in SupportInput) (NaturalSupport, error) {
 	if err := core.Invalid(validateSupport(&in)); err != nil {

@@ -528,8 +528,8 @@ func (s *Server) addSupport(w http.ResponseWriter, r *http.Request) error {
 	}
 	if f.Get("okay_to_involve") == "" {
 		f.Errors["okay_to_involve"] = "Ask the person whether it is okay to involve them, and choose yes or no."
-	}
-	if len(f.Errors) == 0 {
+		f.Fail(store.CheckSupport(supportInput(f))) // and what else is wrong
+	} else {
 		_, err = s.store.AddSupport(r.Context(), s.actor(r), p.ID, supportInput(f))
 	}
 	if len(f.Errors) > 0 || f.Fail(err) {
