@@ -225,6 +225,19 @@ func (s *Store) ListRightsConcerns(ctx context.Context, a Actor, personID int64,
 	return res, s.recordRead(ctx, a, "person", personID, "rights concerns")
 }
 
+// RightsConcern returns one rights concern, and audits the read.
+func (s *Store) RightsConcern(ctx context.Context, a Actor, id int64) (RightsConcern, error) {
+	cond, args := visibleTo(a, "p", []any{id, a.OrgID})
+	cs, err := s.queryRights(ctx, s.rdb, "JOIN people p ON p.id = r.person_id WHERE r.id = $1 AND r.org_id = $2 AND "+cond, args...)
+	if err != nil {
+		return RightsConcern{}, err
+	}
+	if len(cs) == 0 {
+		return RightsConcern{}, core.NotFound("The rights concern")
+	}
+	return cs[0], s.recordRead(ctx, a, "rights_concern", id, "person "+idString(cs[0].PersonID))
+}
+
 // ResolveRightsConcern records that a concern is resolved, on a day and how.
 func (s *Store) ResolveRightsConcern(ctx context.Context, a Actor, id int64, resolvedOn, resolution string) (RightsConcern, error) {
 	resolvedOn, resolution = strings.TrimSpace(resolvedOn), strings.TrimSpace(resolution)

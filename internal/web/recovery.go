@@ -705,6 +705,23 @@ func (s *Server) rightsDraftPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "advocacy.html", v)
 }
 
+// resolveDraftPage is where a resolution typed as a session ended leads:
+// the concern's page, the advocacy page, with the words shown to re-enter.
+func (s *Server) resolveDraftPage(w http.ResponseWriter, r *http.Request) error {
+	cid, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := s.store.RightsConcern(r.Context(), s.actor(r), cid)
+	if err != nil {
+		return err
+	}
+	if f, ok := s.draftForm(r); ok && f.Get("resolution") != "" {
+		setFlash(w, "Your session ended before the concern was marked resolved. Mark it again below.")
+	}
+	return redirect(w, r, "/people/"+id(c.PersonID)+"/advocacy#rights", "")
+}
+
 func (s *Server) resolveRights(w http.ResponseWriter, r *http.Request) error {
 	cid, err := pathID(r, "id")
 	if err != nil {

@@ -374,6 +374,7 @@ func (s *Server) routeTable() []route {
 		{Method: post, Pattern: "/people/{id}/rights-concerns", Perm: auth.PermPeople, Handler: s.raiseRights},
 		{Method: get, Pattern: "/people/{id}/rights-concerns", Perm: auth.PermPeople, Handler: s.rightsDraftPage},
 		{Method: post, Pattern: "/rights-concerns/{id}/resolve", Perm: auth.PermPeople, Handler: s.resolveRights},
+		{Method: get, Pattern: "/rights-concerns/{id}/resolve", Perm: auth.PermPeople, Handler: s.resolveDraftPage},
 		{Method: get, Pattern: "/people/{id}/medication-questions", Perm: auth.PermPeople, Handler: s.medicationPage},
 		{Method: post, Pattern: "/people/{id}/medication-questions", Perm: auth.PermPeople, Handler: s.addMedication},
 		{Method: post, Pattern: "/medication-questions/{id}/settle", Perm: auth.PermPeople, Handler: s.settleMedication},
