@@ -138,6 +138,14 @@ func BenchmarkRecoveryPicture(b *testing.B) {
 			}
 		}
 	})
+	// The picture's queries without the audit write.
+	b.Run("picture-queries", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := fx.s.recoveryPicture(ctx, fx.peer, pid); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("history-page", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := fx.s.RecoveryCapital(ctx, fx.peer, pid, ""); err != nil {
