@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -294,8 +295,9 @@ func Layout(points []Point, lowest, highest int, days func(from, to string) int)
 	}
 	c.First, c.Last = points[0].TakenOn, points[len(points)-1].TakenOn
 	span := days(c.First, c.Last)
+	round := func(v float64) float64 { return math.Round(v*10) / 10 }
 	y := func(v int) float64 {
-		return c.Bottom - float64(v-lowest)/float64(highest-lowest)*(c.Bottom-c.Top)
+		return round(c.Bottom - float64(v-lowest)/float64(highest-lowest)*(c.Bottom-c.Top))
 	}
 	step := (highest - lowest) / 5
 	if step < 1 {
@@ -308,7 +310,7 @@ func Layout(points []Point, lowest, highest int, days func(from, to string) int)
 	for _, p := range points {
 		x := (c.Left + c.Right) / 2
 		if span > 0 {
-			x = c.Left + float64(days(c.First, p.TakenOn))/float64(span)*(c.Right-c.Left)
+			x = round(c.Left + float64(days(c.First, p.TakenOn))/float64(span)*(c.Right-c.Left))
 		}
 		cp := ChartPoint{Point: p, X: x, Y: y(max(lowest, min(highest, p.Total)))}
 		c.Points = append(c.Points, cp)
