@@ -63,7 +63,7 @@ func TestEthicsCodePerTrack(t *testing.T) {
 	if _, _, err := db.AttestCode(ctx, peer, "rsc", cps.Current.Hash, "Pat Peer"); core.KindOf(err) != core.KindInvalid {
 		t.Fatalf("the CPS hash under the RSC code: %v", err)
 	}
-	if _, _, err := db.AttestCode(ctx, peer, "nope", rsc.Current.Hash, "Pat Peer"); fieldsOf(err)["code"] == "" {
+	if _, _, err := db.AttestCode(ctx, peer, "nope", rsc.Current.Hash, "Pat Peer"); invalidFields(err)["code"] == "" {
 		t.Fatalf("an unknown code: %v", err)
 	}
 	at, created, err := db.AttestCode(ctx, peer, "rsc", rsc.Current.Hash, "Pat Peer")
@@ -86,7 +86,7 @@ func TestEthicsCodePerTrack(t *testing.T) {
 	if _, err := db.PublishEthicsCode(ctx, peer, "rsc", "Ours", "Our code."); core.KindOf(err) != core.KindForbidden {
 		t.Fatalf("a peer publishing: %v", err)
 	}
-	if _, err := db.PublishEthicsCode(ctx, admin, "xyz", "Ours", "Our code."); fieldsOf(err)["code"] == "" {
+	if _, err := db.PublishEthicsCode(ctx, admin, "xyz", "Ours", "Our code."); invalidFields(err)["code"] == "" {
 		t.Fatalf("publishing an unknown code: %v", err)
 	}
 	v, err := db.PublishEthicsCode(ctx, admin, "rsc", "Harbor RSC code of conduct", "We keep to our code of conduct.")
@@ -189,7 +189,7 @@ func TestFrameworkChoices(t *testing.T) {
 		{ItemKey: "s3.prereq.cps", Applies: &yes, Strength: &expected},
 		{ItemKey: "s1.comp.empathic-listening", Strength: &required},
 	})
-	f := fieldsOf(err)
+	f := invalidFields(err)
 	if f["applies-s3.prereq.cps"] == "" || f["strength-s3.prereq.cps"] == "" || f["item_key"] == "" {
 		t.Fatalf("bad choices: %v", err)
 	}
@@ -265,7 +265,7 @@ func TestTrackChosenNeverAssumed(t *testing.T) {
 		t.Fatalf("invited with a track: %q", w.Track)
 	}
 	_, err = db.CreateUser(ctx, testkit.Actor(tm.Admin), store.NewUser{OrgID: tm.Org.ID, Email: "x@new.test", Name: "X", Roles: []auth.Role{auth.RolePeer}, Track: "sideways"})
-	if fieldsOf(err)["track"] == "" {
+	if invalidFields(err)["track"] == "" {
 		t.Fatalf("an unknown track: %v", err)
 	}
 }
@@ -304,8 +304,8 @@ func TestShippedChartUpgrade(t *testing.T) {
 	}
 }
 
-// fieldsOf returns the field messages of an invalid-input error, or nil.
-func fieldsOf(err error) map[string]string {
+// invalidFields returns the field messages of an invalid-input error, or nil.
+func invalidFields(err error) map[string]string {
 	if e, ok := core.As(err); ok {
 		return e.Fields
 	}

@@ -140,6 +140,9 @@ type GoalInput struct {
 	Steps    string
 	TargetOn string
 	Status   string // updating only
+	// NeedID, adding: the area of need (recovery_needs.go) the goal starts
+	// from, which remembers it; 0 for none.
+	NeedID int64
 }
 
 func (s *Store) validateGoal(in *GoalInput, updating bool) map[string]string {
@@ -196,8 +199,10 @@ func (s *Store) AddGoal(ctx context.Context, a Actor, personID int64, in GoalInp
 			}
 		}
 		var err error
-		id, err = s.insertGoal(ctx, tx, a, personID, cycleID, in, 0)
-		return err
+		if id, err = s.insertGoal(ctx, tx, a, personID, cycleID, in, 0); err != nil {
+			return err
+		}
+		return s.linkNeed(ctx, tx, a, personID, in.NeedID, "goal_id", id) // areas of need (issue 13)
 	})
 	if err != nil {
 		return Goal{}, err

@@ -86,6 +86,9 @@ type ReferralInput struct {
 	Reason       string
 	MadeOn       string // YYYY-MM-DD; today when empty
 	FollowUpOn   string // YYYY-MM-DD; FollowUpDays after MadeOn when empty
+	// NeedID is the area of need (recovery_needs.go) the referral starts
+	// from, which remembers it; 0 for none.
+	NeedID int64
 }
 
 // addDays adds n days to a YYYY-MM-DD date.
@@ -147,6 +150,9 @@ func (s *Store) CreateReferral(ctx context.Context, a Actor, in ReferralInput) (
 		if err := tx.QueryRowContext(ctx, `INSERT INTO referrals (org_id, person_id, resource_id, resource_name, reason, made_on, follow_up_on,
 			status, created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'made', $8, $9, $8) RETURNING id`,
 			a.OrgID, in.PersonID, nullID(in.ResourceID), in.ResourceName, in.Reason, in.MadeOn, in.FollowUpOn, now, a.UserID).Scan(&id); err != nil {
+			return err
+		}
+		if err := s.linkNeed(ctx, tx, a, in.PersonID, in.NeedID, "referral_id", id); err != nil { // areas of need (issue 13)
 			return err
 		}
 		return s.record(ctx, tx, a, audit.ActionCreate, "referral", id, "person "+idString(in.PersonID))

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"peerpath/internal/language"
 	"peerpath/internal/store"
@@ -39,6 +40,10 @@ type goalFormView struct {
 	LifeAreas []option
 	Statuses  []option
 	Hints     []language.Hint
+	// Recovery picture (issue 13): the person's strengths at the top, and
+	// the area of need a new goal starts from.
+	Strengths store.Strengths
+	Need      store.Need
 }
 
 func (s *Server) newGoalPage(w http.ResponseWriter, r *http.Request) error {
@@ -54,11 +59,17 @@ func (s *Server) newGoalPage(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		f = newForm(nil)
 	}
-	return s.render(w, r, "goal_form.html", goalFormView{Form: f, Person: p, LifeAreas: options("life_area", store.LifeAreas)})
+	v := goalFormView{Form: f, Person: p, LifeAreas: options("life_area", store.LifeAreas)}
+	if err := s.goalFromNeed(r, &v, r.URL.Query().Get("need"), !ok); err != nil { // issue 13
+		return err
+	}
+	return s.render(w, r, "goal_form.html", v)
 }
 
 func goalInput(f *form) store.GoalInput {
-	return store.GoalInput{Text: f.Get("text"), LifeArea: f.Get("life_area"), Steps: f.Get("steps"), TargetOn: f.Get("target_date"), Status: f.Get("status")}
+	in := store.GoalInput{Text: f.Get("text"), LifeArea: f.Get("life_area"), Steps: f.Get("steps"), TargetOn: f.Get("target_date"), Status: f.Get("status")}
+	in.NeedID, _ = strconv.ParseInt(f.Get("need_id"), 10, 64) // the area of need it starts from (issue 13)
+	return in
 }
 
 func (s *Server) newGoal(w http.ResponseWriter, r *http.Request) error {
@@ -77,7 +88,11 @@ func (s *Server) newGoal(w http.ResponseWriter, r *http.Request) error {
 		if perr != nil {
 			return perr
 		}
-		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "goal_form.html", goalFormView{Form: f, Person: p, LifeAreas: options("life_area", store.LifeAreas)})
+		v := goalFormView{Form: f, Person: p, LifeAreas: options("life_area", store.LifeAreas)}
+		if err := s.goalFromNeed(r, &v, f.Get("need_id"), false); err != nil { // issue 13
+			return err
+		}
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "goal_form.html", v)
 	}
 	if err != nil {
 		return err
@@ -101,9 +116,13 @@ func (s *Server) goalPageView(r *http.Request, g store.Goal, f, progress *form) 
 	if progress == nil {
 		progress = newForm(nil)
 	}
+	strengths, err := s.store.Strengths(r.Context(), s.actor(r), g.PersonID) // issue 13
+	if err != nil {
+		return goalView{}, err
+	}
 	return goalView{
 		goalFormView: goalFormView{Form: f, Person: p, Goal: g, LifeAreas: options("life_area", store.LifeAreas), Statuses: options("goal_status", store.GoalStatuses),
-			Hints: s.wordingHints(r, progress.Raw("progress"))},
+			Hints: s.wordingHints(r, progress.Raw("progress")), Strengths: strengths},
 		Progress: progress,
 	}, nil
 }

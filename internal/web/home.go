@@ -38,6 +38,11 @@ type homeView struct {
 	// sessions, for anyone who works with people.
 	WorksWithPeople bool
 	MyGroups        []groupRow
+	// Recovery picture (issue 13): the peer worker's people due a recovery
+	// capital check, by the organisation's number of days.
+	RecoveryDue       []store.DueCheck
+	MoreRecoveryDue   bool
+	RecoveryCheckDays int
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
@@ -63,6 +68,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Overdue, v.MoreOverdue = l.Items, l.Next != ""
 		if v.FollowUps, err = s.store.FollowUpsDue(ctx, a, p.User.ID, 5); err != nil {
+			return err
+		}
+		if v.RecoveryDue, v.MoreRecoveryDue, v.RecoveryCheckDays, err = s.store.RecoveryChecksDue(ctx, a, 5); err != nil { // issue 13
 			return err
 		}
 	}

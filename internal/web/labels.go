@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"peerpath/internal/recovery"
 	"peerpath/internal/store"
 )
 
@@ -36,6 +37,15 @@ var labels = map[string]map[string]string{
 		"benefits": "Benefits", "legal": "Legal help", "health": "Health care", "peer_group": "Peer support group", "food": "Food", "other": "Other",
 	},
 	"category": {"clinical": "Clinical", "stigmatising": "Stigmatising", "deficit": "Deficit-based", "labelling": "Labelling", "power": "Power and control"},
+
+	// A person's recovery picture (issue 13).
+	"rights_kind": {
+		"privacy": "Privacy", "informed_choice": "Informed choice about treatment", "restraint_or_seclusion": "Restraint or seclusion",
+		"discrimination": "Discrimination", "access_to_services": "Access to services", "housing": "Housing", "benefits": "Benefits",
+		"work": "Work", "communication_and_visitors": "Phone, mail and visitors", "dignity_and_respect": "Dignity and respect", "other": "Other",
+	},
+	"medication_kind": {"side_effect": "A side effect", "question_for_prescriber": "A question for the prescriber", "to_remember": "Something to remember"},
+	"stage":           recovery.StageNames,
 }
 
 // hintsFor explains some choices in a few words, under the option.

@@ -8,6 +8,7 @@ import (
 
 	"peerpath/internal/auth"
 	"peerpath/internal/core"
+	"peerpath/internal/recovery"
 	"peerpath/internal/store"
 )
 
@@ -129,6 +130,10 @@ type personView struct {
 	// Groups (issue 7): the groups the person belongs to, with their own
 	// attendance, never the other members.
 	Groups []store.PersonGroup
+	// A person's recovery picture (issue 13).
+	Recovery       store.RecoveryPicture
+	RecoveryChart  recovery.Chart
+	RecoveryStages []areaStage
 }
 
 func (s *Server) personPage(w http.ResponseWriter, r *http.Request) error {
@@ -157,6 +162,11 @@ func (s *Server) renderPersonPage(w http.ResponseWriter, r *http.Request, status
 	if v.Groups, err = s.store.PersonGroups(r.Context(), a, pid); err != nil {
 		return err
 	}
+	// A person's recovery picture (issue 13).
+	if v.Recovery, err = s.store.RecoveryPicture(r.Context(), a, pid); err != nil {
+		return err
+	}
+	v.RecoveryChart, v.RecoveryStages = capitalChart(v.Recovery.Capital), areaStages(v.Recovery.Stages)
 	return s.renderStatus(w, r, status, "person.html", v)
 }
 

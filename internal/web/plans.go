@@ -104,6 +104,8 @@ type planFormView struct {
 	FromDraft  bool
 	CrisisNote string
 	Conflict   bool // someone saved a newer version meanwhile
+	// Natural supports offered for "People I can ask for help" (issue 13).
+	Supports []store.NaturalSupport
 }
 
 // extraRows is how many empty rows a contact section gets: room to add
@@ -220,6 +222,9 @@ func (s *Server) personPlanEditPage(k *store.PlanKind) handler {
 		}
 		v := s.planFormView(k, p, f, "")
 		v.FromDraft = fromDraft
+		if v.Supports, err = s.supportOffers(r, k, p, f); err != nil { // issue 13
+			return err
+		}
 		return s.render(w, r, "plan_form.html", v)
 	}
 }
@@ -234,16 +239,28 @@ func (s *Server) savePersonPlan(k *store.PlanKind) handler {
 		if err != nil {
 			return err
 		}
-		if more := f.Get("more"); more != "" {
+		if offer := f.Get("offer"); offer != "" { // issue 13: add a natural support the person chose, unsaved
+			if err := s.addOffered(r, k, p, f, offer); err != nil {
+				return err
+			}
+		}
+		if more := f.Get("more"); more != "" || f.Get("offer") != "" {
 			// "Add more rows": the same form again, with room for more.
 			v := s.planFormView(k, p, f, more)
 			v.FromDraft = f.Get("draft") != ""
+			if v.Supports, err = s.supportOffers(r, k, p, f); err != nil { // issue 13
+				return err
+			}
 			return s.render(w, r, "plan_form.html", v)
 		}
 		a := s.actor(r)
 		saved, err := s.store.SavePlan(r.Context(), a, k, p.ID, planInput(k, f))
 		if f.Fail(err) {
-			return s.renderStatus(w, r, http.StatusUnprocessableEntity, "plan_form.html", s.planFormView(k, p, f, ""))
+			v := s.planFormView(k, p, f, "")
+			if v.Supports, err = s.supportOffers(r, k, p, f); err != nil { // issue 13
+				return err
+			}
+			return s.renderStatus(w, r, http.StatusUnprocessableEntity, "plan_form.html", v)
 		}
 		if core.KindOf(err) == core.KindConflict {
 			// Someone saved meanwhile: keep every word, say so, and let the

@@ -20,6 +20,7 @@ type referralFormView struct {
 	Statuses  []option
 	Hints     []language.Hint
 	Today     string
+	Need      store.Need // the area of need the referral starts from (issue 13)
 }
 
 func (s *Server) referralFormView(r *http.Request, f *form, p store.Person) (referralFormView, error) {
@@ -47,6 +48,9 @@ func (s *Server) newReferralPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.referralFromNeed(r, &v, r.URL.Query().Get("need"), !ok); err != nil { // issue 13
+		return err
+	}
 	return s.render(w, r, "referral_form.html", v)
 }
 
@@ -63,6 +67,7 @@ func (s *Server) newReferral(w http.ResponseWriter, r *http.Request) error {
 	rid, _ := strconv.ParseInt(f.Get("resource_id"), 10, 64)
 	in := store.ReferralInput{PersonID: pid, ResourceID: rid, ResourceName: f.Get("resource_name"), Reason: f.Raw("reason"),
 		MadeOn: f.Get("made_on"), FollowUpOn: f.Get("follow_up_on")}
+	in.NeedID, _ = strconv.ParseInt(f.Get("need_id"), 10, 64) // issue 13
 	if f.Get("check") == "" {
 		_, err = s.store.CreateReferral(r.Context(), a, in)
 	}
@@ -77,6 +82,9 @@ func (s *Server) newReferral(w http.ResponseWriter, r *http.Request) error {
 		}
 		v, verr := s.referralFormView(r, f, p)
 		if verr != nil {
+			return verr
+		}
+		if verr := s.referralFromNeed(r, &v, f.Get("need_id"), false); verr != nil { // issue 13
 			return verr
 		}
 		status := http.StatusUnprocessableEntity

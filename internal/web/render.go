@@ -211,6 +211,10 @@ func (s *Server) funcs() template.FuncMap {
 		"ymdOf":   func(t time.Time) string { return core.Today(t) },
 		// Plans (issue 7): a phone number as a link that dials it.
 		"telURL": telURL,
+		// A person's recovery picture (issue 13): a change with its sign.
+		"signed": signedNumber,
+		"minus":  func(a, b int) int { return a - b },
+		"yesNo":  func() []option { return []option{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}} },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

@@ -115,6 +115,8 @@ func journeySteps(t *testing.T, app *testkit.App) []func() {
 		func() { admin.Get("/admin/wording") },
 		func() { admin.Get("/admin/wording/new?from=client") },
 		func() { planTemplateSteps(t, app) }, // plans (issue 7): plans_test.go
+		// Recovery picture (issue 13): recovery_test.go.
+		func() { recoveryTemplateSteps(t, app) },
 	}
 	steps = append(steps, developmentSteps(t, app)...) // issue 5
 	// The career framework's organisation rules (issue 12): framework_rules_test.go.
