@@ -460,3 +460,9 @@ func bindNamed(q string, vals map[string]any) (string, []any) {
 }
 
 var namedArg = regexp.MustCompile(`:[a-z]+`)
+
+// FlagPair returns the two records of an open flag the actor may resolve
+// (both visible to them), without reading or auditing either.
+func (s *Store) FlagPair(ctx context.Context, a Actor, flagID int64) (person, other int64, err error) {
+	return s.openFlag(ctx, s.rdb, a, flagID)
+}

@@ -136,7 +136,11 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderPersonPage(w, r, http.StatusOK, pid, nil)
+	err = s.renderPersonPage(w, r, http.StatusOK, pid, nil)
+	if core.KindOf(err) == core.KindNotFound {
+		return s.mergedPersonRedirect(w, r, pid, err) // a record merged into another
+	}
+	return err
 }
 
 // renderPersonPage shows a person's record; f holds the small forms on the
