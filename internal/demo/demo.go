@@ -107,6 +107,8 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	// Issue 12: credentials from their issuer, renewal rules the organisation sets.
 	loadCredentialSettings, // credentials.go
 	loadTokens,             // tokens.go: the supervisor's API tokens, one revoked (issue 15)
+	// Issue 15, security 5: a possible duplicate waiting for the administrator.
+	loadDuplicates, // duplicates.go
 }
 
 // loadDeparture deactivates the workers who moved on, once.
