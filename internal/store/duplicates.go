@@ -373,8 +373,14 @@ func (s *Store) MergePeople(ctx context.Context, a Actor, keepID, fromID int64) 
 			}
 		}
 		now := ms(s.now())
-		// Mark the merged record first: the row lock (PostgreSQL) makes a
-		// second merge of the same record wait, then find it merged.
+		// Lock both rows in id order (PostgreSQL), so two merges of the same
+		// pair, either way round, take turns instead of deadlocking; the one
+		// that waited then finds a record merged and answers "not found".
+		rows, err := tx.QueryContext(ctx, "SELECT id FROM people WHERE id IN ($1, $2) AND org_id = $3 ORDER BY id"+s.forUpdate(), keepID, fromID, a.OrgID)
+		if err != nil {
+			return err
+		}
+		rows.Close()
 		res, err := tx.ExecContext(ctx, `UPDATE people SET merged_into_id = $1, merged_at = $2, status = 'closed',
 			closed_reason = 'Merged into another record.', updated_at = $2 WHERE id = $3 AND org_id = $4 AND merged_into_id IS NULL`,
 			keepID, now, fromID, a.OrgID)
