@@ -176,24 +176,6 @@ func (s *Store) DuplicateFlags(ctx context.Context, a Actor, page Page) (List[Du
 	return l, nil
 }
 
-// OpenDuplicateCount is how many open possible duplicates the actor would
-// see in DuplicateFlags (for a link on the team and admin pages). It names
-// no one and is not audited.
-func (s *Store) OpenDuplicateCount(ctx context.Context, a Actor) (int, error) {
-	if !a.mayResolveDuplicates() {
-		return 0, nil
-	}
-	args := []any{a.OrgID}
-	var c1, c2 string
-	c1, args = visibleTo(a, "p1", args)
-	c2, args = visibleTo(a, "p2", args)
-	var n int
-	err := s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM person_duplicate_flags f
-		JOIN people p1 ON p1.id = f.person_id JOIN people p2 ON p2.id = f.other_person_id
-		WHERE f.org_id = $1 AND f.status = 'open' AND p1.merged_into_id IS NULL AND p2.merged_into_id IS NULL AND ((`+c1+`) OR (`+c2+`))`, args...).Scan(&n)
-	return n, err
-}
-
 // errNoFlag is the answer for a flag the actor may not resolve.
 func errNoFlag() error { return core.NotFound("The possible duplicate") }
 
