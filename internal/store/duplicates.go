@@ -62,13 +62,17 @@ func (a Actor) mayResolveDuplicates() bool { return a.CanAssign() }
 // organisation that may be the person p just added (id): the same name
 // (preferred or legal, compared accent- and case-blind) and no date of
 // birth that tells them apart. It runs in the transaction that adds the
-// person, and tells the caller nothing.
+// person (or changes their name or date of birth), and tells the caller
+// nothing. A pair flagged once, whatever became of the flag, is not flagged
+// again.
 func (s *Store) flagDuplicates(ctx context.Context, tx *sql.Tx, a Actor, p Person, id int64) error {
 	pref, legal := searchKey(p.PreferredName), searchKey(p.LegalName)
 	rows, err := tx.QueryContext(ctx, `SELECT p.id FROM people p
 		WHERE p.org_id = $1 AND p.id <> $2 AND p.merged_into_id IS NULL
 		AND (p.preferred_key = $3 OR p.legal_key = $3 OR ($4 <> '' AND (p.preferred_key = $4 OR p.legal_key = $4)))
 		AND (p.born_on = '' OR $5 = '' OR p.born_on = $5)
+		AND NOT EXISTS (SELECT 1 FROM person_duplicate_flags g
+			WHERE (g.person_id = $2 AND g.other_person_id = p.id) OR (g.person_id = p.id AND g.other_person_id = $2))
 		ORDER BY p.id LIMIT 5`, a.OrgID, id, pref, legal, p.BornOn)
 	if err != nil {
 		return err

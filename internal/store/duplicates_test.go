@@ -84,6 +84,28 @@ func TestAddingAPersonNeverRevealsAnotherRecord(t *testing.T) {
 	if len(fs) != 2 || fs[0].Other.ID != sunny.ID {
 		t.Fatalf("same legal name and birth date flagged, another birth date not: %+v", fs)
 	}
+	// Renaming someone to the name of another flags the pair too, once.
+	lee := addPerson(t, db, kim, "Lee Park")
+	for range 2 {
+		name := "JOSÉ ÁLVAREZ"
+		if _, err := db.UpdatePerson(ctx, kim, lee.ID, store.PersonPatch{PreferredName: &name}); err != nil {
+			t.Fatal(err)
+		}
+		other := "Lee"
+		if _, err := db.UpdatePerson(ctx, kim, lee.ID, store.PersonPatch{PreferredName: &other}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs = flagsFor(t, db, admin)
+	if len(fs) != 4 || fs[0].Person.ID != lee.ID || fs[1].Person.ID != lee.ID {
+		t.Fatalf("renamed to the name of two others, twice: %+v", fs)
+	}
+	for _, f := range fs[:2] {
+		if err := db.DismissDuplicate(ctx, admin, f.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs = flagsFor(t, db, admin)
 	// Another organisation's people are never duplicates.
 	other := db.NewTeam(t, "Far away")
 	addPerson(t, db, testkit.Actor(other.Peer), "José Álvarez")

@@ -680,7 +680,13 @@ func (s *Store) UpdatePerson(ctx context.Context, a Actor, id int64, patch Perso
 		if updated, err = s.personWhere(ctx, tx, "p.id = $1 AND p.org_id = $2", id, a.OrgID); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, audit.ActionUpdate, "person", id, strings.Join(changed, ","))
+		if err := s.record(ctx, tx, a, audit.ActionUpdate, "person", id, strings.Join(changed, ",")); err != nil {
+			return err
+		}
+		if slices.ContainsFunc(changed, func(c string) bool { return c == "preferred_name" || c == "legal_name" || c == "date_of_birth" }) {
+			return s.flagDuplicates(ctx, tx, a, p, id) // duplicates.go: told to nobody
+		}
+		return nil
 	})
 	return updated, err
 }
