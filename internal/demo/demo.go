@@ -110,6 +110,8 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	loadTokens,             // tokens.go: the supervisor's API tokens, one revoked (issue 15)
 	// The career framework's organisation rules (issue 12): framework_rules.go.
 	loadFrameworkRules,
+	// Issue 15, security 5: a possible duplicate waiting for the administrator.
+	loadDuplicates, // duplicates.go
 }
 
 // loadDeparture deactivates the workers who moved on, once.

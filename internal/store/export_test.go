@@ -40,3 +40,40 @@ func (s *Store) Exec(ctx context.Context, q string, args ...any) error {
 
 // IsUniqueViolation exposes isUniqueViolation to the store's tests.
 var IsUniqueViolation = isUniqueViolation
+
+// CountRows counts the rows of table whose column equals v (merge tests).
+func (s *Store) CountRows(ctx context.Context, table, column string, v int64) (int, error) {
+	var n int
+	err := s.rdb.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table+" WHERE "+column+" = $1", v).Scan(&n)
+	return n, err
+}
+
+// PersonColumnsInSchema lists table.column for every column that names a
+// person: called person_id or *_person_id, or a foreign key to people.
+func (s *Store) PersonColumnsInSchema(ctx context.Context) ([]string, error) {
+	q := `SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
+		WHERE m.type = 'table' AND (c.name = 'person_id' OR c.name LIKE '%\_person\_id' ESCAPE '\')
+		UNION SELECT m.name, f."from" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
+		WHERE m.type = 'table' AND f."table" = 'people'`
+	if s.dialect == Postgres {
+		q = `SELECT table_name, column_name FROM information_schema.columns
+			WHERE table_schema = current_schema() AND (column_name = 'person_id' OR column_name LIKE '%\_person\_id')
+			UNION SELECT cl.relname, a.attname FROM pg_constraint c JOIN pg_class cl ON cl.oid = c.conrelid
+			JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+			WHERE c.contype = 'f' AND c.confrelid = 'people'::regclass`
+	}
+	rows, err := s.rdb.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t, c string
+		if err := rows.Scan(&t, &c); err != nil {
+			return nil, err
+		}
+		out = append(out, t+"."+c)
+	}
+	return out, rows.Err()
+}

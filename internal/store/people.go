@@ -140,7 +140,9 @@ func (a Actor) worksWithPeople() bool {
 //
 //   - the person belongs to the actor's organisation, and
 //   - the actor is an administrator, or a worker assigned to the person, or
-//     the supervisor of a worker assigned to the person.
+//     the supervisor of a worker assigned to the person;
+//   - the record has not been merged into another (a merge moves every
+//     assignment to the kept record, so only administrators need the test).
 //
 // Whether the actor is an administrator is decided here from their roles,
 // not in SQL. For everyone else the condition is "id IN (the people assigned
@@ -157,7 +159,9 @@ func visibleTo(a Actor, alias string, args []any) (string, []any) {
 	case a.OrgID == 0 || !a.worksWithPeople():
 		return "1 = 0", args[:len(args)-1]
 	case a.Has(auth.RoleAdmin):
-		return org, args
+		// A record merged into another is seen by nobody (duplicates.go);
+		// everyone else sees it through no assignment anyway.
+		return org + " AND " + alias + ".merged_into_id IS NULL", args
 	}
 	args = append(args, a.UserID)
 	me := len(args)
@@ -302,8 +306,6 @@ type PersonInput struct {
 	// WorkerIDs are the workers to assign. A peer worker who adds a person
 	// is always assigned to them as well.
 	WorkerIDs []int64
-	// DifferentPerson confirms that a possible duplicate is someone else.
-	DifferentPerson bool
 }
 
 // PersonPatch changes some of a person's details: nil fields stay as they are.
@@ -479,51 +481,6 @@ func (s *Store) checkWorkers(ctx context.Context, q querier, orgID int64, ids []
 	return nil
 }
 
-// Duplicate is someone already recorded who may be the person being added.
-// Name and ID are set only when the actor may see them: the warning must
-// not tell a worker about people they have no relationship with.
-type Duplicate struct {
-	ID   int64
-	Name string
-}
-
-// DuplicateError is returned by CreatePerson when someone with the same
-// preferred name, or the same legal name and date of birth, is already
-// recorded in the organisation. Adding again with DifferentPerson set goes
-// ahead.
-type DuplicateError struct {
-	Err     *core.Error // a conflict, with a message on preferred_name
-	Matches []Duplicate
-}
-
-func (e *DuplicateError) Error() string { return e.Err.Error() }
-func (e *DuplicateError) Unwrap() error { return e.Err }
-
-// duplicates finds possible duplicates of p in the organisation.
-func (s *Store) duplicates(ctx context.Context, q querier, a Actor, p Person) ([]Duplicate, error) {
-	cond, args := visibleTo(a, "p", []any{a.OrgID, searchKey(p.PreferredName), searchKey(p.LegalName), p.BornOn})
-	rows, err := q.QueryContext(ctx, `SELECT p.id, p.preferred_name, CASE WHEN `+cond+` THEN 1 ELSE 0 END
-		FROM people p WHERE p.org_id = $1 AND (p.preferred_key = $2 OR ($3 <> '' AND $4 <> '' AND p.legal_key = $3 AND p.born_on = $4))
-		ORDER BY p.id LIMIT 5`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Duplicate
-	for rows.Next() {
-		var d Duplicate
-		var visible int
-		if err := rows.Scan(&d.ID, &d.Name, &visible); err != nil {
-			return nil, err
-		}
-		if visible == 0 {
-			d = Duplicate{}
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
-}
-
 // CreatePerson adds a person supported. A person added by a peer worker is
 // assigned to them; supervisors and administrators choose the workers.
 func (s *Store) CreatePerson(ctx context.Context, a Actor, in PersonInput) (Person, error) {
@@ -571,16 +528,6 @@ func (s *Store) CreatePerson(ctx context.Context, a Actor, in PersonInput) (Pers
 		if err := s.checkWorkers(ctx, tx, a.OrgID, workers); err != nil {
 			return err
 		}
-		if !in.DifferentPerson {
-			dups, err := s.duplicates(ctx, tx, a, p)
-			if err != nil {
-				return err
-			}
-			if len(dups) > 0 {
-				msg := "Someone with this name is already recorded. Check it is not the same person, then confirm."
-				return &DuplicateError{Err: &core.Error{Kind: core.KindConflict, Message: msg, Fields: map[string]string{"preferred_name": msg}}, Matches: dups}
-			}
-		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO people (org_id, preferred_name, legal_name, preferred_key, legal_key, pronouns, born_on,
 			preferred_language, phone, email, mailing_address, okay_to_contact, status, check_in_every_days, active_since_at,
 			check_in_due_on, created_at, created_by, updated_at)
@@ -597,7 +544,12 @@ func (s *Store) CreatePerson(ctx context.Context, a Actor, in PersonInput) (Pers
 		if err := setProgrammes(ctx, tx, a.OrgID, id, p.Programmes); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, audit.ActionCreate, "person", id, "")
+		if err := s.record(ctx, tx, a, audit.ActionCreate, "person", id, ""); err != nil {
+			return err
+		}
+		// Someone alike already recorded is flagged for a supervisor or an
+		// administrator, never told to the worker (duplicates.go).
+		return s.flagDuplicates(ctx, tx, a, p, id)
 	})
 	if err != nil {
 		return Person{}, err
@@ -728,7 +680,13 @@ func (s *Store) UpdatePerson(ctx context.Context, a Actor, id int64, patch Perso
 		if updated, err = s.personWhere(ctx, tx, "p.id = $1 AND p.org_id = $2", id, a.OrgID); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, audit.ActionUpdate, "person", id, strings.Join(changed, ","))
+		if err := s.record(ctx, tx, a, audit.ActionUpdate, "person", id, strings.Join(changed, ",")); err != nil {
+			return err
+		}
+		if slices.ContainsFunc(changed, func(c string) bool { return c == "preferred_name" || c == "legal_name" || c == "date_of_birth" }) {
+			return s.flagDuplicates(ctx, tx, a, p, id) // duplicates.go: told to nobody
+		}
+		return nil
 	})
 	return updated, err
 }

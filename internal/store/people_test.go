@@ -183,49 +183,6 @@ func TestPersonValidation(t *testing.T) {
 	}
 }
 
-func TestDuplicateWarning(t *testing.T) {
-	db := testkit.NewStore(t)
-	tm := db.NewTeam(t, "Dups")
-	mine := addPerson(t, db, testkit.Actor(tm.Peer), "José Álvarez")
-	_, err := db.CreatePerson(ctx, testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "jose alvarez"})
-	var dup *store.DuplicateError
-	if !asDup(err, &dup) || len(dup.Matches) != 1 || dup.Matches[0].ID != mine.ID || core.KindOf(err) != core.KindConflict {
-		t.Fatalf("same name, other case and accents: %v", err)
-	}
-	// Another worker is warned, but not told who it is.
-	_, err = db.CreatePerson(ctx, testkit.Actor(tm.OtherPeer), store.PersonInput{PreferredName: "JOSÉ ÁLVAREZ"})
-	if !asDup(err, &dup) || dup.Matches[0].ID != 0 || dup.Matches[0].Name != "" {
-		t.Fatalf("someone the worker cannot see: %+v", dup)
-	}
-	// Legal name and date of birth together match too.
-	withLegal, err := db.CreatePerson(ctx, testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "Sunny", LegalName: "Sunita Rao", BornOn: "1990-04-02"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = db.CreatePerson(ctx, testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "Sue", LegalName: "sunita rao", BornOn: "1990-04-02"})
-	if !asDup(err, &dup) || dup.Matches[0].ID != withLegal.ID {
-		t.Fatalf("same legal name and birth date: %v", err)
-	}
-	if _, err := db.CreatePerson(ctx, testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "Sue", LegalName: "Sunita Rao", BornOn: "1991-04-02"}); err != nil {
-		t.Fatalf("same legal name, another birth date: %v", err)
-	}
-	// Confirming goes ahead.
-	if _, err := db.CreatePerson(ctx, testkit.Actor(tm.OtherPeer), store.PersonInput{PreferredName: "José Álvarez", DifferentPerson: true}); err != nil {
-		t.Fatalf("confirmed as a different person: %v", err)
-	}
-	// People of another organisation are never duplicates.
-	other := db.NewTeam(t, "Far away")
-	if _, err := db.CreatePerson(ctx, testkit.Actor(other.Peer), store.PersonInput{PreferredName: "José Álvarez"}); err != nil {
-		t.Fatalf("the same name in another organisation: %v", err)
-	}
-}
-
-func asDup(err error, into **store.DuplicateError) bool {
-	d, ok := err.(*store.DuplicateError)
-	*into = d
-	return ok
-}
-
 func TestCheckInsFallDueAndGoOverdue(t *testing.T) {
 	db := testkit.NewStore(t)
 	tm := db.NewTeam(t, "Rhythm")

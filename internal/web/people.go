@@ -141,7 +141,11 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderPersonPage(w, r, http.StatusOK, pid, nil)
+	err = s.renderPersonPage(w, r, http.StatusOK, pid, nil)
+	if core.KindOf(err) == core.KindNotFound {
+		return s.mergedPersonRedirect(w, r, pid, err) // a record merged into another
+	}
+	return err
 }
 
 // renderPersonPage shows a person's record; f holds the small forms on the
@@ -179,7 +183,6 @@ type personFormView struct {
 	Programmes []string // in use in the organisation, as suggestions
 	Channels   []option
 	Statuses   []option
-	Duplicates []store.Duplicate
 	ShowMore   bool // open "More details" (legal name, date of birth)
 }
 
@@ -222,7 +225,7 @@ func personInput(f *form) store.PersonInput {
 		BornOn: f.Get("date_of_birth"), PreferredLanguage: f.Get("preferred_language"), Phone: f.Get("phone"),
 		Email: f.Get("email"), MailingAddress: f.Get("mailing_address"), OkayToContact: f.Values["okay_to_contact"],
 		Programmes: splitComma(f.Get("programmes")), CheckInEveryDays: formInt(f, "check_in_every_days", store.DefaultCheckInDays),
-		WorkerIDs: formIDs(f, "assigned_worker_ids"), DifferentPerson: f.Checked("different_person"), SupportedSince: f.Get("supported_since"),
+		WorkerIDs: formIDs(f, "assigned_worker_ids"), SupportedSince: f.Get("supported_since"),
 	}
 }
 
@@ -236,30 +239,19 @@ func (s *Server) newPerson(w http.ResponseWriter, r *http.Request) error {
 	if len(f.Errors) == 0 {
 		p, err = s.store.CreatePerson(r.Context(), s.actor(r), in)
 	}
-	var dup *store.DuplicateError
-	isDup := core.KindOf(err) == core.KindConflict && asDuplicate(err, &dup)
-	if len(f.Errors) > 0 || f.Fail(err) || isDup {
+	// Someone alike already recorded never changes the answer: the store
+	// flags it for a supervisor or an administrator (duplicates.go).
+	if len(f.Errors) > 0 || f.Fail(err) {
 		v, verr := s.personFormView(r, f, store.Person{}, true)
 		if verr != nil {
 			return verr
 		}
-		status := http.StatusUnprocessableEntity
-		if isDup {
-			v.Duplicates = dup.Matches
-			status = http.StatusConflict
-		}
-		return s.renderStatus(w, r, status, "person_form.html", v)
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "person_form.html", v)
 	}
 	if err != nil {
 		return err
 	}
 	return redirect(w, r, "/people/"+id(p.ID), "The person is added.")
-}
-
-func asDuplicate(err error, into **store.DuplicateError) bool {
-	d, ok := err.(*store.DuplicateError)
-	*into = d
-	return ok
 }
 
 func (s *Server) editPersonPage(w http.ResponseWriter, r *http.Request) error {

@@ -86,7 +86,7 @@ type newPersonJSON struct {
 	CheckInEveryDays  int             `json:"check_in_every_days,omitempty" doc:"1 to 90; 7 when absent"`
 	SupportedSince    string          `json:"supported_since,omitempty" doc:"YYYY-MM-DD: the day support began, for someone supported before being recorded; today when absent"`
 	AssignedWorkerIDs []string        `json:"assigned_worker_ids,omitempty" doc:"supervisors and administrators choose; a peer worker who adds a person is always assigned"`
-	DifferentPerson   bool            `json:"different_person,omitempty" doc:"true to add someone although a person with the same name is recorded (the first try answers 409)"`
+	DifferentPerson   bool            `json:"different_person,omitempty" doc:"ignored, kept so older scripts still work: adding someone alike is never refused, it is flagged for a supervisor or an administrator"`
 }
 
 // okayList reads okay_to_contact, refusing unknown channels.
@@ -120,7 +120,7 @@ func (s *Server) apiCreatePerson(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.store.CreatePerson(r.Context(), s.actor(r), store.PersonInput{
 		PreferredName: in.PreferredName, LegalName: in.LegalName, Pronouns: in.Pronouns, BornOn: in.DateOfBirth,
 		PreferredLanguage: in.PreferredLanguage, Phone: in.Phone, Email: in.Email, MailingAddress: in.MailingAddress,
-		OkayToContact: okay, Programmes: in.Programmes, CheckInEveryDays: in.CheckInEveryDays, WorkerIDs: workers, DifferentPerson: in.DifferentPerson,
+		OkayToContact: okay, Programmes: in.Programmes, CheckInEveryDays: in.CheckInEveryDays, WorkerIDs: workers,
 		SupportedSince: in.SupportedSince,
 	})
 	if err != nil {

@@ -293,34 +293,6 @@ func TestWordingHelper(t *testing.T) {
 	}
 }
 
-func TestDuplicateWarningOnAdd(t *testing.T) {
-	app := testkit.NewApp(t)
-	tm := app.NewTeam(t, "Dups")
-	addPerson(t, app, tm.Peer, "Sam Lee")
-	mine := app.SignIn(t, tm.Peer)
-	res := mine.PostForm("/people/new", url.Values{"preferred_name": {"sam lee"}, "pronouns": {"they/them"}})
-	if res.Status != http.StatusConflict || !strings.Contains(res.Body, "Someone with this name is already recorded") || !strings.Contains(res.Body, `href="/people/`) || !strings.Contains(res.Body, `value="they/them"`) {
-		t.Fatalf("duplicate for the worker who supports them: %d %s", res.Status, testkit.Text(res.Body))
-	}
-	theirs := app.SignIn(t, tm.OtherPeer)
-	res = theirs.PostForm("/people/new", url.Values{"preferred_name": {"Sam Lee"}})
-	if res.Status != http.StatusConflict || !strings.Contains(res.Body, "ask your supervisor") || strings.Contains(res.Body, `href="/people/1"`) {
-		t.Fatalf("duplicate for someone else: %d %s", res.Status, testkit.Text(res.Body))
-	}
-	res = theirs.PostForm("/people/new", url.Values{"preferred_name": {"Sam Lee"}, "different_person": {"on"}})
-	if res.Status != http.StatusSeeOther {
-		t.Fatalf("confirmed: %d %s", res.Status, testkit.Text(res.Body))
-	}
-	// The API says 409 and goes ahead with different_person.
-	api := app.APIClient(t, tm.Peer)
-	if res := api.Send(http.MethodPost, "/api/v1/people", map[string]any{"preferred_name": "SAM LEE"}); res.Status != http.StatusConflict || !strings.Contains(res.Body, `"preferred_name"`) {
-		t.Fatalf("API duplicate: %d %s", res.Status, res.Body)
-	}
-	if res := api.Send(http.MethodPost, "/api/v1/people", map[string]any{"preferred_name": "SAM LEE", "different_person": true}); res.Status != http.StatusCreated {
-		t.Fatalf("API confirmed: %d %s", res.Status, res.Body)
-	}
-}
-
 func TestPersonFormKeepsValues(t *testing.T) {
 	app := testkit.NewApp(t)
 	tm := app.NewTeam(t, "Forms")

@@ -263,6 +263,21 @@ func (s *Server) routeTable() []route {
 			API: &apiDoc{Summary: "Add a resource to the directory", Tag: "resources", Request: newResourceJSON{}, Response: resourceJSON{}, Status: http.StatusCreated}},
 		{Method: get, Pattern: "/api/v1/caseload", Perm: auth.PermPeople, Handler: s.apiCaseload,
 			API: &apiDoc{Summary: "The caller's people with their check-ins and open referral follow-ups, overdue first", Tag: "people", Response: caseloadJSON{}, List: true, Query: peopleQuery}},
+		// -- Possible duplicates and merging two records (issue 15, defect 5). --
+		// Adding a person never reveals another record; supervisors (for
+		// records they see) and administrators compare, dismiss or merge.
+		// Merging needs both records visible: "not found" for anyone else.
+		{Method: get, Pattern: "/team/duplicates", Perm: auth.PermTeam, Handler: s.duplicatesPage},
+		{Method: get, Pattern: "/team/duplicates/{id}", Perm: auth.PermTeam, Handler: s.duplicatePage},
+		{Method: post, Pattern: "/team/duplicates/{id}/merge", Perm: auth.PermTeam, Handler: s.mergeDuplicate},
+		{Method: post, Pattern: "/team/duplicates/{id}/dismiss", Perm: auth.PermTeam, Handler: s.dismissDuplicate},
+		{Method: get, Pattern: "/api/v1/duplicates", Perm: auth.PermTeam, Handler: s.apiDuplicates,
+			API: &apiDoc{Summary: "Open possible duplicates, newest first: all of them for an administrator; for a supervisor those where at least one record is someone their team supports, the other given only when they may see it. The read is audited", Tag: "people", Response: duplicateJSON{}, List: true}},
+		{Method: post, Pattern: "/api/v1/duplicates/{id}/dismiss", Perm: auth.PermTeam, Handler: s.apiDismissDuplicate,
+			API: &apiDoc{Summary: "Record that a possible duplicate's two records are different people (404 unless you see both)", Tag: "people", Status: http.StatusNoContent}},
+		{Method: post, Pattern: "/api/v1/people/{id}/merge", Perm: auth.PermPeople, Handler: s.apiMergePerson,
+			API: &apiDoc{Summary: "Merge another record (from_id) into this one: every contact, goal, referral, consent, plan version, group record, worker and programme moves here in one transaction; the other record is closed and marked as merged (its old links lead here) and the audit trail is kept. Supervisors who see both records and administrators only: 404 for anyone else", Tag: "people", Request: mergeJSON{}, Response: personJSON{}}},
+		// -- End of possible duplicates. --
 
 		// Safety plans, wellness plans, groups (issue 7).
 

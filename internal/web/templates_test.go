@@ -117,6 +117,14 @@ func journeySteps(t *testing.T, app *testkit.App) []func() {
 		func() { planTemplateSteps(t, app) }, // plans (issue 7): plans_test.go
 		// Recovery picture (issue 13): recovery_test.go.
 		func() { recoveryTemplateSteps(t, app) },
+		func() { // possible duplicates (issue 15, defect 5): duplicates_test.go
+			if _, err := app.CreatePerson(t.Context(), testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "JOURNEY PERSON"}); err != nil {
+				t.Fatal(err)
+			}
+			admin.Get("/team/duplicates")
+			flags, _ := app.DuplicateFlags(t.Context(), testkit.Actor(tm.Admin), store.Page{})
+			admin.Get("/team/duplicates/" + itoa(flags.Items[0].ID))
+		},
 	}
 	steps = append(steps, developmentSteps(t, app)...) // issue 5
 	// The career framework's organisation rules (issue 12): framework_rules_test.go.
