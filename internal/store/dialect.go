@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 )
 
 // This file holds every statement that differs between SQLite and PostgreSQL.
@@ -15,6 +16,16 @@ func (s *Store) forUpdate() string {
 		return " FOR UPDATE"
 	}
 	return ""
+}
+
+// bulkPlaceholder is the n-th placeholder of a bulk insert (scale.go). On
+// SQLite it is a plain "?": the driver looks each "$n" up by name, which
+// for thousands of parameters in one statement costs more than the insert.
+func (s *Store) bulkPlaceholder(n int) string {
+	if s.dialect == SQLite {
+		return "?"
+	}
+	return "$" + strconv.Itoa(n)
 }
 
 // Backup writes a consistent copy of a live SQLite database to path. It uses

@@ -178,7 +178,7 @@ func (s *Store) LoadGenerated(ctx context.Context, a Actor, people []GeneratedPe
 			{"INSERT INTO plan_versions (org_id, person_id, kind, version, body, change, created_at, created_by) VALUES ", plans},
 		}
 		for _, st := range steps {
-			if err := bulkInsert(ctx, tx, st.head, st.rows); err != nil {
+			if err := s.bulkInsert(ctx, tx, st.head, st.rows); err != nil {
 				return err
 			}
 		}
@@ -261,14 +261,14 @@ func (s *Store) insertGeneratedGoals(ctx context.Context, tx *sql.Tx, orgID int6
 		}
 	}
 	goals = int64(len(rows))
-	return cycles, goals, bulkInsert(ctx, tx, `INSERT INTO goals (org_id, person_id, cycle_id, text, life_area, steps, status, created_at, created_by, updated_at) VALUES `, rows)
+	return cycles, goals, s.bulkInsert(ctx, tx, `INSERT INTO goals (org_id, person_id, cycle_id, text, life_area, steps, status, created_at, created_by, updated_at) VALUES `, rows)
 }
 
 // bulkInsert inserts rows (all of the same width) with multi-row INSERT
 // statements of about 4,000 values each: one round trip per few hundred
 // rows, well under either database's limit on parameters. The full-size
-// statement is prepared once.
-func bulkInsert(ctx context.Context, tx *sql.Tx, head string, rows [][]any) error {
+// statement is prepared once. Placeholders are bulkPlaceholder's.
+func (s *Store) bulkInsert(ctx context.Context, tx *sql.Tx, head string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -288,7 +288,7 @@ func bulkInsert(ctx context.Context, tx *sql.Tx, head string, rows [][]any) erro
 					sb.WriteString(",")
 				}
 				k++
-				fmt.Fprintf(&sb, "$%d", k)
+				sb.WriteString(s.bulkPlaceholder(k))
 			}
 			sb.WriteString(")")
 		}
