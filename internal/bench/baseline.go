@@ -1,9 +1,11 @@
 package bench
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"html/template"
 	"net/http"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -47,6 +49,7 @@ func newBaseline(db *store.Store, actors map[string]store.Actor) *baseline {
 	b.mux.HandleFunc("GET /people/{id}", b.personHTML)
 	b.mux.HandleFunc("GET /api/v1/people/{id}/contacts", b.contactsJSON)
 	b.mux.HandleFunc("POST /api/v1/people/{id}/contacts", b.saveContact)
+	b.mux.HandleFunc("GET /burn", burnHandler)
 	return b
 }
 
@@ -150,4 +153,20 @@ func (b *baseline) saveContact(w http.ResponseWriter, r *http.Request) {
 	c, err := b.db.AddContact(r.Context(), a, id, store.ContactInput{OccurredAt: time.Now(), DurationMinutes: in.DurationMinutes,
 		Format: in.Format, Mode: in.Mode, Kind: in.Kind, Note: in.Note})
 	reply(w, http.StatusCreated, c, err)
+}
+
+// burnHandler spins for ?us= microseconds of processor time (at most a
+// second) and answers: the contention test's stand-in for a reader that
+// only uses the processor.
+func burnHandler(w http.ResponseWriter, r *http.Request) {
+	us, _ := strconv.Atoi(r.URL.Query().Get("us"))
+	end := time.Now().Add(time.Duration(min(max(us, 0), 1_000_000)) * time.Microsecond)
+	var sum [32]byte
+	for time.Now().Before(end) {
+		for range 20 {
+			sum = sha256.Sum256(sum[:])
+		}
+		runtime.Gosched() // take turns, as a reader's many small steps do
+	}
+	w.Write(sum[:1]) //nolint:errcheck // the client went away
 }

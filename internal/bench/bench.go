@@ -15,7 +15,6 @@ package bench
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -409,27 +408,46 @@ func printErrors(out io.Writer, ss ...*sample) {
 }
 
 // contention measures one worker's contact saves alone, beside Readers
-// clients reading person records, and beside as many goroutines that only
-// burn the same processor time the readers took (measured), without locks or
-// input and output. If readers slow the saves more than the burners do, the
-// saves wait on something the readers hold (a lock, the one SQLite writer),
-// not only on the processor.
+// clients reading person records, and beside as many "burner" clients that
+// do what the readers do to the processor and nothing else: each sends a
+// request to a handler that spins for as long as a reader's request took in
+// processor time (measured), touching no database and holding no lock. If
+// readers slow the saves more than burners do, the saves wait on something
+// the readers hold (a lock, the one SQLite writer), not on the processor.
 func (r *runner) contention(ctx context.Context) {
 	out := r.cfg.Out
 	n := r.cfg.Readers
-	fmt.Fprintf(out, "One worker's contact saves (median / p99 ms), alone, beside %d readers of person records, and beside %d CPU burners using the processor time the readers used:\n\n", n, n)
-	fmt.Fprintln(out, "| server | alone | with readers | with CPU burners | readers slow-down | CPU slow-down | CPU used alone / with readers / with burners (cores) |")
-	fmt.Fprintln(out, "|---|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintf(out, "One worker's contact saves (median / p99 ms), alone, beside %d readers of person records, and beside %d clients of a handler that only burns the processor time a reader's request took:\n\n", n, n)
+	fmt.Fprintln(out, "| server | alone | with readers | with CPU burners | readers slow-down | CPU slow-down | CPU per reader request | process CPU alone / readers / burners (cores) |")
+	fmt.Fprintln(out, "|---|---:|---:|---:|---:|---:|---:|---:|")
 	for _, t := range []target{peerpath, bare} {
-		saves := func(beside func(ctx context.Context)) (*sample, float64) {
-			ctx, cancel := context.WithTimeout(ctx, r.cfg.Duration)
-			defer cancel()
-			cpu0, start := cpuTime(), time.Now()
-			var wg sync.WaitGroup
-			if beside != nil {
-				wg.Go(func() { beside(ctx) })
+		// beside runs n clients sending requests made by mk until ctx ends,
+		// counting them.
+		beside := func(mk func(ctx context.Context, w *worker) *http.Request, count *atomic.Int64) func(ctx context.Context) {
+			return func(ctx context.Context) {
+				var wg sync.WaitGroup
+				for i := range n {
+					w := r.workers[(1+i)%len(r.workers)]
+					wg.Go(func() {
+						for ctx.Err() == nil {
+							if _, err := r.do(mk(context.WithoutCancel(ctx), w)); err == nil {
+								count.Add(1)
+							}
+						}
+					})
+				}
+				wg.Wait()
 			}
-			s := &sample{time: r.cfg.Duration}
+		}
+		saves := func(d time.Duration, load func(ctx context.Context)) (*sample, time.Duration) {
+			ctx, cancel := context.WithTimeout(ctx, d)
+			defer cancel()
+			cpu0 := cpuTime()
+			var wg sync.WaitGroup
+			if load != nil {
+				wg.Go(func() { load(ctx) })
+			}
+			s := &sample{time: d}
 			w := r.workers[0]
 			var lat []time.Duration
 			errs := map[string]int{}
@@ -444,52 +462,35 @@ func (r *runner) contention(ctx context.Context) {
 			s.add(lat, errs)
 			cancel()
 			wg.Wait()
-			return s, (cpuTime() - cpu0).Seconds() / time.Since(start).Seconds()
+			return s, cpuTime() - cpu0
 		}
-		alone, cpuAlone := saves(nil)
-		readers, cpuReaders := saves(func(ctx context.Context) {
-			var wg sync.WaitGroup
-			for i := range n {
-				w := r.workers[(1+i)%len(r.workers)]
-				wg.Go(func() {
-					for ctx.Err() == nil {
-						r.do(r.request(context.WithoutCancel(ctx), t, w, PersonHTML)) //nolint:errcheck // only the load matters
-					}
-				})
+		burn := func(spin time.Duration) func(ctx context.Context, w *worker) *http.Request {
+			return func(ctx context.Context, w *worker) *http.Request {
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/burn?us=%d", r.urls[bare], spin.Microseconds()), nil)
+				return req
 			}
-			wg.Wait()
-		})
-		// Each burner spins for 2 ms, then rests so that together they use
-		// what the readers (and their clients) used beyond the saves alone.
-		duty := 1.0
-		if cpuReaders > 0 {
-			duty = min(1, max(0.01, (cpuReaders-cpuAlone)/float64(n)))
 		}
-		const burst = 2 * time.Millisecond
-		rest := time.Duration(float64(burst) * (1 - duty) / duty)
-		cpu, cpuBurners := saves(func(ctx context.Context) {
-			var wg sync.WaitGroup
-			for range n {
-				wg.Go(func() {
-					var b [32]byte
-					for ctx.Err() == nil {
-						for end := time.Now().Add(burst); time.Now().Before(end); {
-							for range 50 {
-								b = sha256.Sum256(b[:])
-							}
-						}
-						if rest > 0 {
-							time.Sleep(rest)
-						}
-					}
-				})
-			}
-			wg.Wait()
-		})
-		fmt.Fprintf(out, "| %s | %s / %s | %s / %s | %s / %s | %s | %s | %.2f / %.2f / %.2f |\n", []string{"peerpath", "baseline"}[t],
-			ms(alone.pct(0.5)), ms(alone.pct(0.99)), ms(readers.pct(0.5)), ms(readers.pct(0.99)), ms(cpu.pct(0.5)), ms(cpu.pct(0.99)),
-			ratio(readers.pct(0.5), alone.pct(0.5)), ratio(cpu.pct(0.5), alone.pct(0.5)), cpuAlone, cpuReaders, cpuBurners)
-		printErrors(out, alone, readers, cpu)
+		d := r.cfg.Duration
+		alone, cpuAlone := saves(d, nil)
+		var reads, burns, idle atomic.Int64
+		readers, cpuReaders := saves(d, beside(func(ctx context.Context, w *worker) *http.Request { return r.request(ctx, t, w, PersonHTML) }, &reads))
+		// A reader request's processor time: the process's time beside the
+		// readers less its saves' (at the time per save measured alone);
+		// less again what an empty request to the burner costs.
+		_, cpuIdle := saves(d/4, beside(burn(0), &idle))
+		perSave, perRead, perEmpty := time.Duration(0), time.Duration(0), time.Duration(0)
+		if len(alone.lat) > 0 && reads.Load() > 0 && idle.Load() > 0 {
+			perSave = cpuAlone / time.Duration(len(alone.lat))
+			perRead = (cpuReaders - perSave*time.Duration(len(readers.lat))) / time.Duration(reads.Load())
+			perEmpty = cpuIdle / time.Duration(idle.Load()) // an upper bound: it includes the saves alongside
+		}
+		burners, cpuBurners := saves(d, beside(burn(max(0, perRead-perEmpty)), &burns))
+		cores := func(c time.Duration) float64 { return c.Seconds() / d.Seconds() }
+		fmt.Fprintf(out, "| %s | %s / %s | %s / %s | %s / %s | %s | %s | %s ms | %.2f / %.2f / %.2f |\n", []string{"peerpath", "baseline"}[t],
+			ms(alone.pct(0.5)), ms(alone.pct(0.99)), ms(readers.pct(0.5)), ms(readers.pct(0.99)), ms(burners.pct(0.5)), ms(burners.pct(0.99)),
+			ratio(readers.pct(0.5), alone.pct(0.5)), ratio(burners.pct(0.5), alone.pct(0.5)), ms(perRead),
+			cores(cpuAlone), cores(cpuReaders), cores(cpuBurners))
+		printErrors(out, alone, readers, burners)
 	}
 	fmt.Fprintln(out)
 }
