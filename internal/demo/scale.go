@@ -138,6 +138,11 @@ func Generate(ctx context.Context, s *store.Store, sc Scale, log io.Writer) (Gen
 		fmt.Fprintf(log, "%s: %d workers, %d people, %d contacts, %d goals, %d referrals, %d safety plan versions in %s\n",
 			org.Name, len(team.all), orgCounts.People, orgCounts.Contacts, orgCounts.Goals, orgCounts.Referrals, orgCounts.PlanVersions, time.Since(start).Round(time.Second/10))
 	}
+	if out.People > 0 {
+		if err := s.Analyze(ctx); err != nil {
+			return out, fmt.Errorf("refreshing the planner's statistics: %w", err)
+		}
+	}
 	return out, nil
 }
 

@@ -28,6 +28,19 @@ func (s *Store) bulkPlaceholder(n int) string {
 	return "$" + strconv.Itoa(n)
 }
 
+// Analyze refreshes the query planner's statistics after a bulk load
+// (scale.go), as the database's own maintenance would in time: PostgreSQL's
+// autovacuum does not analyse until a table has been written to for a
+// while, and until then it plans the caseload as if the tables were empty.
+func (s *Store) Analyze(ctx context.Context) error {
+	q := "ANALYZE"
+	if s.dialect == SQLite {
+		q = "PRAGMA optimize=0x10002" // analyse what needs it, within limits
+	}
+	_, err := s.wdb.ExecContext(ctx, q)
+	return err
+}
+
 // Backup writes a consistent copy of a live SQLite database to path. It uses
 // VACUUM INTO, which reads inside one transaction, so writers may carry on.
 // PostgreSQL is backed up with its own tools; the error says how.
