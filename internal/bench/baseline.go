@@ -157,12 +157,21 @@ func (b *baseline) saveContact(w http.ResponseWriter, r *http.Request) {
 
 // burnHandler spins for ?us= microseconds of processor time (at most a
 // second) and answers: the contention test's stand-in for a reader that
-// only uses the processor.
+// only uses the processor. The time is the thread's own where the system
+// tells it, so that other work on the machine does not stretch the burn.
 func burnHandler(w http.ResponseWriter, r *http.Request) {
 	us, _ := strconv.Atoi(r.URL.Query().Get("us"))
-	end := time.Now().Add(time.Duration(min(max(us, 0), 1_000_000)) * time.Microsecond)
+	spin := time.Duration(min(max(us, 0), 1_000_000)) * time.Microsecond
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	clock := threadCPUTime
+	if _, ok := threadCPUTime(); !ok {
+		start := time.Now()
+		clock = func() (time.Duration, bool) { return time.Since(start), true }
+	}
+	t0, _ := clock()
 	var sum [32]byte
-	for time.Now().Before(end) {
+	for t, _ := clock(); t-t0 < spin; t, _ = clock() {
 		for range 20 {
 			sum = sha256.Sum256(sum[:])
 		}

@@ -409,11 +409,13 @@ func printErrors(out io.Writer, ss ...*sample) {
 
 // contention measures one worker's contact saves alone, beside Readers
 // clients reading person records, and beside as many "burner" clients that
-// do what the readers do to the processor and nothing else: each sends a
-// request to a handler that spins for as long as a reader's request took in
-// processor time (measured), touching no database and holding no lock. If
-// readers slow the saves more than burners do, the saves wait on something
-// the readers hold (a lock, the one SQLite writer), not on the processor.
+// do what the readers do to this process's processor time and nothing else:
+// each sends requests, no faster than a reader did, to a handler that spins
+// for as long as a reader's request took in processor time (measured),
+// touching no database and holding no lock. If readers slow the saves more
+// than burners do, the saves wait on something the readers hold (a lock,
+// the one SQLite writer), not on the processor. On PostgreSQL the readers'
+// time inside the database server is not reproduced by the burners.
 func (r *runner) contention(ctx context.Context) {
 	out := r.cfg.Out
 	n := r.cfg.Readers
@@ -422,16 +424,24 @@ func (r *runner) contention(ctx context.Context) {
 	fmt.Fprintln(out, "|---|---:|---:|---:|---:|---:|---:|---:|")
 	for _, t := range []target{peerpath, bare} {
 		// beside runs n clients sending requests made by mk until ctx ends,
-		// counting them.
-		beside := func(mk func(ctx context.Context, w *worker) *http.Request, count *atomic.Int64) func(ctx context.Context) {
+		// counting them; with every set, each client sends one request
+		// every so often at most.
+		beside := func(mk func(ctx context.Context, w *worker) *http.Request, count *atomic.Int64, every time.Duration) func(ctx context.Context) {
 			return func(ctx context.Context) {
 				var wg sync.WaitGroup
 				for i := range n {
 					w := r.workers[(1+i)%len(r.workers)]
 					wg.Go(func() {
 						for ctx.Err() == nil {
+							start := time.Now()
 							if _, err := r.do(mk(context.WithoutCancel(ctx), w)); err == nil {
 								count.Add(1)
+							}
+							if wait := every - time.Since(start); wait > 0 {
+								select {
+								case <-ctx.Done():
+								case <-time.After(wait):
+								}
 							}
 						}
 					})
@@ -473,18 +483,23 @@ func (r *runner) contention(ctx context.Context) {
 		d := r.cfg.Duration
 		alone, cpuAlone := saves(d, nil)
 		var reads, burns, idle atomic.Int64
-		readers, cpuReaders := saves(d, beside(func(ctx context.Context, w *worker) *http.Request { return r.request(ctx, t, w, PersonHTML) }, &reads))
+		readers, cpuReaders := saves(d, beside(func(ctx context.Context, w *worker) *http.Request { return r.request(ctx, t, w, PersonHTML) }, &reads, 0))
 		// A reader request's processor time: the process's time beside the
 		// readers less its saves' (at the time per save measured alone);
 		// less again what an empty request to the burner costs.
-		_, cpuIdle := saves(d/4, beside(burn(0), &idle))
+		_, cpuIdle := saves(d/4, beside(burn(0), &idle, 0))
 		perSave, perRead, perEmpty := time.Duration(0), time.Duration(0), time.Duration(0)
 		if len(alone.lat) > 0 && reads.Load() > 0 && idle.Load() > 0 {
 			perSave = cpuAlone / time.Duration(len(alone.lat))
 			perRead = (cpuReaders - perSave*time.Duration(len(readers.lat))) / time.Duration(reads.Load())
 			perEmpty = cpuIdle / time.Duration(idle.Load()) // an upper bound: it includes the saves alongside
 		}
-		burners, cpuBurners := saves(d, beside(burn(max(0, perRead-perEmpty)), &burns))
+		// Each burner sends its requests no faster than a reader did.
+		var every time.Duration
+		if reads.Load() > 0 {
+			every = time.Duration(int64(d) * int64(n) / reads.Load())
+		}
+		burners, cpuBurners := saves(d, beside(burn(max(0, perRead-perEmpty)), &burns, every))
 		cores := func(c time.Duration) float64 { return c.Seconds() / d.Seconds() }
 		fmt.Fprintf(out, "| %s | %s / %s | %s / %s | %s / %s | %s | %s | %s ms | %.2f / %.2f / %.2f |\n", []string{"peerpath", "baseline"}[t],
 			ms(alone.pct(0.5)), ms(alone.pct(0.99)), ms(readers.pct(0.5)), ms(readers.pct(0.99)), ms(burners.pct(0.5)), ms(burners.pct(0.99)),
