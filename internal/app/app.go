@@ -73,6 +73,9 @@ func commands() []command {
 		{"framework check", "validate a career-chart file", frameworkCheck},
 		{"framework requirements", "list a stage's effective requirements", frameworkRequirements},
 		{"version", "print the version", version},
+		// Generated data and the benchmark of a worker's day (issue 14).
+		{"demo", "load the demo organisation, or generate a data set with --scale", demoCmd},
+		{"bench", "benchmark a worker's day against a bare baseline on generated data", benchCmd},
 	}
 }
 

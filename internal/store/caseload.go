@@ -252,14 +252,7 @@ func (s *Store) loadOpenReferrals(ctx context.Context, orgID int64, rows []Casel
 // earlier) for people the actor may see, the earliest first; workerID, when
 // set, keeps only people assigned to that worker.
 func (s *Store) FollowUpsDue(ctx context.Context, a Actor, workerID int64, limit int) ([]Referral, error) {
-	cond, args := visibleTo(a, "p", []any{a.OrgID, s.Today()})
-	q := "WHERE r.org_id = $1 AND r.status IN ('made', 'contacted') AND r.follow_up_on <= $2 AND " + cond
-	if workerID != 0 {
-		args = append(args, workerID)
-		q += fmt.Sprintf(" AND p.id IN (SELECT pw2.person_id FROM person_workers pw2 WHERE pw2.user_id = $%d)", len(args))
-	}
-	q += fmt.Sprintf(" ORDER BY r.follow_up_on, r.id LIMIT %d", Page{Limit: limit}.limit())
-	refs, err := s.queryReferrals(ctx, s.rdb, q, args...)
+	refs, err := s.followUpsDue(ctx, a, workerID, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -268,6 +261,18 @@ func (s *Store) FollowUpsDue(ctx context.Context, a Actor, workerID int64, limit
 		people[i] = Person{ID: r.PersonID}
 	}
 	return refs, s.auditList(ctx, a, "follow-ups due", people)
+}
+
+// followUpsDue is FollowUpsDue without its audit entry.
+func (s *Store) followUpsDue(ctx context.Context, a Actor, workerID int64, limit int) ([]Referral, error) {
+	cond, args := visibleTo(a, "p", []any{a.OrgID, s.Today()})
+	q := "WHERE r.org_id = $1 AND r.status IN ('made', 'contacted') AND r.follow_up_on <= $2 AND " + cond
+	if workerID != 0 {
+		args = append(args, workerID)
+		q += fmt.Sprintf(" AND p.id IN (SELECT pw2.person_id FROM person_workers pw2 WHERE pw2.user_id = $%d)", len(args))
+	}
+	q += fmt.Sprintf(" ORDER BY r.follow_up_on, r.id LIMIT %d", Page{Limit: limit}.limit())
+	return s.queryReferrals(ctx, s.rdb, q, args...)
 }
 
 // TeamMember is one worker's numbers on the team view.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 )
 
 // This file holds every statement that differs between SQLite and PostgreSQL.
@@ -15,6 +16,29 @@ func (s *Store) forUpdate() string {
 		return " FOR UPDATE"
 	}
 	return ""
+}
+
+// bulkPlaceholder is the n-th placeholder of a bulk insert (scale.go). On
+// SQLite it is a plain "?": the driver looks each "$n" up by name, which
+// for thousands of parameters in one statement costs more than the insert.
+func (s *Store) bulkPlaceholder(n int) string {
+	if s.dialect == SQLite {
+		return "?"
+	}
+	return "$" + strconv.Itoa(n)
+}
+
+// Analyze refreshes the query planner's statistics after a bulk load
+// (scale.go), as the database's own maintenance would in time: PostgreSQL's
+// autovacuum does not analyse until a table has been written to for a
+// while, and until then it plans the caseload as if the tables were empty.
+func (s *Store) Analyze(ctx context.Context) error {
+	q := "ANALYZE"
+	if s.dialect == SQLite {
+		q = "PRAGMA optimize=0x10002" // analyse what needs it, within limits
+	}
+	_, err := s.wdb.ExecContext(ctx, q)
+	return err
 }
 
 // Backup writes a consistent copy of a live SQLite database to path. It uses

@@ -694,18 +694,61 @@ func (s *Store) UpdatePerson(ctx context.Context, a Actor, id int64, patch Perso
 // refreshCheckIn recomputes a person's last contact and next check-in from
 // their contacts, inside the transaction that changed a contact.
 func (s *Store) refreshCheckIn(ctx context.Context, tx *sql.Tx, orgID, personID int64) error {
-	var last sql.NullInt64
-	var since int64
-	var every int
-	if err := tx.QueryRowContext(ctx, "SELECT active_since_at, check_in_every_days FROM people WHERE id = $1 AND org_id = $2", personID, orgID).Scan(&since, &every); err != nil {
+	return s.refreshCheckIns(ctx, tx, orgID, []int64{personID})
+}
+
+// refreshCheckIns is refreshCheckIn for many people of one organisation at
+// once: one query reads each person's rhythm with their last contact (a seek
+// on contacts_person per person), then each row is updated. A contact save
+// calls it for one person; the scale generator (scale.go) for a batch, so
+// the generated columns are the ones the application writes.
+func (s *Store) refreshCheckIns(ctx context.Context, tx *sql.Tx, orgID int64, personIDs []int64) error {
+	type due struct {
+		id, last int64
+		dueOn    string
+	}
+	var todo []due
+	for start := 0; start < len(personIDs); start += maxInList {
+		in, args := inList(personIDs[start:min(start+maxInList, len(personIDs))], []any{orgID})
+		rows, err := tx.QueryContext(ctx, `SELECT p.id, p.active_since_at, p.check_in_every_days,
+			(SELECT MAX(c.occurred_at) FROM contacts c WHERE c.org_id = p.org_id AND c.person_id = p.id)
+			FROM people p WHERE p.org_id = $1 AND p.id IN (`+in+`)`, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var d due
+			var since int64
+			var every int
+			var last sql.NullInt64
+			if err := rows.Scan(&d.id, &since, &every, &last); err != nil {
+				rows.Close()
+				return err
+			}
+			d.last, d.dueOn = last.Int64, checkInDue(fromMS(last.Int64), fromMS(since), every)
+			todo = append(todo, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	const update = "UPDATE people SET last_contact_at = $1, check_in_due_on = $2 WHERE id = $3 AND org_id = $4"
+	if len(todo) == 1 {
+		_, err := tx.ExecContext(ctx, update, todo[0].last, todo[0].dueOn, todo[0].id, orgID)
 		return err
 	}
-	if err := tx.QueryRowContext(ctx, "SELECT MAX(occurred_at) FROM contacts WHERE org_id = $1 AND person_id = $2", orgID, personID).Scan(&last); err != nil {
+	stmt, err := tx.PrepareContext(ctx, update)
+	if err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, "UPDATE people SET last_contact_at = $1, check_in_due_on = $2 WHERE id = $3 AND org_id = $4",
-		last.Int64, checkInDue(fromMS(last.Int64), fromMS(since), every), personID, orgID)
-	return err
+	defer stmt.Close()
+	for _, d := range todo {
+		if _, err := stmt.ExecContext(ctx, d.last, d.dueOn, d.id, orgID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AssignableWorkers lists the organisation's active peer workers,
@@ -790,6 +833,15 @@ func (r PersonRecord) OpenCycle() (Cycle, bool) {
 // PersonRecord returns a person's whole record for their page, and audits
 // the read once.
 func (s *Store) PersonRecord(ctx context.Context, a Actor, id int64) (PersonRecord, error) {
+	r, err := s.personRecord(ctx, a, id)
+	if err != nil {
+		return PersonRecord{}, err
+	}
+	return r, s.recordRead(ctx, a, "person", id, "record")
+}
+
+// personRecord is PersonRecord without its audit entry.
+func (s *Store) personRecord(ctx context.Context, a Actor, id int64) (PersonRecord, error) {
 	p, err := s.person(ctx, s.rdb, a, id)
 	if err != nil {
 		return PersonRecord{}, err
@@ -813,7 +865,7 @@ func (s *Store) PersonRecord(ctx context.Context, a Actor, id int64) (PersonReco
 	if r.Plans, err = s.planStatuses(ctx, s.rdb, p); err != nil {
 		return PersonRecord{}, err
 	}
-	return r, s.recordRead(ctx, a, "person", id, "record")
+	return r, nil
 }
 
 // PeopleDetails fills in the workers and programmes of people already read
