@@ -70,6 +70,8 @@ func commands() []command {
 		{"framework check", "validate a career-chart file", frameworkCheck},
 		{"framework requirements", "list a stage's effective requirements", frameworkRequirements},
 		{"version", "print the version", version},
+		// The API's contract (issue 15): for the OpenAPI linter in CI.
+		{"openapi", "print the API's OpenAPI document (JSON)", openAPI},
 	}
 }
 

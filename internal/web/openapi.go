@@ -125,6 +125,7 @@ func (s *Server) openAPI() map[string]any {
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{
+			"license":     apiLicence,
 			"title":       "peerpath API",
 			"version":     s.version,
 			"description": "The JSON API of peerpath. Send a personal access token (Settings → API tokens, or `peerpath token create`) as `Authorization: Bearer <token>`. Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`. Lists take `limit` and `cursor` and answer `{\"items\": [...], \"next_cursor\": \"...\"}`. Ids are opaque strings; times are RFC 3339.",
@@ -139,6 +140,12 @@ func (s *Server) openAPI() map[string]any {
 		},
 	}
 }
+
+// apiLicence is the licence the OpenAPI document states. peerpath has not
+// chosen a licence yet, so it says so rather than invent one; until a
+// licence is chosen the default of copyright law applies. When one is
+// chosen, give its SPDX identifier here (and a LICENSE file).
+var apiLicence = map[string]any{"name": "No licence chosen yet: all rights reserved"}
 
 // errorResponses are the error answers an operation documents, each with the
 // error body ({"error": {"code", "message", "fields"}}).
