@@ -252,8 +252,61 @@ func TestNoRouteReachesAnotherOrganisationsRecords(t *testing.T) {
 			t.Errorf("%s is listed in foreignAnswers (%s) but answered 404 or 403: remove it from the list", route, reason)
 		}
 	}
+	checked += foreignIDsInBodies(t, app, raw, other.Org.ID, users, apis)
 	t.Logf("%d requests with another organisation's records", checked)
 }
+
+// foreignIDsInBodies sends the API requests that name records in their
+// body (or query) with the other organisation's ids there: each must get
+// exactly the answer an id that exists nowhere gets.
+func foreignIDsInBodies(t *testing.T, app *testkit.App, raw *sql.DB, orgID int64, users []store.User, apis map[int64]*testkit.Client) int {
+	pick := func(key string) string {
+		var v string
+		if err := raw.QueryRowContext(t.Context(), strings.ReplaceAll(foreignRecords[key], "$2", "0"), orgID).Scan(&v); err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		return v
+	}
+	person, worker, card, user := pick("people"), pick("workers"), pick("learning/cards"), pick("admin/users")
+	ownPeer := id(users[2].ID)
+	cases := []struct {
+		method, path, body string // %s is the id
+		foreign            string
+	}{
+		{"POST", "/api/v1/referrals", `{"person_id": "%s", "resource_name": "Food pantry"}`, person},
+		{"POST", "/api/v1/people", `{"preferred_name": "Robin Example %s", "assigned_worker_ids": ["%[1]s"]}`, worker},
+		{"POST", "/api/v1/groups", `{"name": "Tuesday group", "kind": "other", "schedule": "Tuesdays", "place": "Room 2", "facilitator_ids": ["%s"]}`, worker},
+		{"POST", "/api/v1/cohorts", `{"programme": "cps", "name": "Spring", "starts_on": "2027-03-01", "ends_on": "2027-05-01", "capacity": 10, "trainer_ids": ["%s"]}`, worker},
+		{"POST", "/api/v1/workers/" + ownPeer + "/hand-over", `{"to": "%s"}`, worker},
+		{"POST", "/api/v1/reviews", `{"card_id": "%s", "rating": "good"}`, card},
+		{"GET", "/api/v1/tokens?user_id=%s", "", user},
+	}
+	n := 0
+	for _, c := range cases {
+		for _, u := range users {
+			cl := apis[u.ID]
+			do := func(v string) testkit.Response {
+				if c.method == http.MethodGet {
+					return cl.Get(fmt.Sprintf(c.path, v))
+				}
+				return cl.Send(c.method, c.path, fmt.Sprintf(c.body, v))
+			}
+			res, base := do(c.foreign), do("999999")
+			n += 2
+			// Both may succeed where the field is ignored (a peer worker who
+			// adds a person is always the one assigned): then the answers
+			// differ only in the new record.
+			same := res.Status == base.Status && (res.Status/100 == 2 || digits.ReplaceAllString(res.Body, "N") == digits.ReplaceAllString(base.Body, "N"))
+			if !same {
+				t.Errorf("%s %s as %s with another organisation's id %s in the request: %d %s\nwant what an id that exists nowhere gets: %d %s",
+					c.method, c.path, u.Roles[0], c.foreign, res.Status, clip(res.Body), base.Status, clip(base.Body))
+			}
+		}
+	}
+	return n
+}
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
 
 var digits = regexp.MustCompile(`[0-9]+`)
 
