@@ -119,28 +119,40 @@ func (c *contract) check(method string, u *url.URL, header http.Header, reqBody 
 	op := method + " " + route.Path
 	in := &openapi3filter.RequestValidationInput{
 		Request: req, PathParams: params, Route: route,
-		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
+		Options: options(false),
 	}
 	if err := openapi3filter.ValidateRequest(ctx, in); err != nil && res.Status/100 == 2 {
-		return fmt.Sprintf("API contract: %s (%s) answered %d to a request the OpenAPI document forbids; document what the server accepts:\n%s", op, u.Path, res.Status, indent(err))
+		return fmt.Sprintf("API contract: %s (%s) answered %d to a request the OpenAPI document forbids; document what the server accepts:\n%s\n  request body: %s", op, u.Path, res.Status, indent(err), clip(string(reqBody)))
 	}
 	if res.Status < 500 && route.Operation.Responses.Value(strconv.Itoa(res.Status)) == nil {
 		return fmt.Sprintf("API contract: %s (%s) answered %d, a status its OpenAPI operation does not document (documented: %s)\n  body: %s",
 			op, u.Path, res.Status, strings.Join(route.Operation.Responses.Keys(), ", "), clip(res.Body))
 	}
 	// The request was checked above; the response is checked on its own.
-	in.Options = &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true, ExcludeRequestBody: true}
+	in.Options = options(true)
 	rin := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: in,
 		Status:                 res.Status,
 		Header:                 res.Header,
 		Body:                   io.NopCloser(strings.NewReader(res.Body)),
-		Options:                &openapi3filter.Options{MultiError: true},
+		Options:                options(true),
 	}
 	if err := openapi3filter.ValidateResponse(ctx, rin); err != nil {
 		return fmt.Sprintf("API contract: %s (%s) answered %d with a body its OpenAPI schema does not allow:\n%s\n  body: %s", op, u.Path, res.Status, indent(err), clip(res.Body))
 	}
 	return ""
+}
+
+// options are the validator's options: no authentication (the server checks
+// that), and short messages that give the field's JSON pointer and the
+// reason instead of the whole schema and value.
+func options(excludeRequestBody bool) *openapi3filter.Options {
+	o := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true, ExcludeRequestBody: excludeRequestBody}
+	o.WithCustomSchemaErrorFunc(func(err *openapi3.SchemaError) string {
+		at := "/" + strings.Join(err.JSONPointer(), "/")
+		return fmt.Sprintf("at %s: %s", at, err.Reason)
+	})
+	return o
 }
 
 func indent(err error) string {
