@@ -27,7 +27,7 @@ func TestAPIContractCatchesMismatches(t *testing.T) {
 			[]string{"GET /api/v1/me", "secret_field"}},
 		{"a required field missing", "GET", "/api/v1/frameworks/{id}", "",
 			testkit.Response{Status: 200, Header: json, Body: `{"id":"1"}`},
-			[]string{"GET /api/v1/frameworks/{id}", "required"}},
+			[]string{"GET /api/v1/frameworks/{id}", `"title" is missing`}},
 		{"a status not documented", "GET", "/api/v1/me", "",
 			testkit.Response{Status: http.StatusTeapot, Header: json, Body: `{}`},
 			[]string{"GET /api/v1/me", "418", "does not document"}},
