@@ -57,3 +57,42 @@ func TestAPIContractCatchesMismatches(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryOperationDocumentsItsErrors keeps, without npm, what the Redocly
+// linter in CI checks most often: every operation has a unique operationId
+// and at least one 4xx answer with the error body (the OpenAPI document
+// itself, public and always there, excepted).
+func TestEveryOperationDocumentsItsErrors(t *testing.T) {
+	app := testkit.NewApp(t)
+	doc := app.Server.OpenAPI()
+	if lic, _ := doc["info"].(map[string]any)["license"].(map[string]any); lic["name"] == "" || lic["name"] == nil {
+		t.Error("the document states no licence")
+	}
+	ids := map[string]string{}
+	for path, ops := range doc["paths"].(map[string]map[string]any) {
+		for method, o := range ops {
+			op := o.(map[string]any)
+			where := strings.ToUpper(method) + " " + path
+			oid, _ := op["operationId"].(string)
+			if oid == "" || ids[oid] != "" {
+				t.Errorf("%s: operationId %q missing or already used by %s", where, oid, ids[oid])
+			}
+			ids[oid] = where
+			if path == "/api/v1/openapi.json" {
+				continue
+			}
+			n := 0
+			for code, r := range op["responses"].(map[string]any) {
+				if strings.HasPrefix(code, "4") {
+					n++
+					if ref, _ := r.(map[string]any)["$ref"].(string); !strings.HasPrefix(ref, "#/components/responses/") {
+						t.Errorf("%s: %s is not one of the shared error responses", where, code)
+					}
+				}
+			}
+			if n == 0 {
+				t.Errorf("%s documents no 4xx answer", where)
+			}
+		}
+	}
+}
