@@ -76,6 +76,8 @@ func commands() []command {
 		// Generated data and the benchmark of a worker's day (issue 14).
 		{"demo", "load the demo organisation, or generate a data set with --scale", demoCmd},
 		{"bench", "benchmark a worker's day against a bare baseline on generated data", benchCmd},
+		// The API's contract (issue 15): for the OpenAPI linter in CI.
+		{"openapi", "print the API's OpenAPI document (JSON)", openAPI},
 	}
 }
 

@@ -105,13 +105,23 @@ func (c *Client) Do(req *http.Request) Response {
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
+	// Keep the request body: API calls are checked against the OpenAPI
+	// document once answered (contract.go).
+	var reqBody []byte
+	if req.Body != nil {
+		reqBody, _ = io.ReadAll(req.Body)
+		req.Body.Close()
+		req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
 	res, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return Response{Status: res.StatusCode, Header: res.Header, Body: string(b)}
+	out := Response{Status: res.StatusCode, Header: res.Header, Body: string(b)}
+	c.checkContract(c.t, req.Method, req.URL.String(), req.Header, reqBody, out)
+	return out
 }
 
 // Get fetches a path.

@@ -300,3 +300,20 @@ func Name() string {
 	}
 	return "sqlite"
 }
+
+// Raw opens the test database directly, as someone with database access
+// would, for tests that look up or change rows behind the store's back. It is
+// closed when the test ends.
+func (db *DB) Raw(t testing.TB) *sql.DB {
+	t.Helper()
+	driver := "sqlite"
+	if Postgres() {
+		driver = "pgx"
+	}
+	raw, err := sql.Open(driver, db.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
+}

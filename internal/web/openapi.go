@@ -23,6 +23,13 @@ type apiDoc struct {
 	Query    []queryParam
 	Public   bool // no sign-in needed
 	Produces string
+	Errors   []int // error statuses beyond those errorStatuses works out
+	// OptionalBody: the request body may be left out (Request documents it
+	// when sent).
+	OptionalBody bool
+	// AlsoOK are other success statuses answered with the same body (200
+	// for a signature that was already made).
+	AlsoOK []int
 }
 
 type queryParam struct {
@@ -77,7 +84,7 @@ func (s *Server) openAPI() map[string]any {
 			op["parameters"] = params
 		}
 		if d.Request != nil {
-			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			op["requestBody"] = map[string]any{"required": !d.OptionalBody, "content": map[string]any{
 				"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(d.Request))},
 			}}
 		}
@@ -100,12 +107,22 @@ func (s *Server) openAPI() map[string]any {
 			}
 			ok["content"] = map[string]any{ct: map[string]any{"schema": sch}}
 		}
-		op["responses"] = map[string]any{
+		g.schema(reflect.TypeOf(apiError{}))
+		responses := map[string]any{
 			fmt.Sprint(status): ok,
-			"default": map[string]any{"description": "An error", "content": map[string]any{
-				"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(apiError{}))},
-			}},
+			"default":          map[string]any{"$ref": "#/components/responses/Unexpected"},
 		}
+		for _, code := range d.AlsoOK {
+			also := map[string]any{"description": http.StatusText(code)}
+			if body, has := ok["content"]; has {
+				also["content"] = body
+			}
+			responses[fmt.Sprint(code)] = also
+		}
+		for _, code := range errorStatuses(rt.Method, rt.Pattern, d) {
+			responses[fmt.Sprint(code)] = map[string]any{"$ref": "#/components/responses/" + errorResponses[code].name}
+		}
+		op["responses"] = responses
 		if paths[rt.Pattern] == nil {
 			paths[rt.Pattern] = map[string]any{}
 		}
@@ -114,15 +131,85 @@ func (s *Server) openAPI() map[string]any {
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{
+			"license":     apiLicence,
 			"title":       "peerpath API",
 			"version":     s.version,
 			"description": "The JSON API of peerpath. Send a personal access token (Settings → API tokens, or `peerpath token create`) as `Authorization: Bearer <token>`. Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`. Lists take `limit` and `cursor` and answer `{\"items\": [...], \"next_cursor\": \"...\"}`. Ids are opaque strings; times are RFC 3339.",
 		},
-		"servers":    []any{map[string]any{"url": "/"}},
-		"security":   []any{map[string]any{"bearerAuth": []any{}}},
-		"paths":      paths,
-		"components": map[string]any{"schemas": g.defs, "securitySchemes": map[string]any{"bearerAuth": map[string]any{"type": "http", "scheme": "bearer"}}},
+		"servers":  []any{map[string]any{"url": "/"}},
+		"security": []any{map[string]any{"bearerAuth": []any{}}},
+		"paths":    paths,
+		"components": map[string]any{
+			"schemas":         g.defs,
+			"responses":       errorResponseComponents(),
+			"securitySchemes": map[string]any{"bearerAuth": map[string]any{"type": "http", "scheme": "bearer"}},
+		},
 	}
+}
+
+// apiLicence is the licence the OpenAPI document states. peerpath has not
+// chosen a licence yet, so it says so rather than invent one; until a
+// licence is chosen the default of copyright law applies. When one is
+// chosen, give its SPDX identifier here (and a LICENSE file).
+var apiLicence = map[string]any{"name": "No licence chosen yet: all rights reserved"}
+
+// errorResponses are the error answers an operation documents, each with the
+// error body ({"error": {"code", "message", "fields"}}).
+var errorResponses = map[int]struct{ name, description string }{
+	http.StatusBadRequest:            {"Malformed", "The request could not be read: malformed JSON, a field that is not part of the request, a value of the wrong type, or a bad `limit` or `cursor`. `fields` names what is wrong."},
+	http.StatusUnauthorized:          {"Unauthenticated", "No valid API token (or session) was sent."},
+	http.StatusForbidden:             {"Forbidden", "The caller's roles do not allow this, or the organisation requires a second factor the caller has not set up."},
+	http.StatusNotFound:              {"NotFound", "No such record, or one the caller may not see: records of other organisations and people the caller does not support are not found, never forbidden."},
+	http.StatusConflict:              {"Conflict", "The request clashes with the record's current state (for example, an outdated `version`)."},
+	http.StatusRequestEntityTooLarge: {"TooLarge", "The request body is larger than this operation accepts."},
+	http.StatusUnprocessableEntity:   {"Invalid", "A value is not acceptable; `fields` maps each field to a message saying what to do."},
+	http.StatusTooManyRequests:       {"RateLimited", "Too many requests from this address; try again later."},
+}
+
+func errorResponseComponents() map[string]any {
+	body := map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/ApiError"}}}
+	out := map[string]any{"Unexpected": map[string]any{"description": "An unexpected error. The message gives a request id to quote; nothing else about the failure is shown.", "content": body}}
+	for _, e := range errorResponses {
+		out[e.name] = map[string]any{"description": e.description, "content": body}
+	}
+	return out
+}
+
+// errorStatuses works out the error statuses an operation can answer with
+// below 500, from what it takes: every signed-in operation can answer 401 and
+// 403, one with a path parameter or a body 404, one that reads a body or a
+// query 400/422 (and 413 for a body), one that changes something 409. d.Errors adds the rest (429 on
+// rate-limited public lookups).
+func errorStatuses(method, pattern string, d *apiDoc) []int {
+	set := map[int]bool{}
+	if !d.Public {
+		set[http.StatusUnauthorized], set[http.StatusForbidden] = true, true
+	}
+	if pathParam.MatchString(pattern) {
+		set[http.StatusNotFound] = true
+	}
+	if d.Request != nil {
+		// A body names records by id too (a card, a person, a group).
+		set[http.StatusBadRequest], set[http.StatusRequestEntityTooLarge], set[http.StatusUnprocessableEntity], set[http.StatusNotFound] = true, true, true, true
+	}
+	if d.List || len(d.Query) > 0 {
+		set[http.StatusBadRequest], set[http.StatusUnprocessableEntity] = true, true
+	}
+	if method != http.MethodGet {
+		set[http.StatusConflict], set[http.StatusUnprocessableEntity] = true, true
+	}
+	for _, c := range d.Errors {
+		set[c] = true
+	}
+	var out []int
+	for c := range set {
+		if _, ok := errorResponses[c]; !ok {
+			panic(fmt.Sprintf("openapi: %s %s: no error response for status %d", method, pattern, c))
+		}
+		out = append(out, c)
+	}
+	sort.Ints(out)
+	return out
 }
 
 func operationID(method, pattern string) string {
@@ -192,22 +279,29 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 func (g *schemaGen) fields(t reflect.Type, props map[string]any, required *[]string) {
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
 		tag := f.Tag.Get("json")
 		if tag == "-" {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
-		if f.Anonymous && name == "" {
+		// encoding/json promotes the fields of an embedded struct, exported
+		// type or not.
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
 			g.fields(f.Type, props, required)
+			continue
+		}
+		if !f.IsExported() {
 			continue
 		}
 		if name == "" {
 			name = f.Name
 		}
-		sch := g.schema(f.Type)
+		var sch map[string]any
+		if f.Tag.Get("partial") == "true" {
+			sch = g.partial(f.Type)
+		} else {
+			sch = g.schema(f.Type)
+		}
 		if e := f.Tag.Get("enum"); e != "" {
 			sch["enum"] = strings.Split(e, ",")
 		}
@@ -223,6 +317,22 @@ func (g *schemaGen) fields(t reflect.Type, props map[string]any, required *[]str
 			*required = append(*required, name)
 		}
 	}
+}
+
+// partial is the schema of a struct whose fields may each be left out: a
+// request that changes part of a record (the sections of a plan PUT).
+func (g *schemaGen) partial(t reflect.Type) map[string]any {
+	name := schemaName(t) + "Partial"
+	ref := map[string]any{"$ref": "#/components/schemas/" + name}
+	if _, ok := g.seen[name]; ok {
+		return ref
+	}
+	g.seen[name] = t
+	props := map[string]any{}
+	var required []string
+	g.fields(t, props, &required)
+	g.defs[name] = map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	return ref
 }
 
 // schemaName names a struct in the document: generic instantiations and

@@ -112,18 +112,24 @@ var planPutDocs = map[*store.PlanKind]any{
 }
 
 type safetyPlanPutJSON struct {
-	Version  int                    `json:"version,omitempty" doc:"the version you edited: 409 if someone has saved a later one; leave it out to save regardless"`
-	Sections safetyPlanSectionsJSON `json:"sections"`
+	Version   int                    `json:"version,omitempty" doc:"the version you edited: 409 if someone has saved a later one; leave it out to save regardless"`
+	UpdatedAt *string                `json:"updated_at,omitempty" doc:"read-only, ignored: a plan as GET gives it may be sent back as it is"`
+	UpdatedBy *string                `json:"updated_by,omitempty" doc:"read-only, ignored"`
+	Sections  safetyPlanSectionsJSON `json:"sections" partial:"true" doc:"the plan's sections; a section left out is saved empty"`
 }
 
 type wellnessPlanPutJSON struct {
-	Version  int                      `json:"version,omitempty" doc:"the version you edited: 409 if someone has saved a later one; leave it out to save regardless"`
-	Sections wellnessPlanSectionsJSON `json:"sections"`
+	Version   int                      `json:"version,omitempty" doc:"the version you edited: 409 if someone has saved a later one; leave it out to save regardless"`
+	UpdatedAt *string                  `json:"updated_at,omitempty" doc:"read-only, ignored: a plan as GET gives it may be sent back as it is"`
+	UpdatedBy *string                  `json:"updated_by,omitempty" doc:"read-only, ignored"`
+	Sections  wellnessPlanSectionsJSON `json:"sections" partial:"true" doc:"the plan's sections; a section left out is saved empty"`
 }
 
 type crisisPreferencesPutJSON struct {
-	Version  int                           `json:"version,omitempty" doc:"the version you edited: 409 if someone has saved a later one; leave it out to save regardless"`
-	Sections crisisPreferencesSectionsJSON `json:"sections"`
+	Version   int                           `json:"version,omitempty" doc:"the version you edited: 409 if someone has saved a later one; leave it out to save regardless"`
+	UpdatedAt *string                       `json:"updated_at,omitempty" doc:"read-only, ignored: a plan as GET gives it may be sent back as it is"`
+	UpdatedBy *string                       `json:"updated_by,omitempty" doc:"read-only, ignored"`
+	Sections  crisisPreferencesSectionsJSON `json:"sections" partial:"true" doc:"the plan's sections; a section left out is saved empty"`
 }
 
 // planPutJSON is the body of a PUT: the plan document as GET gives it.

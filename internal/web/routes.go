@@ -172,7 +172,7 @@ func (s *Server) routeTable() []route {
 		{Method: get, Pattern: "/api/v1/ethics/current", Perm: signedIn, Handler: s.apiEthicsCurrent,
 			API: &apiDoc{Summary: "The organisation's current Code of Ethics, and whether you have signed it", Tag: "development", Response: ethicsVersionJSON{}}},
 		{Method: post, Pattern: "/api/v1/ethics/attestations", Perm: signedIn, Handler: s.apiAttest,
-			API: &apiDoc{Summary: "Sign the current version of one code of ethics (code missing = cps; 201; 200 if already signed; 409 if a newer version exists; 422 if the name is not yours or the code unknown)", Tag: "development", Request: newAttestationJSON{}, Response: attestationJSON{}, Status: http.StatusCreated}},
+			API: &apiDoc{Summary: "Sign the current version of one code of ethics (code missing = cps; 201; 200 if already signed; 409 if a newer version exists; 422 if the name is not yours or the code unknown)", Tag: "development", Request: newAttestationJSON{}, Response: attestationJSON{}, Status: http.StatusCreated, AlsoOK: []int{http.StatusOK}}},
 
 		// The career framework's organisation rules (issue 12): a code of
 		// ethics per track, the organisation's choices about the chart's
@@ -520,11 +520,11 @@ func (s *Server) routeTable() []route {
 		{Method: post, Pattern: "/api/v1/cohorts/{id}/participants/{pid}/withdraw", Perm: auth.PermCohorts, Handler: s.apiWithdraw,
 			API: &apiDoc{Summary: "Record a withdrawal; a freed place goes to the first on the waitlist", Tag: "cohorts", Request: withdrawJSON{}, Response: withdrawalJSON{}}},
 		{Method: post, Pattern: "/api/v1/cohorts/{id}/participants/{pid}/certificate", Perm: auth.PermCohorts, Handler: s.apiIssueCertificate,
-			API: &apiDoc{Summary: "Record completion and issue the certificate; 409 with fields.missing (what is missing, separated by \"; \") while the organisation's completion rule does not hold or is not confirmed yet", Tag: "certificates", Request: issueCertificateJSON{}, Response: certificateJSON{}, Status: http.StatusCreated}},
+			API: &apiDoc{Summary: "Record completion and issue the certificate; 409 with fields.missing (what is missing, separated by \"; \") while the organisation's completion rule does not hold or is not confirmed yet", Tag: "certificates", Request: issueCertificateJSON{}, OptionalBody: true, Response: certificateJSON{}, Status: http.StatusCreated}},
 		{Method: post, Pattern: "/api/v1/cohorts/{id}/participants/{pid}/certificate/revoke", Perm: admin, Handler: s.apiRevokeCertificate,
 			API: &apiDoc{Summary: "Revoke a participant's certificate, with a reason kept inside the organisation (administrators)", Tag: "certificates", Request: revokeJSON{}, Response: certificateJSON{}}},
 		{Method: get, Pattern: "/api/v1/certificates/{code}", Perm: public, Handler: s.apiVerifyCertificate,
-			API: &apiDoc{Summary: "Check a certificate by its code: name, programme, date, issuer and status only. No sign-in; 30 lookups a minute per address; 404 for an unknown code", Tag: "certificates", Public: true, Response: publicCertificateJSON{}}},
+			API: &apiDoc{Summary: "Check a certificate by its code: name, programme, date, issuer and status only. No sign-in; 30 lookups a minute per address; 404 for an unknown code", Tag: "certificates", Public: true, Response: publicCertificateJSON{}, Errors: []int{http.StatusTooManyRequests}}},
 
 		// Programme rules the organisation confirms (issue 12): pass marks,
 		// attempts and thresholds are peerpath's suggestions until an
@@ -604,7 +604,7 @@ func (s *Server) routeTable() []route {
 		{Method: get, Pattern: "/admin/users/{id}/tokens", Perm: admin, Handler: s.adminUserTokens},
 		{Method: post, Pattern: "/admin/users/{id}/tokens/{tid}/revoke", Perm: admin, Handler: s.adminRevokeToken},
 		{Method: get, Pattern: "/api/v1/tokens", Perm: signedIn, Handler: s.apiTokens,
-			API: &apiDoc{Summary: "Your API tokens, newest first (never the tokens themselves); an administrator may ask for another user's with user_id (404 for anyone else)", Tag: "users", Response: tokenJSON{}, List: true,
+			API: &apiDoc{Summary: "Your API tokens, newest first (never the tokens themselves); an administrator may ask for another user's with user_id (404 for anyone else)", Tag: "users", Response: tokenJSON{}, List: true, Errors: []int{http.StatusNotFound},
 				Query: []queryParam{{Name: "user_id", Description: "Another user of your organisation (administrators only)."}}}},
 		{Method: http.MethodDelete, Pattern: "/api/v1/tokens/{id}", Perm: signedIn, Handler: s.apiRevokeToken,
 			API: &apiDoc{Summary: "Revoke one of your tokens, or as an administrator anyone's of your organisation (404 otherwise, and for a token already revoked)", Tag: "users", Status: http.StatusNoContent}},
