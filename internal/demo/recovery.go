@@ -126,6 +126,10 @@ func loadRecovery(ctx context.Context, s *store.Store, d *Demo) error {
 		Text: "It makes me sleepy in the mornings. Can I take it at night instead?"}); err != nil {
 		return wrap(err, "medication question")
 	}
+	if _, err := s.RaiseRightsConcern(ctx, a, maria.ID, store.RightsInput{RaisedOn: ago(60), Kind: "housing",
+		Note: "A landlord would not show Maria a flat once he heard how she pays her rent."}); err != nil {
+		return wrap(err, "rights concern")
+	}
 
 	// Dev: one BARC-10 long ago, so he is due another.
 	if dev, ok := byName["Dev Patel"]; ok {

@@ -78,15 +78,23 @@ var foreignRecords = map[string]string{
 	"play":                               `SELECT code FROM learning_games WHERE org_id = $1 ORDER BY id LIMIT 1`,
 	"verify":                             `SELECT code FROM certificates WHERE org_id = $1 ORDER BY id LIMIT 1`,
 	"certificates":                       `SELECT code FROM certificates WHERE org_id = $1 ORDER BY id LIMIT 1`,
+	"team/duplicates":                    `SELECT id FROM person_duplicate_flags WHERE org_id = $1 ORDER BY id LIMIT 1`,
+	"duplicates":                         `SELECT id FROM person_duplicate_flags WHERE org_id = $1 ORDER BY id LIMIT 1`,
+	"supports":                           `SELECT id FROM natural_supports WHERE org_id = $1 ORDER BY id LIMIT 1`,
+	"rights-concerns":                    `SELECT id FROM rights_concerns WHERE org_id = $1 ORDER BY id LIMIT 1`,
+	"medication-questions":               `SELECT id FROM medication_questions WHERE org_id = $1 ORDER BY id LIMIT 1`,
 }
 
 // notRecords are wildcards that name no record of an organisation: names
 // every organisation resolves in its own data, so another organisation's
 // value cannot be told from one's own.
 var notRecords = map[string]string{
-	"static":          "the hash of the program's own files",
-	"programmes":      "a programme kind (cps, ican …); each organisation has its own programme of each kind",
-	"framework/items": "an item key of the chart in use; each organisation resolves it in its own chart",
+	"static":                     "the hash of the program's own files",
+	"programmes":                 "a programme kind (cps, ican …); each organisation has its own programme of each kind",
+	"framework/items":            "an item key of the chart in use; each organisation resolves it in its own chart",
+	"framework-choices":          "an item key of the chart in use, as framework/items",
+	"people/stages-of-change":    "a life area (health, home, purpose, community), the same words in every organisation",
+	"admin/recovery/instruments": "the key of an instrument peerpath ships (barc10), shown to any administrator",
 }
 
 // foreignAnswers are routes that rightly answer another organisation's

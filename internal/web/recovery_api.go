@@ -14,7 +14,7 @@ import (
 // ---- Recovery capital ----
 
 type newAssessmentJSON struct {
-	TakenOn    string `json:"taken_on" doc:"YYYY-MM-DD, not in the future; today when empty"`
+	TakenOn    string `json:"taken_on,omitempty" doc:"YYYY-MM-DD, not in the future; today when empty"`
 	Answers    []*int `json:"answers" doc:"one per statement, in order (10 for the BARC-10), each 1 to 6 (\"strongly disagree\" to \"strongly agree\"), or null for \"prefer not to answer\""`
 	Instrument string `json:"instrument,omitempty" doc:"an instrument's key (GET /api/v1/recovery-instruments); barc10 when absent"`
 }
@@ -112,7 +112,7 @@ func (s *Server) apiInstruments(w http.ResponseWriter, r *http.Request) error {
 
 type putStageJSON struct {
 	Stage   string `json:"stage" enum:"precontemplation,contemplation,preparation,action,maintenance"`
-	NotedOn string `json:"noted_on" doc:"YYYY-MM-DD, not in the future; today when empty"`
+	NotedOn string `json:"noted_on,omitempty" doc:"YYYY-MM-DD, not in the future; today when empty"`
 	Note    string `json:"note,omitempty" doc:"a few words, in the person's terms"`
 }
 
@@ -183,7 +183,7 @@ type needInJSON struct {
 }
 
 type newNeedsJSON struct {
-	NotedOn string       `json:"noted_on" doc:"YYYY-MM-DD, not in the future; today when empty"`
+	NotedOn string       `json:"noted_on,omitempty" doc:"YYYY-MM-DD, not in the future; today when empty"`
 	Areas   []needInJSON `json:"areas" doc:"the areas the person wants help with now; 422 names a bad one as areas.<n>.area (n from 0)"`
 }
 
@@ -364,7 +364,7 @@ type advocacyJSON struct {
 }
 
 type newAdvocacyJSON struct {
-	DoneOn   string `json:"done_on" doc:"YYYY-MM-DD, not in the future; today when empty"`
+	DoneOn   string `json:"done_on,omitempty" doc:"YYYY-MM-DD, not in the future; today when empty"`
 	What     string `json:"what"`
 	WithWhom string `json:"with_whom,omitempty"`
 	Outcome  string `json:"outcome,omitempty"`
@@ -420,13 +420,13 @@ type rightsJSON struct {
 }
 
 type newRightsJSON struct {
-	RaisedOn string `json:"raised_on" doc:"YYYY-MM-DD, not in the future; today when empty"`
+	RaisedOn string `json:"raised_on,omitempty" doc:"YYYY-MM-DD, not in the future; today when empty"`
 	Kind     string `json:"kind" enum:"privacy,informed_choice,restraint_or_seclusion,discrimination,access_to_services,housing,benefits,work,communication_and_visitors,dignity_and_respect,other"`
 	Note     string `json:"note,omitempty"`
 }
 
 type resolveRightsJSON struct {
-	ResolvedOn string `json:"resolved_on" doc:"YYYY-MM-DD, not before it was raised; today when empty"`
+	ResolvedOn string `json:"resolved_on,omitempty" doc:"YYYY-MM-DD, not before it was raised; today when empty"`
 	Resolution string `json:"resolution,omitempty"`
 }
 
@@ -494,7 +494,7 @@ type medicationJSON struct {
 }
 
 type newMedicationJSON struct {
-	NotedOn string `json:"noted_on" doc:"YYYY-MM-DD, not in the future; today when empty"`
+	NotedOn string `json:"noted_on,omitempty" doc:"YYYY-MM-DD, not in the future; today when empty"`
 	Kind    string `json:"kind" enum:"side_effect,question_for_prescriber,to_remember"`
 	Text    string `json:"text" doc:"in the person's own words"`
 }
