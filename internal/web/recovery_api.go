@@ -536,6 +536,3 @@ func (s *Server) apiMedication(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, toList(l, toMedicationJSON))
 	return nil
 }
-
-// medicationNote is what every medication page and answer says.
-const medicationNote = "Peer workers don't give medication advice. This is what the person wants to remember or ask, in their own words, to take to their prescriber or pharmacist: not a medication list, and not a record of medication given."
