@@ -38,6 +38,10 @@ type homeView struct {
 	// sessions, for anyone who works with people.
 	WorksWithPeople bool
 	MyGroups        []groupRow
+	// First day (issue 16): whether the user's roles are in the development
+	// framework, and an administrator's setup checklist until it is done.
+	InFramework bool
+	Setup       *store.SetupChecklist
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
@@ -87,10 +91,18 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if v.Development, err = s.homeDevelopmentFor(r, v.IsSupervisor); err != nil {
+	v.InFramework = auth.InFramework(p.User.Roles)
+	if v.Development, err = s.homeDevelopmentFor(r, v.InFramework, v.IsSupervisor); err != nil {
 		return err
 	}
 	if v.IsAdmin {
+		c, err := s.store.SetupChecklist(ctx, s.actor(r))
+		if err != nil {
+			return err
+		}
+		if !c.Done() {
+			v.Setup = &c
+		}
 		users, err := s.store.ListUsers(ctx, p.Org.ID, store.Page{Limit: 100})
 		if err != nil {
 			return err

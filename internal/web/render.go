@@ -169,6 +169,8 @@ func (s *Server) funcs() template.FuncMap {
 		"asset":     func(name string) string { return s.assets.url(name) },
 		"field":     newField,
 		"roleLabel": auth.RoleLabel,
+		// First day (issue 16): what a stage needs, in plain words.
+		"stageNeeds": stageNeeds,
 		"label":     label,  // plain words for a stored value: label "mode" "in_person"
 		"day":       fmtDay, // a YYYY-MM-DD date as "30 Nov 2026"
 		"date":      func(t time.Time) string { return fmtDate(t) },
