@@ -169,15 +169,13 @@ func (s *Server) funcs() template.FuncMap {
 		"asset":     func(name string) string { return s.assets.url(name) },
 		"field":     newField,
 		"roleLabel": auth.RoleLabel,
-		// First day (issue 16): what a stage needs, in plain words.
-		"stageNeeds": stageNeeds,
-		"label":      label,  // plain words for a stored value: label "mode" "in_person"
-		"day":        fmtDay, // a YYYY-MM-DD date as "30 Nov 2026"
-		"date":       func(t time.Time) string { return fmtDate(t) },
-		"datetime":   func(t time.Time) string { return fmtDateTime(t) },
-		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"version":    func() string { return s.version },
-		"join":       strings.Join,
+		"label":     label,  // plain words for a stored value: label "mode" "in_person"
+		"day":       fmtDay, // a YYYY-MM-DD date as "30 Nov 2026"
+		"date":      func(t time.Time) string { return fmtDate(t) },
+		"datetime":  func(t time.Time) string { return fmtDateTime(t) },
+		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"version":   func() string { return s.version },
+		"join":      strings.Join,
 		"has": func(list any, v string) bool {
 			switch l := list.(type) {
 			case []string:
@@ -220,6 +218,9 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return m
 		},
+
+		// First day (issue 16): what a stage needs, in plain words.
+		"stageNeeds": stageNeeds,
 	}
 }
 
