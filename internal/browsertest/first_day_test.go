@@ -108,3 +108,47 @@ func TestSupervisorHandsOverDepartedWorker(t *testing.T) {
 	tab.Visit("/people/" + itoa(ana.ID))
 	tab.MustSee("Olu Otherpeer")
 }
+
+// TestLandmarksOnDemoPages walks the demo's groups, cohorts and classroom
+// games, with the pages that list and show them, under axe's best-practice
+// rules: every part of a page inside a landmark, and no two regions with the
+// same label (issue 16).
+func TestLandmarksOnDemoPages(t *testing.T) {
+	need(t)
+	app, _ := testkit.NewDemoApp(t)
+	tab := browser.NewTab(t, app.HTTP.URL)
+	tab.BestPractice()
+	signIn := func(email string) {
+		tab.Visit("/login")
+		tab.Fill("#f-email", email)
+		tab.Fill("#f-password", demo.Password)
+		tab.Submit("main form button[type=submit]")
+	}
+	first := func(sel string) string {
+		href := tab.Eval(`(() => { const a = document.querySelector(` + "`" + sel + "`" + `); return a ? a.getAttribute("href") : ""; })()`)
+		if href == "" {
+			t.Fatalf("no %s at %s", sel, tab.Path())
+		}
+		return href
+	}
+	signIn("dana.admin@riverbend.demo")
+	tab.Visit("/groups")
+	group := first(`.group-list a[href^="/groups/"]`)
+	tab.Visit(group)
+	tab.Visit(group + "/sessions")
+	tab.Visit("/cohorts")
+	cohort := first(`main table a[href^="/cohorts/"]`)
+	tab.Visit(cohort)
+	tab.Visit("/cohorts/reports")
+	tab.Visit("/team")
+	tab.Visit("/admin")
+	tab.SignOut()
+	signIn("tess.trainer@riverbend.demo")
+	tab.Visit("/learning")
+	tab.Visit("/learning/games")
+	if href := tab.Eval(`(() => { const a = document.querySelector("main table a[href^='/learning/games/']"); return a ? a.getAttribute("href") : ""; })()`); href != "" {
+		tab.Visit(href)
+	}
+	tab.Visit("/learning/boards")
+	tab.Visit("/learning/games/new")
+}
