@@ -92,6 +92,7 @@ func TestSupervisorHandsOverDepartedWorker(t *testing.T) {
 	tab := browser.NewTab(t, app.HTTP.URL)
 	tab.BestPractice()
 	tab.SignIn(tm.Supervisor.Email)
+	tab.MustSee("Pat Peer No longer here", "Hand their people over")
 	tab.Visit("/people/" + itoa(ana.ID))
 	tab.MustSee("How to reach Ana Reyes", "Pat Peer No longer here")
 	tab.Submit(`.reach a[href="/team#h-departed"]`)

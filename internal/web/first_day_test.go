@@ -200,6 +200,12 @@ func TestDepartedWorkerHandedOverByTheirSupervisor(t *testing.T) {
 		t.Fatal(err)
 	}
 	sup := app.SessionClient(t, tm.Supervisor)
+	if home := testkit.Text(sup.Get("/").Body); !strings.Contains(home, "Pat Peer No longer here · 1 person Hand their people over") {
+		t.Errorf("the supervisor's home does not ask for the hand-over:\n%s", home)
+	}
+	if home := testkit.Text(app.SessionClient(t, tm.OtherPeer).Get("/").Body); strings.Contains(home, "Hand their people over") {
+		t.Errorf("a peer worker is asked to hand over")
+	}
 	team := testkit.Text(sup.Get("/team").Body)
 	for _, want := range []string{"Workers who have left", "Pat Peer No longer here", "1 person (active or on hold) to hand over", "Ana Reyes"} {
 		if !strings.Contains(team, want) {

@@ -42,6 +42,7 @@ type homeView struct {
 	// framework, and an administrator's setup checklist until it is done.
 	InFramework bool
 	Setup       *store.SetupChecklist
+	Departed    []store.StrandedWorker // workers who left, with people to hand over
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
@@ -92,6 +93,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	v.InFramework = auth.InFramework(p.User.Roles)
+	if v.Departed, err = s.store.DepartedWorkers(ctx, s.actor(r)); err != nil {
+		return err
+	}
 	if v.Development, err = s.homeDevelopmentFor(r, v.InFramework, v.IsSupervisor); err != nil {
 		return err
 	}
