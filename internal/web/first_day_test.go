@@ -104,6 +104,14 @@ func TestHomeFollowsTheRole(t *testing.T) {
 			}
 		}
 	}
+	for _, path := range []string{"/development", "/ethics"} {
+		if page := testkit.Text(app.SessionClient(t, tm.Admin).Get(path).Body); !strings.Contains(page, "You hold no peer worker role") {
+			t.Errorf("%s does not tell an administrator it asks nothing of them:\n%s", path, page)
+		}
+		if page := testkit.Text(app.SessionClient(t, tm.Peer).Get(path).Body); strings.Contains(page, "You hold no peer worker role") {
+			t.Errorf("%s tells a peer worker it asks nothing of them", path)
+		}
+	}
 	if page := testkit.Text(app.SessionClient(t, tm.Supervisor).Get("/").Body); !strings.Contains(page, "Your team") {
 		t.Errorf("the supervisor's home has no team:\n%s", page)
 	}
