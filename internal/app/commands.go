@@ -52,6 +52,9 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 		}
 	}
 	log := slog.New(handler)
+	// Said at once, so a first start (migrations, the demo's loading) is
+	// not a silent wait after a long first compile (issue 16).
+	fmt.Fprintf(io.err, "peerpath %s is starting (database: %s)…\n", Version, describeDB(cfg.DB))
 	clock := core.SystemClock{}
 	s, err := open(ctx, cfg, clock, true)
 	if err != nil {
@@ -59,6 +62,7 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 	}
 	defer s.Close()
 
+	var demoLogins *web.DemoLogins
 	if cfg.Demo {
 		d, err := demo.Load(ctx, s)
 		if err != nil {
@@ -69,6 +73,10 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 			fmt.Fprintf(io.err, "  %-15s %-18s %s\n", l.Role, l.Name, l.Email)
 		}
 		fmt.Fprintln(io.err, "Everything in the demo is made up. Do not keep real records in it.")
+		demoLogins = &web.DemoLogins{Password: demo.Password}
+		for _, l := range d.Logins {
+			demoLogins.Logins = append(demoLogins.Logins, web.DemoLogin{Role: l.Role, Name: l.Name, Email: l.Email})
+		}
 	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -86,7 +94,7 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 		fmt.Fprintf(io.err, "\nNobody can sign in yet. Open this link within an hour to create your organisation and its first administrator (it works once):\n  %s/setup?token=%s\n\n", base, token)
 	}
 
-	srv, err := web.New(web.Config{Store: s, Clock: clock, Logger: log, BehindTLSProxy: cfg.BehindTLSProxy, BaseURL: cfg.BaseURL, Version: Version})
+	srv, err := web.New(web.Config{Store: s, Clock: clock, Logger: log, BehindTLSProxy: cfg.BehindTLSProxy, BaseURL: cfg.BaseURL, Version: Version, Demo: demoLogins})
 	if err != nil {
 		return err
 	}

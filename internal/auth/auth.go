@@ -130,6 +130,13 @@ func Allows(roles []Role, p Permission) bool {
 // Known reports whether p is a declared permission.
 func Known(p Permission) bool { return slices.Contains(AllPermissions, p) }
 
+// InFramework reports whether a user holding roles is charted by the
+// development framework: the Massachusetts chart's stages, tracks and codes
+// of ethics describe peer workers (a supervisor who is a peer worker holds
+// both roles). Others are not shown a development record or asked to sign
+// a code of their own (issue 16).
+func InFramework(roles []Role) bool { return slices.Contains(roles, RolePeer) }
+
 // RolesGranting lists the roles that hold p, for messages and documentation.
 func RolesGranting(p Permission) []Role {
 	switch p {

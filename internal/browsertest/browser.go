@@ -83,7 +83,15 @@ type Tab struct {
 	t    *testing.T
 	ctx  context.Context
 	base string
+	// bestPractice adds axe's best-practice rules (landmarks, unique
+	// region labels, heading order) to the WCAG ones; see BestPractice.
+	bestPractice bool
 }
+
+// BestPractice makes axe check every later page against its best-practice
+// rules too (issue 16). Journeys opt in as the pages they visit are made
+// clean, so a journey that passes today keeps passing.
+func (tab *Tab) BestPractice() { tab.bestPractice = true }
 
 // NewTab opens a tab for t against the server at base. It closes with the test.
 func (b *Browser) NewTab(t *testing.T, base string) *Tab {
@@ -270,13 +278,18 @@ type axeViolation struct {
 }
 
 // Axe runs axe-core on the current page for WCAG 2.0, 2.1 and 2.2 at levels
-// A and AA, and fails the test on any violation.
+// A and AA (and best practice, once the tab asks for it), and fails the
+// test on any violation.
 func (tab *Tab) Axe() {
 	tab.t.Helper()
 	if !eval[bool](tab, `typeof window.axe !== "undefined"`) {
 		eval[bool](tab, axeSource+";true")
 	}
-	raw := eval[string](tab, `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]}, resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise)
+	tags := `"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"`
+	if tab.bestPractice {
+		tags += `, "best-practice"`
+	}
+	raw := eval[string](tab, `axe.run(document, {runOnly: {type: "tag", values: [`+tags+`]}, resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise)
 	var vs []axeViolation
 	if err := json.Unmarshal([]byte(raw), &vs); err != nil {
 		tab.t.Fatalf("axe result: %v", err)

@@ -48,8 +48,9 @@ var workers = []person{
 	{"peer", "Pat Lee", "pat.peer@riverbend.demo", []auth.Role{auth.RolePeer}, "supervisor", false},
 	{"peer2", "Jordan Okafor", "jordan.peer@riverbend.demo", []auth.Role{auth.RolePeer}, "supervisor", false},
 	{"trainer", "Teresa Nguyen", "tess.trainer@riverbend.demo", []auth.Role{auth.RoleTrainer}, "", false},
-	// Chris moved on last month; the administrator still has to hand over
-	// the two people Chris supported (the users page says so).
+	// Chris moved on last month; Chris's supervisor or the administrator
+	// still has to hand over the people Chris supported (their home pages,
+	// the team view and the users page say so).
 	{"departed", "Chris Dalton", "chris.dalton@riverbend.demo", []auth.Role{auth.RolePeer}, "supervisor", true},
 }
 

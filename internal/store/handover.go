@@ -65,9 +65,16 @@ func (s *Store) OpenPeopleCount(ctx context.Context, orgID, userID int64) (int, 
 // administrator) in the same organisation. People already supported by both
 // simply lose from. Only an administrator hands over; each person's change
 // is audited. It returns how many people moved.
+//
+// An administrator hands over anyone's people to anyone assignable. A
+// supervisor (issue 16) hands over the people of a worker they supervised
+// who has left, to themselves or to an active worker they supervise: the
+// people were already theirs to see, and stay so. Another supervisor's
+// worker is "not found" to them.
 func (s *Store) HandOver(ctx context.Context, a Actor, from, to int64) (int, error) {
-	if !a.Has(auth.RoleAdmin) {
-		return 0, core.Forbidden("Only an administrator hands people over to another worker.")
+	admin := a.Has(auth.RoleAdmin)
+	if !admin && !a.Has(auth.RoleSupervisor) {
+		return 0, core.Forbidden("Only a supervisor or an administrator hands people over to another worker.")
 	}
 	if to == 0 {
 		return 0, core.Invalid(map[string]string{"to": "Choose who takes them on."})
@@ -77,14 +84,27 @@ func (s *Store) HandOver(ctx context.Context, a Actor, from, to int64) (int, err
 	}
 	var moved []int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.userWhere(ctx, tx, "u.id = $1 AND u.org_id = $2", from, a.OrgID); err != nil {
+		if !admin {
+			// The supervisor's own departed worker, or nobody they may name.
+			w, err := s.userWhere(ctx, tx, "u.id = $1 AND u.org_id = $2 AND u.supervisor_id = $3", from, a.OrgID, a.UserID)
+			if err != nil {
+				return err
+			}
+			if w.Active {
+				return core.Forbidden("Only an administrator hands over the people of a worker who is still here.")
+			}
+		} else if _, err := s.userWhere(ctx, tx, "u.id = $1 AND u.org_id = $2", from, a.OrgID); err != nil {
 			return err
 		}
 		var ok int
 		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id
-			WHERE u.id = $1 AND u.org_id = $2 AND u.active AND r.role IN ('peer', 'supervisor', 'admin')`, to, a.OrgID).Scan(&ok)
+			WHERE u.id = $1 AND u.org_id = $2 AND u.active AND r.role IN ('peer', 'supervisor', 'admin')
+			AND ($3 OR u.id = $4 OR u.supervisor_id = $4)`, to, a.OrgID, admin, a.UserID).Scan(&ok)
 		if err != nil {
 			return err
+		}
+		if ok == 0 && !admin {
+			return core.Invalid(map[string]string{"to": "Choose yourself or an active worker on your team."})
 		}
 		if ok == 0 {
 			return core.Invalid(map[string]string{"to": "Choose an active peer worker, supervisor or administrator of your organisation."})
@@ -129,4 +149,34 @@ func (s *Store) HandOver(ctx context.Context, a Actor, from, to int64) (int, err
 		return nil
 	})
 	return len(moved), err
+}
+
+// DepartedWorkers lists the deactivated workers still named as supporting
+// open people whom the actor may hand over: every one for an administrator,
+// those they supervised for a supervisor, nobody for anyone else.
+func (s *Store) DepartedWorkers(ctx context.Context, a Actor) ([]StrandedWorker, error) {
+	switch {
+	case a.Has(auth.RoleAdmin):
+		return s.StrandedWorkers(ctx, a.OrgID)
+	case !a.Has(auth.RoleSupervisor):
+		return nil, nil
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT u.id, u.name, COUNT(*) FROM users u
+		JOIN person_workers pw ON pw.user_id = u.id
+		JOIN people p ON p.id = pw.person_id AND p.org_id = $1
+		WHERE u.org_id = $1 AND NOT u.active AND u.supervisor_id = $2 AND `+openPeople+`
+		GROUP BY u.id, u.name ORDER BY COUNT(*) DESC, u.name, u.id`, a.OrgID, a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []StrandedWorker
+	for rows.Next() {
+		var w StrandedWorker
+		if err := rows.Scan(&w.ID, &w.Name, &w.People); err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
 }

@@ -416,8 +416,11 @@ func TestHandingOverAWorkersPeople(t *testing.T) {
 	}
 	// Refusals: not an admin, nobody, the same worker, a trainer, a deactivated
 	// worker, another organisation's worker or user.
-	if _, err := db.HandOver(ctx, sup, tm.Peer.ID, tm.OtherPeer.ID); core.KindOf(err) != core.KindForbidden {
-		t.Errorf("a supervisor handing over: %v", err)
+	if _, err := db.HandOver(ctx, testkit.Actor(tm.OtherPeer), tm.Peer.ID, tm.OtherPeer.ID); core.KindOf(err) != core.KindForbidden {
+		t.Errorf("a peer worker handing over: %v", err)
+	}
+	if _, err := db.HandOver(ctx, testkit.Actor(tm.Trainer), tm.Peer.ID, tm.OtherPeer.ID); core.KindOf(err) != core.KindForbidden {
+		t.Errorf("a trainer handing over: %v", err)
 	}
 	for name, to := range map[string]int64{"nobody": 0, "the same": tm.Peer.ID, "a trainer": tm.Trainer.ID, "another organisation's": other.Peer.ID} {
 		if _, err := db.HandOver(ctx, admin, tm.Peer.ID, to); core.KindOf(err) != core.KindInvalid {

@@ -44,7 +44,8 @@ func (c chartLabels) Label(key string) string {
 			return it.Label
 		}
 	}
-	return key + " (not in the active chart)"
+	// Never the key itself: people read these pages (issue 16).
+	return "An item no longer in the active chart"
 }
 
 // StageName is a stage's name in the chart.

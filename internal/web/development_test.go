@@ -448,7 +448,7 @@ func TestHomeShowsDevelopment(t *testing.T) {
 	tm := app.NewTeam(t, "Home development")
 	app.AddCredential(t.Context(), testkit.Actor(tm.Peer), tm.Peer.ID, store.NewCredential{Kind: workforce.CredentialCPS, Issuer: "Transformation Center", IssuedOn: "2024-01-01", ExpiresOn: workforce.AddDays(app.Today(), 25)})
 	home := testkit.Text(app.SessionClient(t, tm.Peer).Get("/").Body)
-	for _, want := range []string{"Your development", "Volunteer Peer Worker", "requirements to go", "Please read and sign the current version of each code of ethics", "Certified Peer Specialist (CPS): Expires in 25 days"} {
+	for _, want := range []string{"Your development", "Volunteer Peer Worker", "things left before Volunteer Peer Worker", "Please read and sign the current version of each code of ethics", "Certified Peer Specialist (CPS): Expires in 25 days"} {
 		if !strings.Contains(home, want) {
 			t.Errorf("the peer's home lacks %q:\n%s", want, home)
 		}

@@ -43,6 +43,11 @@ type homeView struct {
 	RecoveryDue       []store.DueCheck
 	MoreRecoveryDue   bool
 	RecoveryCheckDays int
+	// First day (issue 16): whether the user's roles are in the development
+	// framework, and an administrator's setup checklist until it is done.
+	InFramework bool
+	Setup       *store.SetupChecklist
+	Departed    []store.StrandedWorker // workers who left, with people to hand over
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
@@ -95,10 +100,21 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if v.Development, err = s.homeDevelopmentFor(r, v.IsSupervisor); err != nil {
+	v.InFramework = auth.InFramework(p.User.Roles)
+	if v.Departed, err = s.store.DepartedWorkers(ctx, s.actor(r)); err != nil {
+		return err
+	}
+	if v.Development, err = s.homeDevelopmentFor(r, v.InFramework, v.IsSupervisor); err != nil {
 		return err
 	}
 	if v.IsAdmin {
+		c, err := s.store.SetupChecklist(ctx, s.actor(r))
+		if err != nil {
+			return err
+		}
+		if !c.Done() {
+			v.Setup = &c
+		}
 		users, err := s.store.ListUsers(ctx, p.Org.ID, store.Page{Limit: 100})
 		if err != nil {
 			return err

@@ -17,19 +17,26 @@ type navItem struct {
 
 // navLinks is the main navigation, in order, each with the permission that
 // shows it; a user sees the links their roles reach.
+//
+// A link with a role is shown only to holders of that role (issue 16): each
+// role sees what it works on, and an administrator's own tools (the team
+// view, cohorts) sit behind the one Administration link unless they also
+// supervise or train, which keeps their navigation short. "My development"
+// is for the role the development framework charts (auth.InFramework).
 var navLinks = []struct {
 	label, href string
 	perm        auth.Permission
+	role        auth.Role // "" for anyone the permission allows
 }{
-	{"Home", "/", auth.PermSignedIn},
-	{"People", "/people", auth.PermPeople},
-	{"Groups", "/groups", auth.PermPeople},
-	{"Team", "/team", auth.PermTeam},
-	{"My development", "/development", auth.PermSignedIn},
-	{"Cohorts", "/cohorts", auth.PermCohorts},
-	{"Learning", "/learning", auth.PermSignedIn},
-	{"Administration", "/admin", auth.PermAdmin},
-	{"Settings", "/settings", auth.PermSignedIn},
+	{"Home", "/", auth.PermSignedIn, ""},
+	{"People", "/people", auth.PermPeople, ""},
+	{"Groups", "/groups", auth.PermPeople, ""},
+	{"Team", "/team", auth.PermTeam, auth.RoleSupervisor},
+	{"My development", "/development", auth.PermSignedIn, auth.RolePeer},
+	{"Cohorts", "/cohorts", auth.PermCohorts, auth.RoleTrainer},
+	{"Learning", "/learning", auth.PermSignedIn, ""},
+	{"Administration", "/admin", auth.PermAdmin, ""},
+	{"Settings", "/settings", auth.PermSignedIn, ""},
 }
 
 func (s *Server) nav(r *http.Request, p *store.Principal) []navItem {
@@ -38,7 +45,7 @@ func (s *Server) nav(r *http.Request, p *store.Principal) []navItem {
 	}
 	var out []navItem
 	for _, l := range navLinks {
-		if !auth.Allows(p.User.Roles, l.perm) {
+		if !auth.Allows(p.User.Roles, l.perm) || (l.role != "" && !p.User.Has(l.role)) {
 			continue
 		}
 		cur := r.URL.Path == l.href || (l.href != "/" && strings.HasPrefix(r.URL.Path, l.href+"/"))

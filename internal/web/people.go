@@ -31,6 +31,7 @@ type peopleView struct {
 	Workers  []option
 	WorkerID int64
 	Worker   string
+	Departed *departedView // workers who have left, to hand over (issue 16)
 }
 
 // peopleFilter reads the list's filters from the query string.
@@ -90,6 +91,12 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) team(w http.ResponseWriter, r *http.Request) error {
+	return s.teamPage(w, r, nil, http.StatusOK)
+}
+
+// teamPage renders the team view; handForm, when set, is a hand-over form
+// coming back with its errors (departed.go).
+func (s *Server) teamPage(w http.ResponseWriter, r *http.Request, handForm *form, status int) error {
 	a := s.actor(r)
 	q := r.URL.Query()
 	filter := peopleFilter(q)
@@ -114,7 +121,10 @@ func (s *Server) team(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Rows, v.NextURL = l.Items, nextPageURL(r, l.Next)
-	return s.render(w, r, "team.html", v)
+	if v.Departed, err = s.departed(r, team, handForm); err != nil {
+		return err
+	}
+	return s.renderStatus(w, r, status, "team.html", v)
 }
 
 type personView struct {

@@ -222,6 +222,9 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return m
 		},
+
+		// First day (issue 16): what a stage needs, in plain words.
+		"stageNeeds": stageNeeds,
 	}
 }
 

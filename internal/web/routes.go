@@ -145,8 +145,10 @@ func (s *Server) routeTable() []route {
 		{Method: post, Pattern: "/admin/ethics", Perm: admin, Handler: s.publishEthics},
 		{Method: get, Pattern: "/admin/credentials", Perm: admin, Handler: s.credentialRules},
 		{Method: post, Pattern: "/admin/credentials", Perm: admin, Handler: s.saveCredentialRules},
-		{Method: post, Pattern: "/api/v1/workers/{id}/hand-over", Perm: admin, Handler: s.apiHandOver,
-			API: &apiDoc{Summary: "Hand a worker's people (active or on hold) over to another worker, say when they move on; each person's change is audited", Tag: "people", Request: handOverJSON{}, Response: handedOverJSON{}}},
+		{Method: post, Pattern: "/api/v1/workers/{id}/hand-over", Perm: auth.PermTeam, Handler: s.apiHandOver,
+			API: &apiDoc{Summary: "Hand a worker's people (active or on hold) over to another worker, say when they move on; each person's change is audited. An administrator hands over anyone's; a supervisor only a worker of theirs who has left, to themselves or their team (404 for another's worker, 403 while the worker is still here)", Tag: "people", Request: handOverJSON{}, Response: handedOverJSON{}}},
+		// First day (issue 16): a supervisor hands over a departed worker's people from the team view.
+		{Method: post, Pattern: "/team/hand-over", Perm: auth.PermTeam, Handler: s.teamHandOver},
 		{Method: get, Pattern: "/api/v1/workers/{id}", Perm: signedIn, Handler: s.apiWorker,
 			API: &apiDoc{Summary: "A worker's development profile (id = user id; 404 unless it is you, your supervisee, or you are an administrator)", Tag: "development", Response: workerJSON{}}},
 		{Method: http.MethodPatch, Pattern: "/api/v1/workers/{id}", Perm: signedIn, Handler: s.apiPatchWorker,

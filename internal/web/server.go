@@ -38,6 +38,22 @@ type Config struct {
 	Version string
 	// Static, when set, replaces the embedded static files (tests).
 	Static fs.FS
+	// Demo, when set, holds the demo organisation's logins, shown on the
+	// sign-in page. Only `serve --demo` sets it: a real deployment never
+	// shows a hint (issue 16).
+	Demo *DemoLogins
+}
+
+// DemoLogins is what the sign-in page of a demo shows: one password and
+// a login for each role.
+type DemoLogins struct {
+	Password string
+	Logins   []DemoLogin
+}
+
+// DemoLogin is one demo user: the role it shows, a name and its email.
+type DemoLogin struct {
+	Role, Name, Email string
 }
 
 // Server is the HTTP side of peerpath.
@@ -48,6 +64,7 @@ type Server struct {
 	proxy   bool
 	base    string
 	version string
+	demo    *DemoLogins
 	routes  []route
 	pages   *pages
 	assets  *assets
@@ -68,7 +85,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{store: cfg.Store, clock: cfg.Clock, log: cfg.Logger, proxy: cfg.BehindTLSProxy, base: strings.TrimRight(cfg.BaseURL, "/"), version: cfg.Version}
+	s := &Server{store: cfg.Store, clock: cfg.Clock, log: cfg.Logger, proxy: cfg.BehindTLSProxy, base: strings.TrimRight(cfg.BaseURL, "/"), version: cfg.Version, demo: cfg.Demo}
 	var err error
 	if s.assets, err = newAssets(cfg.Static); err != nil {
 		return nil, err

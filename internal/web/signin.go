@@ -16,6 +16,7 @@ type loginView struct {
 	Next    string
 	Notice  string
 	Problem string
+	Demo    *DemoLogins // serve --demo only
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
@@ -23,7 +24,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, "/", "")
 	}
 	q := r.URL.Query()
-	v := loginView{Form: newForm(nil), Next: safeNext(q.Get("next"))}
+	v := loginView{Form: newForm(nil), Next: safeNext(q.Get("next")), Demo: s.demo}
 	switch {
 	case q.Get("draft") == "1":
 		v.Notice = "Your session ended before your last change was saved. Sign in again: peerpath kept what you wrote as a draft and will offer it back."
@@ -38,7 +39,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := loginView{Form: f, Next: safeNext(f.Get("next"))}
+	v := loginView{Form: f, Next: safeNext(f.Get("next")), Demo: s.demo}
 	ip := s.clientIP(r)
 	if !s.limits.login.allow(ip) {
 		return rateLimited()

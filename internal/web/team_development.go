@@ -187,20 +187,23 @@ type homeDevelopment struct {
 }
 
 // homeDevelopmentFor fills the development parts of the home page: for
-// everyone, their own; for supervisors, their team's alerts too.
-func (s *Server) homeDevelopmentFor(r *http.Request, isSupervisor bool) (homeDevelopment, error) {
+// those the framework charts, their own; for supervisors, their team's
+// alerts too.
+func (s *Server) homeDevelopmentFor(r *http.Request, inFramework, isSupervisor bool) (homeDevelopment, error) {
 	var h homeDevelopment
-	m, err := s.store.MyDevelopmentSummary(r.Context(), s.actor(r))
-	if err != nil {
-		return h, err
-	}
-	h.Mine = &m
-	for i, req := range m.Missing {
-		if i == 3 {
-			h.More = len(m.Missing) - 3
-			break
+	if inFramework {
+		m, err := s.store.MyDevelopmentSummary(r.Context(), s.actor(r))
+		if err != nil {
+			return h, err
 		}
-		h.Shown = append(h.Shown, req.Label)
+		h.Mine = &m
+		for i, req := range m.Missing {
+			if i == 3 {
+				h.More = len(m.Missing) - 3
+				break
+			}
+			h.Shown = append(h.Shown, req.Label)
+		}
 	}
 	if isSupervisor {
 		t, err := s.store.TeamDevelopmentAlerts(r.Context(), s.actor(r))
