@@ -171,16 +171,16 @@ func scanPrincipal(rows *sql.Rows, extra ...any) (Principal, bool, error) {
 	for rows.Next() {
 		var u User
 		var sup sql.NullInt64
-		var locked, created, orgCreated int64
+		var locked, created, updated, orgCreated int64
 		var role string
 		var o Organisation
-		dest := append(append([]any{}, extra...), &u.ID, &u.OrgID, &u.Email, &u.Name, &sup, &u.SupervisorName, &u.Active, &u.HasPassword, &u.TOTPEnabled, &locked, &created,
+		dest := append(append([]any{}, extra...), &u.ID, &u.OrgID, &u.Email, &u.Name, &sup, &u.SupervisorName, &u.Active, &u.HasPassword, &u.TOTPEnabled, &locked, &created, &u.Version, &updated,
 			&role, &o.ID, &o.Name, &o.IsDemo, &o.RequireAdminMFA, &o.RequirePeopleMFA, &orgCreated)
 		if err := rows.Scan(dest...); err != nil {
 			return Principal{}, false, err
 		}
 		if !found {
-			u.SupervisorID, u.LockedUntil, u.CreatedAt = sup.Int64, fromMS(locked), fromMS(created)
+			u.SupervisorID, u.LockedUntil, u.CreatedAt, u.UpdatedAt = sup.Int64, fromMS(locked), fromMS(created), fromMS(updated)
 			o.CreatedAt = fromMS(orgCreated)
 			p.User, p.Org, found = u, o, true
 			extra = make([]any, len(extra)) // later rows repeat these; scan them into throwaways

@@ -175,6 +175,7 @@ func (s *Server) funcs() template.FuncMap {
 		"datetime":  func(t time.Time) string { return fmtDateTime(t) },
 		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"version":   func() string { return s.version },
+		"mailOn":    func() bool { return s.mail }, // an SMTP server is set up (email)
 		"join":      strings.Join,
 		"has": func(list any, v string) bool {
 			switch l := list.(type) {
