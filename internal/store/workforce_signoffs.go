@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"peerpath/internal/core"
-	ppmail "peerpath/internal/mail"
 	"peerpath/internal/framework"
+	ppmail "peerpath/internal/mail"
 )
 
 // Vouching: competency sign-offs, the requests workers make for them, and
