@@ -50,3 +50,33 @@ func TestRecordACheckInOnAPhoneWithoutTouchingTheFormat(t *testing.T) {
 		t.Fatalf("the check-in was saved as %s/%s", c.Kind, c.Format)
 	}
 }
+
+// TestEveryonePresentOnAGroupSession (issue 16): the facilitator opens a new
+// session on a Monday morning; the form suggests last Thursday's session
+// (one that has begun, so it saves), "Everyone present" marks the four
+// members in one tap, one exception is changed, and the session saves.
+func TestEveryonePresentOnAGroupSession(t *testing.T) {
+	need(t)
+	app := testkit.NewApp(t)
+	tm := app.NewTeam(t, "Everyone RLC")
+	g, people := groupJourney(t, app, tm)
+	tab := browser.NewTab(t, app.HTTP.URL)
+	tab.Phone()
+	tab.SignIn(tm.Peer.Email)
+	tab.Visit("/groups/" + itoa(g.ID) + "/sessions/new")
+	tab.MustSee("Record a session of Thursday Hearing Voices", "Everyone present")
+	if d, s := tab.Eval(`document.querySelector("#f-held_on").value`), tab.Eval(`document.querySelector("#f-starts_at").value`); d != "2026-11-19" || s != "18:00" {
+		t.Fatalf("suggested %s %s; want the last Thursday session that has begun, 2026-11-19 18:00", d, s)
+	}
+	tab.Click("button[data-mark-all]")
+	tab.WaitText("[data-mark-all-status]", "4 members are marked present")
+	for _, p := range people {
+		if v := tab.Eval(`(() => { const e = document.querySelector("input[name=attendance_` + itoa(p.ID) + `]:checked"); return e ? e.value : ""; })()`); v != "present" {
+			t.Fatalf("%s is %q after Everyone present", p.PreferredName, v)
+		}
+	}
+	tab.Check("#att-" + itoa(people[3].ID) + "-absent")
+	tab.Axe()
+	tab.Submit("form.group-session-form button[type=submit]:not([name])")
+	tab.MustSee("The session is recorded.", "3 present", "1 absent")
+}
