@@ -340,7 +340,7 @@ func tokenCreate(ctx context.Context, args []string, io stdio, getenv env) error
 		return describe(err)
 	}
 	fmt.Fprintln(io.out, token)
-	fmt.Fprintln(io.err, "This token is shown once. It acts as "+u.Email+" with their permissions until "+t.ExpiresAt.Format("2006-01-02 15:04 MST")+
+	fmt.Fprintln(io.err, "This token is shown once. It acts as "+u.Email+" with their permissions until "+core.DateTime(t.ExpiresAt)+" (Massachusetts time)"+
 		"; revoke it under Settings → API tokens. Changing or resetting the password, or signing out everywhere, revokes it too.")
 	return nil
 }

@@ -58,3 +58,17 @@ func TimeRangeOf(from, to string) string {
 	}
 	return TimeOf(from) + "–" + TimeOf(to)
 }
+
+// TimeOfDayUntil is a moment someone must wait for, rounded up to the
+// whole minute so the wait is over when they read it: "10:05 am".
+func TimeOfDayUntil(t time.Time) string {
+	if r := t.Truncate(time.Minute); r.Before(t) {
+		t = r.Add(time.Minute)
+	}
+	return TimeOfDay(t)
+}
+
+// LocalInputLayout is the value of an <input type="datetime-local"> in
+// Massachusetts time: a machine format the browser shows in its own way,
+// never text for people.
+const LocalInputLayout = "2006-01-02T15:04"

@@ -518,7 +518,7 @@ func (s *Store) staleUser(ctx context.Context, tx *sql.Tx, orgID, id int64, base
 		sup = cur.SupervisorName
 	}
 	msg := fmt.Sprintf("%s saved changes to %s on %s, after you opened this page (version %d, you started from %d). Their version: name %q; roles: %s; supervisor: %s. What you chose is still in the form: save again to replace their changes, or change it first.",
-		by, cur.Name, cur.UpdatedAt.In(Zone).Format("2 Jan 2006 at 3:04 pm"), cur.Version, base, cur.Name, strings.Join(roles, ", "), sup)
+		by, cur.Name, core.DateTime(cur.UpdatedAt), cur.Version, base, cur.Name, strings.Join(roles, ", "), sup)
 	return &core.Error{Kind: core.KindConflict, Message: msg, Fields: map[string]string{"version": msg}}
 }
 

@@ -69,6 +69,11 @@ func TestGroupSessionSuggestionSavesAndEveryonePresent(t *testing.T) {
 	if res := c.PostForm("/groups/"+itoa(g.ID)+"/sessions/new", vals); res.Status != http.StatusSeeOther {
 		t.Fatalf("saving the suggested session: %d %s", res.Status, testkit.Text(res.Body))
 	}
+	// One time format (issue 16): 12-hour with am/pm on every page.
+	page := testkit.Text(c.Get("/groups/" + itoa(g.ID)).Body)
+	if !strings.Contains(page, "19 Nov 2026, 6:00 pm") || !strings.Contains(page, "at 6:00 pm") || strings.Contains(page, "18:00") {
+		t.Fatalf("the group's page does not write times as 6:00 pm: %s", page)
+	}
 }
 
 func TestSuggestedSessionHasAlwaysBegun(t *testing.T) {
