@@ -25,6 +25,7 @@ type adminUsersView struct {
 	Next     string
 	Now      time.Time
 	Stranded []store.StrandedWorker // deactivated, still assigned to people
+	Mail     *store.OutboxStatus    // email (issue 16): nil when no mail server is set up
 }
 
 func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
@@ -36,7 +37,15 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "admin_users.html", adminUsersView{Users: l.Items, Next: l.Next, Now: s.clock.Now(), Stranded: stranded})
+	v := adminUsersView{Users: l.Items, Next: l.Next, Now: s.clock.Now(), Stranded: stranded}
+	if s.mail {
+		st, err := s.store.MailOutboxStatus(r.Context(), principal(r).Org.ID)
+		if err != nil {
+			return err
+		}
+		v.Mail = &st
+	}
+	return s.render(w, r, "admin_users.html", v)
 }
 
 type userFormView struct {

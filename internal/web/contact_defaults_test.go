@@ -52,6 +52,9 @@ func TestContactFormDefaultsSaveAsTheyAre(t *testing.T) {
 	// The API: the format follows the kind when left out, and a group
 	// session cannot be one-to-one.
 	api := app.APIClient(t, tm.Peer)
+	if res := api.Send("POST", "/api/v1/people/"+itoa(p.ID)+"/contacts", map[string]any{"duration_minutes": 60, "mode": "video", "kind": "outreach", "format": "group"}); res.Status != http.StatusCreated {
+		t.Fatalf("a group outreach: %d %s", res.Status, res.Body)
+	}
 	res := api.Send("POST", "/api/v1/people/"+itoa(p.ID)+"/contacts", map[string]any{"occurred_at": app.Clock.Now().Format(time.RFC3339), "duration_minutes": 20, "mode": "phone", "kind": "check_in"})
 	if res.Status != http.StatusCreated || !strings.Contains(res.Body, `"format":"individual"`) {
 		t.Fatalf("a check-in without a format: %d %s", res.Status, res.Body)

@@ -93,6 +93,12 @@ func TestEmailOutboxRetriesUntilTheServerIsBack(t *testing.T) {
 	if err != nil || st.Waiting != 1 || st.LastError == "" {
 		t.Fatalf("the message is not waiting with its error: %+v %v", st, err)
 	}
+	if page := testkit.Text(admin.Get("/admin/users").Body); !strings.Contains(page, "1 message is waiting to be sent; the mail server's last answer") {
+		t.Fatalf("the users page does not say a message waits: %s", page)
+	}
+	if page := admin.Get("/admin/users/" + itoa(tm.Peer.ID)); !strings.Contains(page.Body, "Email a password reset link") {
+		t.Fatal("the user's page does not say the reset link goes by email")
+	}
 	smtp.Start()
 	// Not due yet: the retry waits.
 	if n, err := app.DeliverMail(t.Context(), 10, send); err != nil || n != 0 {
@@ -113,6 +119,9 @@ func TestEmailOutboxRetriesUntilTheServerIsBack(t *testing.T) {
 	if st, _ := app.MailOutboxStatus(t.Context(), tm.Org.ID); st.Sent != 1 || st.Waiting != 0 {
 		t.Fatalf("outbox after delivery: %+v", st)
 	}
+	if page := testkit.Text(app.SessionClient(t, tm.Admin).Get("/admin/users").Body); !strings.Contains(page, "peerpath emails invitations and reset links") || strings.Contains(page, "waiting to be sent") {
+		t.Fatalf("the users page after delivery: %s", page)
+	}
 }
 
 func TestNoMailServerShowsTheLinkAndSaysSo(t *testing.T) {
@@ -121,6 +130,9 @@ func TestNoMailServerShowsTheLinkAndSaysSo(t *testing.T) {
 	admin := app.SessionClient(t, tm.Admin)
 	if page := admin.Get("/admin/users/new"); !strings.Contains(page.Body, "No mail server is set up") {
 		t.Fatal("the invite form does not say no email is sent")
+	}
+	if page := admin.Get("/admin/users"); !strings.Contains(page.Body, "No mail server is set up, so peerpath sends no email") {
+		t.Fatal("the users page does not say no email is sent")
 	}
 	res := admin.PostForm("/admin/users/"+itoa(tm.Peer.ID)+"/reset-link", nil)
 	if !strings.Contains(res.Body, "/account/password?token=") || !strings.Contains(res.Body, "no mail server is set up") {
