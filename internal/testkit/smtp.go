@@ -2,7 +2,15 @@ package testkit
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
 	"io"
+	"math/big"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -11,7 +19,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
@@ -21,6 +31,11 @@ import (
 type SMTP struct {
 	t    testing.TB
 	Addr string
+	// ClientTLS trusts the server's certificate (TLS servers only): give it
+	// to mail.Sender.TLSConfig.
+	ClientTLS *tls.Config
+	implicit  bool
+	serverTLS *tls.Config
 
 	mu       sync.Mutex
 	srv      *smtp.Server
@@ -33,6 +48,53 @@ type Mail struct {
 	From, To, Subject string
 	Text, HTML        string // the plain-text and HTML parts
 	Raw               string
+	TLS               bool   // the message came over TLS
+	User              string // who logged in, if anyone
+}
+
+// SMTPUser and SMTPPassword are the login of a TLS test server.
+const (
+	SMTPUser     = "peerpath"
+	SMTPPassword = "mail-secret"
+)
+
+// NewSMTPTLS starts a test SMTP server with a certificate for 127.0.0.1
+// (trusted by ClientTLS) that asks for a login (SMTPUser, SMTPPassword):
+// over STARTTLS, or with implicit set, TLS from the first byte (smtps).
+func NewSMTPTLS(t testing.TB, implicit bool) *SMTP {
+	t.Helper()
+	cert, pool := selfSigned(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &SMTP{t: t, Addr: ln.Addr().String(), implicit: implicit,
+		serverTLS: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+		ClientTLS: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}}
+	m.serve(ln)
+	t.Cleanup(m.Stop)
+	return m
+}
+
+func selfSigned(t testing.TB) (tls.Certificate, *x509.CertPool) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "peerpath test mail server"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour), IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
 }
 
 // NewSMTP starts a test SMTP server.
@@ -48,12 +110,27 @@ func NewSMTP(t testing.TB) *SMTP {
 	return m
 }
 
-// URL is the server's address as peerpath's --smtp-url takes it.
-func (m *SMTP) URL() string { return "smtp://" + m.Addr }
+// URL is the server's address as peerpath's --smtp-url takes it, with the
+// login for a TLS server.
+func (m *SMTP) URL() string {
+	switch {
+	case m.serverTLS == nil:
+		return "smtp://" + m.Addr
+	case m.implicit:
+		return "smtps://" + SMTPUser + ":" + SMTPPassword + "@" + m.Addr
+	}
+	return "smtp://" + SMTPUser + ":" + SMTPPassword + "@" + m.Addr
+}
 
 func (m *SMTP) serve(ln net.Listener) {
 	srv := smtp.NewServer(smtpBackend{m})
 	srv.Domain = "localhost"
+	if m.serverTLS != nil {
+		srv.TLSConfig = m.serverTLS // offers STARTTLS
+		if m.implicit {
+			ln = tls.NewListener(ln, m.serverTLS)
+		}
+	}
 	m.mu.Lock()
 	m.srv, m.ln = srv, ln
 	m.mu.Unlock()
@@ -91,11 +168,39 @@ func (m *SMTP) Messages() []Mail {
 
 type smtpBackend struct{ m *SMTP }
 
-func (b smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{m: b.m}, nil }
+func (b smtpBackend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	s := &smtpSession{m: b.m, conn: c}
+	if b.m.serverTLS != nil {
+		return &authSession{s}, nil
+	}
+	return s, nil
+}
 
 type smtpSession struct {
 	m        *SMTP
+	conn     *smtp.Conn
 	from, to string
+	user     string
+}
+
+// authSession is a session of a TLS server: it asks for a login.
+type authSession struct{ *smtpSession }
+
+func (s *authSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (s *authSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != SMTPUser || pass != SMTPPassword {
+			return errors.New("wrong login")
+		}
+		s.user = user
+		return nil
+	}), nil
+}
+func (s *authSession) Mail(from string, o *smtp.MailOptions) error {
+	if s.user == "" {
+		return errors.New("log in first")
+	}
+	return s.smtpSession.Mail(from, o)
 }
 
 func (s *smtpSession) Reset()        { s.from, s.to = "", "" }
@@ -113,7 +218,8 @@ func (s *smtpSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	msg := Mail{From: s.from, To: s.to, Raw: string(raw)}
+	_, tlsOn := s.conn.TLSConnectionState()
+	msg := Mail{From: s.from, To: s.to, Raw: string(raw), TLS: tlsOn, User: s.user}
 	if pm, err := mail.ReadMessage(bytes.NewReader(raw)); err == nil {
 		msg.Subject, _ = new(mime.WordDecoder).DecodeHeader(pm.Header.Get("Subject"))
 		collectParts(pm.Header.Get("Content-Type"), pm.Header.Get("Content-Transfer-Encoding"), pm.Body, &msg)

@@ -142,3 +142,25 @@ func TestNoMailServerShowsTheLinkAndSaysSo(t *testing.T) {
 		t.Fatalf("without SMTP nothing goes to the outbox: %+v %v", st, err)
 	}
 }
+
+// STARTTLS (smtp://) and TLS from the first byte (smtps://), with a login.
+func TestEmailOverTLSWithALogin(t *testing.T) {
+	for _, implicit := range []bool{false, true} {
+		smtp := testkit.NewSMTPTLS(t, implicit)
+		app := testkit.NewMailApp(t)
+		tm := app.NewTeam(t, "TLS")
+		if res := app.SessionClient(t, tm.Admin).PostForm("/admin/users/"+itoa(tm.Peer.ID)+"/reset-link", nil); res.Status != http.StatusOK {
+			t.Fatalf("reset link: %d", res.Status)
+		}
+		s := mailSender(t, smtp)
+		s.TLSConfig = smtp.ClientTLS
+		if n, err := app.DeliverMail(t.Context(), 10, s.Send); err != nil || n != 1 {
+			st, _ := app.MailOutboxStatus(t.Context(), tm.Org.ID)
+			t.Fatalf("%s: sent %d, %v; outbox %+v", smtp.URL(), n, err, st)
+		}
+		msgs := smtp.Messages()
+		if len(msgs) != 1 || !msgs[0].TLS || msgs[0].User != testkit.SMTPUser || linkRe.FindString(msgs[0].Text) == "" {
+			t.Fatalf("%s: %+v", smtp.URL(), msgs)
+		}
+	}
+}
