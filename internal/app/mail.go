@@ -42,9 +42,17 @@ func newSender(cfg Config) (*mail.Sender, error) {
 func sendMail(ctx context.Context, s *store.Store, sender *mail.Sender, log *slog.Logger, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	var lastDaily time.Time
 	for {
-		if err := s.QueueCredentialReminders(ctx); err != nil && ctx.Err() == nil {
-			log.Error("queueing credential reminders", "err", err)
+		// Once an hour: the reminders that came due, and old messages out.
+		if time.Since(lastDaily) >= time.Hour {
+			lastDaily = time.Now()
+			if err := s.QueueCredentialReminders(ctx); err != nil && ctx.Err() == nil {
+				log.Error("queueing credential reminders", "err", err)
+			}
+			if err := s.PurgeOutbox(ctx); err != nil && ctx.Err() == nil {
+				log.Error("removing old messages from the outbox", "err", err)
+			}
 		}
 		for {
 			n, err := s.DeliverMail(ctx, 50, sender.Send)

@@ -32,6 +32,9 @@ const (
 	OutboxFirstWait   = time.Minute
 	OutboxMaxWait     = time.Hour
 	OutboxGiveUpAfter = 7 * 24 * time.Hour
+	// OutboxKeep is how long a sent or given-up message is kept (who it
+	// went to, its subject, when) before PurgeOutbox removes it.
+	OutboxKeep = 30 * 24 * time.Hour
 	// outboxLease is how long a message being sent is kept from other
 	// senders (a second peerpath serving the same PostgreSQL database).
 	outboxLease = 5 * time.Minute
@@ -234,4 +237,11 @@ func (s *Store) QueueCredentialReminders(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// PurgeOutbox removes messages sent or given up more than OutboxKeep ago.
+func (s *Store) PurgeOutbox(ctx context.Context) error {
+	cut := ms(s.now().Add(-OutboxKeep))
+	_, err := s.wdb.ExecContext(ctx, `DELETE FROM outbox WHERE (sent_at <> 0 AND sent_at < $1) OR (given_up_at <> 0 AND given_up_at < $1)`, cut)
+	return err
 }

@@ -67,6 +67,20 @@ func TestSignoffAnswersAreEmailed(t *testing.T) {
 	if err := rawDB(t, db).QueryRow("SELECT COUNT(*) FROM outbox WHERE body_text <> '' OR body_html <> ''").Scan(&kept); err != nil || kept != 0 {
 		t.Fatalf("sent messages keep their bodies: %d %v", kept, err)
 	}
+	// Sent messages go after 30 days.
+	if err := db.PurgeOutbox(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := db.MailOutboxStatus(ctx, tm.Org.ID); st.Sent != 2 {
+		t.Fatalf("purged too early: %+v", st)
+	}
+	db.Clock.Advance(store.OutboxKeep + time.Hour)
+	if err := db.PurgeOutbox(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := db.MailOutboxStatus(ctx, tm.Org.ID); st != (store.OutboxStatus{}) {
+		t.Fatalf("not purged: %+v", st)
+	}
 }
 
 func TestNoEmailWithoutAMailServer(t *testing.T) {

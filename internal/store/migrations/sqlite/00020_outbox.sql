@@ -24,6 +24,7 @@ CREATE TABLE outbox (
     last_error      TEXT    NOT NULL DEFAULT ''
 );
 CREATE INDEX outbox_due ON outbox (sent_at, given_up_at, next_attempt_at);
+CREATE INDEX outbox_org ON outbox (org_id, sent_at, given_up_at);
 CREATE UNIQUE INDEX outbox_once ON outbox (org_id, once_key) WHERE once_key <> '';
 
 -- +goose Down
