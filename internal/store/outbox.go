@@ -44,8 +44,20 @@ const (
 // change that causes it. A message with a onceKey already written for the
 // organisation is not written again.
 func (s *Store) enqueueMail(ctx context.Context, tx *sql.Tx, orgID int64, kind, onceKey string, m mail.Message) error {
+	// The bodies are sealed with the installation's key: a waiting
+	// message may hold a one-time link, and a copy of the database must
+	// not hand it out.
+	text, err := s.keys.SealString(m.Text)
+	if err != nil {
+		return err
+	}
+	html, err := s.keys.SealString(m.HTML)
+	if err != nil {
+		return err
+	}
+	m.Text, m.HTML = text, html
 	now := ms(s.now())
-	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (org_id, kind, once_key, to_addr, subject, body_text, body_html, created_at, next_attempt_at)
+	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (org_id, kind, once_key, to_addr, subject, body_text, body_html, created_at, next_attempt_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
 		orgID, kind, onceKey, m.To, m.Subject, m.Text, m.HTML, now, now)
 	return err
@@ -122,7 +134,11 @@ func (s *Store) DeliverMail(ctx context.Context, limit int, send func(context.Co
 		if n, _ := res.RowsAffected(); n == 0 {
 			continue
 		}
-		if err := send(ctx, d.m); err != nil {
+		err = s.openMail(&d.m)
+		if err == nil {
+			err = send(ctx, d.m)
+		}
+		if err != nil {
 			attempts := d.attempts + 1
 			wait := OutboxFirstWait << min(attempts-1, 10)
 			wait = min(wait, OutboxMaxWait)
@@ -244,4 +260,18 @@ func (s *Store) PurgeOutbox(ctx context.Context) error {
 	cut := ms(s.now().Add(-OutboxKeep))
 	_, err := s.wdb.ExecContext(ctx, `DELETE FROM outbox WHERE (sent_at <> 0 AND sent_at < $1) OR (given_up_at <> 0 AND given_up_at < $1)`, cut)
 	return err
+}
+
+// openMail unseals a message's bodies.
+func (s *Store) openMail(m *mail.Message) error {
+	text, err := s.keys.OpenString(m.Text)
+	if err != nil {
+		return fmt.Errorf("the message cannot be opened with this installation's key: %w", err)
+	}
+	html, err := s.keys.OpenString(m.HTML)
+	if err != nil {
+		return fmt.Errorf("the message cannot be opened with this installation's key: %w", err)
+	}
+	m.Text, m.HTML = text, html
+	return nil
 }

@@ -45,6 +45,11 @@ func TestSignoffAnswersAreEmailed(t *testing.T) {
 	if err := db.DeclineRequest(ctx, sup, tm.Peer.ID, other, "again"); err == nil {
 		t.Fatal("declining twice")
 	}
+	// Waiting messages are sealed: the database holds no link in the clear.
+	var clear int
+	if err := rawDB(t, db).QueryRow("SELECT COUNT(*) FROM outbox WHERE body_text LIKE '%peerpath.test%' OR body_html LIKE '%peerpath.test%' OR body_text LIKE '%Hello%'").Scan(&clear); err != nil || clear != 0 {
+		t.Fatalf("waiting messages in the clear: %d %v", clear, err)
+	}
 	if n := deliver(t, db, smtp); n != 2 {
 		t.Fatalf("sent %d messages, want 2", n)
 	}
