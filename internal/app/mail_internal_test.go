@@ -29,7 +29,10 @@ func TestSendMailDeliversTheOutbox(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
-	go func() { sendMail(ctx, db.Store, sender, slog.New(slog.NewTextHandler(io.Discard, nil)), 10*time.Millisecond); close(done) }()
+	go func() {
+		sendMail(ctx, db.Store, sender, slog.New(slog.NewTextHandler(io.Discard, nil)), 10*time.Millisecond)
+		close(done)
+	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for len(smtp.Messages()) == 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
