@@ -69,6 +69,21 @@ func TestGroupSessionSuggestionSavesAndEveryonePresent(t *testing.T) {
 	if res := c.PostForm("/groups/"+itoa(g.ID)+"/sessions/new", vals); res.Status != http.StatusSeeOther {
 		t.Fatalf("saving the suggested session: %d %s", res.Status, testkit.Text(res.Body))
 	}
+	// The correction form has the button too, and it saves nothing either.
+	list, err := app.GroupSessions(t.Context(), a, g.ID, store.Page{})
+	if err != nil || len(list.Items) != 1 {
+		t.Fatalf("sessions: %+v %v", list.Items, err)
+	}
+	sid := itoa(list.Items[0].ID)
+	vals.Del("attendance_" + itoa(ids[2]))
+	vals.Set("mark_all", "present")
+	res = c.PostForm("/groups/"+itoa(g.ID)+"/sessions/"+sid+"/edit", vals)
+	if res.Status != http.StatusOK || !strings.Contains(res.Body, `name="attendance_`+itoa(ids[2])+`" value="present" checked`) {
+		t.Fatalf("everyone present on a correction: %d %s", res.Status, testkit.Text(res.Body))
+	}
+	if _, gs, err := app.GroupSession(t.Context(), a, g.ID, list.Items[0].ID); err != nil || gs.Absent != 1 {
+		t.Fatalf("Everyone present changed the saved session: %+v %v", gs, err)
+	}
 	// One time format (issue 16): 12-hour with am/pm on every page.
 	page := testkit.Text(c.Get("/groups/" + itoa(g.ID)).Body)
 	if !strings.Contains(page, "19 Nov 2026, 6:00 pm") || !strings.Contains(page, "at 6:00 pm") || strings.Contains(page, "18:00") {
