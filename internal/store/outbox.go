@@ -89,7 +89,7 @@ func (s *Store) MailOutboxStatus(ctx context.Context, orgID int64) (OutboxStatus
 }
 
 // DeliverMail sends up to limit messages that are due, oldest first, with
-// send, and returns how many were sent. A message send fails is tried again
+// send, and returns how many were sent. A message that fails is tried again
 // later (after OutboxFirstWait, then twice as long each time, up to
 // OutboxMaxWait); one not sent within OutboxGiveUpAfter is given up. A sent
 // message's body is emptied, since it may hold a one-time link.
