@@ -39,6 +39,8 @@ type Config struct {
 	BehindTLSProxy bool   // serve: a TLS proxy forwards requests
 	BaseURL        string // serve: the public address, for links peerpath hands out
 	LogFormat      string // serve: text or json
+	SMTPURL        string // serve: smtp:// or smtps:// address of the mail server; empty: no email
+	SMTPFrom       string // serve: the From address of the email peerpath sends
 }
 
 // io bundles the streams a command uses.

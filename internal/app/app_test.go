@@ -52,6 +52,11 @@ func TestUsageErrorsExit2(t *testing.T) {
 		"check no file":   {"framework", "check"},
 		"bad log format":  {"serve", "--log-format", "xml"},
 		"bad base url":    {"serve", "--base-url", "peerpath.example.org"},
+		// Email (issue 16)
+		"smtp no from":  {"serve", "--smtp-url", "smtp://mail.example.org:587"},
+		"from no smtp":  {"serve", "--smtp-from", "peerpath@example.org"},
+		"bad smtp url":  {"serve", "--smtp-url", "mail.example.org", "--smtp-from", "peerpath@example.org"},
+		"bad smtp from": {"serve", "--smtp-url", "smtps://u:p@mail.example.org", "--smtp-from", "not an address"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {

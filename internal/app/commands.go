@@ -34,6 +34,7 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 	fs.BoolVar(&cfg.BehindTLSProxy, "behind-tls-proxy", envBool(getenv, "PEERPATH_BEHIND_TLS_PROXY"), "a TLS proxy forwards requests: trust X-Forwarded-For/-Proto and use Secure cookies (PEERPATH_BEHIND_TLS_PROXY)")
 	fs.StringVar(&cfg.BaseURL, "base-url", getenv("PEERPATH_BASE_URL"), "peerpath's public address, e.g. https://peerpath.example.org, used in links it hands out and prints on certificates; default: the address each request came to (PEERPATH_BASE_URL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "PEERPATH_LOG_FORMAT", "text"), "log format: text or json (PEERPATH_LOG_FORMAT)")
+	mailFlags(fs, &cfg, getenv) // email (issue 16)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -50,6 +51,10 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 		if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
 			return usagef("--base-url must be an address such as https://peerpath.example.org, not %q", cfg.BaseURL)
 		}
+	}
+	sender, err := newSender(cfg)
+	if err != nil {
+		return err
 	}
 	log := slog.New(handler)
 	// Said at once, so a first start (migrations, the demo's loading) is
@@ -94,7 +99,7 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 		fmt.Fprintf(io.err, "\nNobody can sign in yet. Open this link within an hour to create your organisation and its first administrator (it works once):\n  %s/setup?token=%s\n\n", base, token)
 	}
 
-	srv, err := web.New(web.Config{Store: s, Clock: clock, Logger: log, BehindTLSProxy: cfg.BehindTLSProxy, BaseURL: cfg.BaseURL, Version: Version, Demo: demoLogins})
+	srv, err := web.New(web.Config{Store: s, Clock: clock, Logger: log, BehindTLSProxy: cfg.BehindTLSProxy, BaseURL: cfg.BaseURL, Version: Version, Demo: demoLogins, Mail: sender != nil})
 	if err != nil {
 		return err
 	}
@@ -107,6 +112,18 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
 	}
 	go housekeeping(ctx, s, log)
+	// Email (issue 16): the outbox sender.
+	if sender != nil {
+		link := cfg.BaseURL
+		if link == "" {
+			link = base
+		}
+		s.EnableMail(link)
+		go sendMail(ctx, s, sender, log, outboxEvery)
+		fmt.Fprintf(io.err, "peerpath sends email through %s\n", sender.Describe())
+	} else {
+		fmt.Fprintln(io.err, "peerpath sends no email (no --smtp-url): invitation and reset links are shown once to the administrator.")
+	}
 	// Audit anchors (issue 15): the chains' heads, outside the database.
 	anchors := newAnchorer(s, cfg.anchorPath(), s.AuditKey(), log)
 	anchorCtx, stopAnchoring := context.WithCancel(ctx)
@@ -331,7 +348,7 @@ func tokenCreate(ctx context.Context, args []string, io stdio, getenv env) error
 		return describe(err)
 	}
 	fmt.Fprintln(io.out, token)
-	fmt.Fprintln(io.err, "This token is shown once. It acts as "+u.Email+" with their permissions until "+t.ExpiresAt.Format("2006-01-02 15:04 MST")+
+	fmt.Fprintln(io.err, "This token is shown once. It acts as "+u.Email+" with their permissions until "+core.DateTime(t.ExpiresAt)+" (Massachusetts time)"+
 		"; revoke it under Settings → API tokens. Changing or resetting the password, or signing out everywhere, revokes it too.")
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"peerpath/internal/audit"
 )
@@ -184,7 +185,7 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 				if anchor != nil && e.Seq == anchor.Seq {
 					anchorSeen = true
 					if e.MAC != anchor.MAC {
-						c.Err = fmt.Errorf("entry %d: is not the entry anchored on %s (anchor file line %d): the chain was rewritten from an older copy", e.Seq, anchor.At.Format("2006-01-02 15:04:05 UTC"), anchor.Line)
+						c.Err = fmt.Errorf("entry %d: is not the entry anchored on %s (anchor file line %d): the chain was rewritten from an older copy", e.Seq, anchor.At.UTC().Format(time.RFC3339), anchor.Line)
 						rows.Close()
 						break walk
 					}
@@ -212,7 +213,7 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 		if c.Err == nil && anchor != nil && !anchorSeen {
 			last, _ := v.Last()
 			c.Err = fmt.Errorf("entry %d: the chain ends at entry %d, but on %s it had reached entry %d (anchor file line %d): entries were removed from the end, for example by restoring an older copy of the database",
-				last+1, last, anchor.At.Format("2006-01-02 15:04:05 UTC"), anchor.Seq, anchor.Line)
+				last+1, last, anchor.At.UTC().Format(time.RFC3339), anchor.Seq, anchor.Line)
 		}
 		if ok := heads[org]; c.Err == nil && ok.seq == 0 && v.Count() == 0 && anchor == nil {
 			continue // a head row made for a chain whose first entry was rolled back

@@ -225,8 +225,8 @@ func attendedHours(ctx context.Context, tx *sql.Tx, orgID, participantID int64) 
 		if err := rows.Scan(&from, &to); err != nil {
 			return 0, err
 		}
-		a, err1 := time.Parse("15:04", from)
-		b, err2 := time.Parse("15:04", to)
+		a, err1 := time.Parse(core.HHMM, from)
+		b, err2 := time.Parse(core.HHMM, to)
 		if err1 == nil && err2 == nil && b.After(a) {
 			minutes += int(b.Sub(a).Minutes())
 		}

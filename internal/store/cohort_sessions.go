@@ -151,7 +151,7 @@ func (s *Store) CohortSession(ctx context.Context, a Actor, cohortID, id int64) 
 }
 
 func validTime(v string) bool {
-	_, err := time.Parse("15:04", v)
+	_, err := time.Parse(core.HHMM, v)
 	return err == nil && len(v) == 5
 }
 

@@ -21,6 +21,21 @@ var (
 	ContactKinds   = []string{"check_in", "one_to_one", "advocacy", "crisis", "resource_linkage", "outreach", "accompaniment", KindGroupSession}
 )
 
+// ContactFormKinds are the kinds offered when recording a contact by hand:
+// a group session is recorded from its group (one attendance for all
+// members), never one member at a time.
+var ContactFormKinds = ContactKinds[:len(ContactKinds)-1]
+
+// FormatFor is the format a contact of kind has unless someone changes it:
+// a group session is a group contact, every other kind (a check-in above
+// all) one-to-one.
+func FormatFor(kind string) string {
+	if kind == KindGroupSession {
+		return "group"
+	}
+	return DefaultFormat
+}
+
 // KindGroupSession is the kind of the contacts a group session gives its
 // members who came (groups.go), and of a group meeting recorded by hand.
 const KindGroupSession = "group_session"
@@ -94,8 +109,14 @@ func (s *Store) validateContact(in *ContactInput) map[string]string {
 	case in.DurationMinutes > MaxDuration:
 		f["duration_minutes"] = fmt.Sprintf("Enter at most %d minutes (a whole day).", MaxDuration)
 	}
-	if !contains(ContactFormats, in.Format) {
+	if in.Format == "" {
+		in.Format = FormatFor(in.Kind)
+	}
+	switch {
+	case !contains(ContactFormats, in.Format):
 		f["format"] = "Choose one-to-one or group."
+	case in.Kind == KindGroupSession && in.Format != "group":
+		f["format"] = "A group session is a group contact: choose group, or another kind of contact."
 	}
 	if !contains(ContactModes, in.Mode) {
 		f["mode"] = "Choose in person, phone, text or video."

@@ -97,7 +97,7 @@ func AttendanceField(personID int64) string { return "attendance_" + idString(pe
 // sessionStart is the instant a session on day at HH:MM began, in
 // Massachusetts time.
 func sessionStart(day, hhmm string) time.Time {
-	t, err := time.ParseInLocation(dateLayout+" 15:04", day+" "+hhmm, Zone)
+	t, err := time.ParseInLocation(dateLayout+" "+core.HHMM, day+" "+hhmm, Zone)
 	if err != nil {
 		return time.Time{}
 	}

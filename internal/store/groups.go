@@ -144,7 +144,7 @@ func (g Group) NextSessions(now time.Time, n int) []time.Time {
 		return nil
 	}
 	hh, mm := 0, 0
-	if t, err := time.Parse("15:04", g.StartTime); err == nil {
+	if t, err := time.Parse(core.HHMM, g.StartTime); err == nil {
 		hh, mm = t.Hour(), t.Minute()
 	}
 	local := now.In(Zone)

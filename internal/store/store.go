@@ -22,6 +22,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -61,6 +62,8 @@ type Store struct {
 	commitHooksMu sync.Mutex
 	commitHooks   map[*sql.Tx][]func()
 	audit         *auditWriter // appends audited reads in batches (audit_writer.go)
+
+	mailBase atomic.Pointer[string] // email is on: peerpath's address for links in messages (outbox.go)
 }
 
 // Options configures Open.

@@ -15,6 +15,7 @@ import (
 	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/framework"
+	ppmail "peerpath/internal/mail"
 )
 
 // User is a worker who signs in: a peer worker, supervisor, trainer or
@@ -517,7 +518,7 @@ func (s *Store) staleUser(ctx context.Context, tx *sql.Tx, orgID, id int64, base
 		sup = cur.SupervisorName
 	}
 	msg := fmt.Sprintf("%s saved changes to %s on %s, after you opened this page (version %d, you started from %d). Their version: name %q; roles: %s; supervisor: %s. What you chose is still in the form: save again to replace their changes, or change it first.",
-		by, cur.Name, cur.UpdatedAt.In(Zone).Format("2 Jan 2006 at 3:04 pm"), cur.Version, base, cur.Name, strings.Join(roles, ", "), sup)
+		by, cur.Name, core.DateTime(cur.UpdatedAt), cur.Version, base, cur.Name, strings.Join(roles, ", "), sup)
 	return &core.Error{Kind: core.KindConflict, Message: msg, Fields: map[string]string{"version": msg}}
 }
 
@@ -674,10 +675,40 @@ const (
 // organisation to set their password: an invitation for a new user, or a reset
 // for one who forgot it. Older open links of the user stop working.
 func (s *Store) CreateAccountLink(ctx context.Context, a Actor, userID int64, purpose string) (string, error) {
-	ttl := ResetTTL
+	return s.createAccountLink(ctx, a, userID, purpose, nil)
+}
+
+// LinkTTL is how long a one-time link of the purpose works.
+func LinkTTL(purpose string) time.Duration {
 	if purpose == LinkInvite {
-		ttl = InviteTTL
+		return InviteTTL
 	}
+	return ResetTTL
+}
+
+// SendAccountLink makes a one-time link like CreateAccountLink and, in the
+// same transaction, puts an email holding it in the outbox for the user;
+// linkFor turns the token into the address to open. Nobody sees the link
+// but the user. It returns the user the email goes to.
+func (s *Store) SendAccountLink(ctx context.Context, a Actor, userID int64, purpose string, linkFor func(token string) string) (User, error) {
+	var to User
+	_, err := s.createAccountLink(ctx, a, userID, purpose, func(tx *sql.Tx, u User, token string, expires time.Time) error {
+		to = u
+		var org string
+		if err := tx.QueryRowContext(ctx, "SELECT name FROM organisations WHERE id = $1", u.OrgID).Scan(&org); err != nil {
+			return err
+		}
+		m := ppmail.Reset(u.Email, u.Name, org, linkFor(token), expires)
+		if purpose == LinkInvite {
+			m = ppmail.Invitation(u.Email, u.Name, org, linkFor(token), expires)
+		}
+		return s.enqueueMail(ctx, tx, u.OrgID, purpose, "", m)
+	})
+	return to, err
+}
+
+func (s *Store) createAccountLink(ctx context.Context, a Actor, userID int64, purpose string, then func(tx *sql.Tx, u User, token string, expires time.Time) error) (string, error) {
+	ttl := LinkTTL(purpose)
 	token := auth.NewToken("")
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		u, err := s.userWhere(ctx, tx, "u.id = $1 AND u.org_id = $2", userID, a.OrgID)
@@ -695,7 +726,14 @@ func (s *Store) CreateAccountLink(ctx context.Context, a Actor, userID int64, pu
 			purpose, auth.HashToken(token), userID, ms(now), ms(now.Add(ttl))); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, audit.ActionCreate, "account_link", userID, purpose)
+		detail := purpose
+		if then != nil {
+			if err := then(tx, u, token, now.Add(ttl)); err != nil {
+				return err
+			}
+			detail += ", sent by email"
+		}
+		return s.record(ctx, tx, a, audit.ActionCreate, "account_link", userID, detail)
 	})
 	return token, err
 }

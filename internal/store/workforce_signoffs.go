@@ -10,6 +10,7 @@ import (
 
 	"peerpath/internal/core"
 	"peerpath/internal/framework"
+	ppmail "peerpath/internal/mail"
 )
 
 // Vouching: competency sign-offs, the requests workers make for them, and
@@ -200,7 +201,20 @@ func (s *Store) AnswerRequestSignOff(ctx context.Context, a Actor, workerID, req
 		if err := checkSignoff(cv.Chart, s.today(), &in); err != nil {
 			return 0, err
 		}
-		return s.insertSignoff(ctx, tx, a, w.ID, in, requestID)
+		id, err := s.insertSignoff(ctx, tx, a, w.ID, in, requestID)
+		if err != nil {
+			return 0, err
+		}
+		return id, s.notifySignoffAnswer(ctx, tx, a.OrgID, w.ID, requestID, true)
+	})
+}
+
+// notifySignoffAnswer emails the worker that their request was answered
+// (when email is on). The message names no competency: the page does.
+func (s *Store) notifySignoffAnswer(ctx context.Context, tx *sql.Tx, orgID, workerID, requestID int64, signed bool) error {
+	path := fmt.Sprintf("/workers/%d/signoff-requests/%d", workerID, requestID)
+	return s.notifyWorker(ctx, tx, orgID, workerID, MailSignoffAnswer, "", path, func(to, name, org, link string) ppmail.Message {
+		return ppmail.SignOffAnswer(to, name, org, signed, link)
 	})
 }
 
@@ -219,7 +233,10 @@ func (s *Store) DeclineRequest(ctx context.Context, a Actor, workerID, requestID
 		}
 		_, err := tx.ExecContext(ctx, "UPDATE signoff_requests SET status = 'declined', decided_at = $1, decided_by = $2, decline_reason = $3 WHERE id = $4 AND org_id = $5",
 			ms(s.now()), a.UserID, reason, requestID, a.OrgID)
-		return requestID, err
+		if err != nil {
+			return 0, err
+		}
+		return requestID, s.notifySignoffAnswer(ctx, tx, a.OrgID, w.ID, requestID, false)
 	})
 	return err
 }

@@ -27,16 +27,25 @@ type App struct {
 }
 
 // NewApp starts peerpath on a fresh database.
-func NewApp(t testing.TB) *App {
+func NewApp(t testing.TB) *App { t.Helper(); return newApp(t, false) }
+
+// NewMailApp starts peerpath with email on: invitations, reset links and
+// notices go to the outbox (deliver it with DeliverMail and an SMTP sender).
+func NewMailApp(t testing.TB) *App { t.Helper(); return newApp(t, true) }
+
+func newApp(t testing.TB, mail bool) *App {
 	t.Helper()
 	db := NewStore(t)
 	logs := &logBuffer{}
-	srv, err := web.New(web.Config{Store: db.Store, Clock: db.Clock, Logger: slog.New(slog.NewTextHandler(logs, nil)), Version: "test"})
+	srv, err := web.New(web.Config{Store: db.Store, Clock: db.Clock, Logger: slog.New(slog.NewTextHandler(logs, nil)), Version: "test", Mail: mail})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
+	if mail {
+		db.Store.EnableMail(hs.URL)
+	}
 	return &App{DB: db, Server: srv, HTTP: hs, logs: logs}
 }
 

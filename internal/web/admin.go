@@ -25,6 +25,7 @@ type adminUsersView struct {
 	Next     string
 	Now      time.Time
 	Stranded []store.StrandedWorker // deactivated, still assigned to people
+	Mail     *store.OutboxStatus    // email (issue 16): nil when no mail server is set up
 }
 
 func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
@@ -36,7 +37,15 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "admin_users.html", adminUsersView{Users: l.Items, Next: l.Next, Now: s.clock.Now(), Stranded: stranded})
+	v := adminUsersView{Users: l.Items, Next: l.Next, Now: s.clock.Now(), Stranded: stranded}
+	if s.mail {
+		st, err := s.store.MailOutboxStatus(r.Context(), principal(r).Org.ID)
+		if err != nil {
+			return err
+		}
+		v.Mail = &st
+	}
+	return s.render(w, r, "admin_users.html", v)
 }
 
 type userFormView struct {
@@ -117,9 +126,10 @@ func supervisorFrom(f *form) int64 {
 
 type linkView struct {
 	User    store.User
-	Link    string
+	Link    string // empty when the link went by email
 	Purpose string
 	Expires time.Time
+	Emailed bool
 }
 
 func (s *Server) inviteUser(w http.ResponseWriter, r *http.Request) error {
@@ -143,17 +153,23 @@ func (s *Server) inviteUser(w http.ResponseWriter, r *http.Request) error {
 	return s.showAccountLink(w, r, u, store.LinkInvite)
 }
 
+// showAccountLink makes an invitation or reset link for u: emailed to them
+// when an SMTP server is set up, else shown once to the administrator.
 func (s *Server) showAccountLink(w http.ResponseWriter, r *http.Request, u store.User, purpose string) error {
+	linkFor := func(token string) string { return s.baseURL(r) + "/account/password?token=" + url.QueryEscape(token) }
+	expires := s.clock.Now().Add(store.LinkTTL(purpose))
+	if s.mail {
+		to, err := s.store.SendAccountLink(r.Context(), s.actor(r), u.ID, purpose, linkFor)
+		if err != nil {
+			return err
+		}
+		return s.render(w, r, "admin_link.html", linkView{User: to, Purpose: purpose, Expires: expires, Emailed: true})
+	}
 	token, err := s.store.CreateAccountLink(r.Context(), s.actor(r), u.ID, purpose)
 	if err != nil {
 		return err
 	}
-	ttl := store.ResetTTL
-	if purpose == store.LinkInvite {
-		ttl = store.InviteTTL
-	}
-	link := s.baseURL(r) + "/account/password?token=" + url.QueryEscape(token)
-	return s.render(w, r, "admin_link.html", linkView{User: u, Link: link, Purpose: purpose, Expires: s.clock.Now().Add(ttl)})
+	return s.render(w, r, "admin_link.html", linkView{User: u, Link: linkFor(token), Purpose: purpose, Expires: expires})
 }
 
 // baseURL is peerpath's public address for links it hands out: the

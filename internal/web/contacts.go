@@ -32,8 +32,14 @@ type contactFormView struct {
 }
 
 func (s *Server) contactFormView(f *form, p store.Person) contactFormView {
+	// A group session is recorded from its group; the kind is offered only
+	// to a contact that already has it.
+	kinds := store.ContactFormKinds
+	if f.Get("kind") == store.KindGroupSession {
+		kinds = store.ContactKinds
+	}
 	return contactFormView{Form: f, Person: p, Action: "/people/" + id(p.ID) + "/contacts/new",
-		Kinds: options("kind", store.ContactKinds), Modes: options("mode", store.ContactModes), Formats: options("format", store.ContactFormats)}
+		Kinds: options("kind", kinds), Modes: options("mode", store.ContactModes), Formats: options("format", store.ContactFormats)}
 }
 
 func (s *Server) newContactPage(w http.ResponseWriter, r *http.Request) error {
@@ -50,13 +56,16 @@ func (s *Server) newContactPage(w http.ResponseWriter, r *http.Request) error {
 	if fromDraft {
 		f.Values.Set("draft", r.URL.Query().Get("draft"))
 	} else {
-		format, mode, err := s.store.LastContactStyle(r.Context(), a)
+		// The worker's usual way of meeting is remembered; the format
+		// follows the kind (a check-in is one-to-one unless changed), so
+		// the defaults always make a contact that saves.
+		_, mode, err := s.store.LastContactStyle(r.Context(), a)
 		if err != nil {
 			return err
 		}
 		f = newForm(url.Values{
 			"occurred_at": {localInput(s.clock.Now())}, "duration_minutes": {strconv.Itoa(store.DefaultDuration)},
-			"kind": {store.DefaultKind}, "format": {format}, "mode": {mode}, "return": {r.URL.Query().Get("return")},
+			"kind": {store.DefaultKind}, "format": {store.FormatFor(store.DefaultKind)}, "mode": {mode}, "return": {r.URL.Query().Get("return")},
 		})
 	}
 	v := s.contactFormView(f, p)

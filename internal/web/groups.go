@@ -372,6 +372,7 @@ type groupSessionFormView struct {
 	Hints        []language.Hint
 	Checked      bool
 	FromDraft    bool
+	MarkedAll    bool // every member was marked present (without JavaScript); nothing saved
 }
 
 // EntryField names the radio group of a person.
@@ -424,11 +425,9 @@ func (s *Server) newGroupSessionPage(w http.ResponseWriter, r *http.Request) err
 	if fromDraft {
 		f.Values.Set("draft", r.URL.Query().Get("draft"))
 	} else {
-		day := r.URL.Query().Get("on")
-		if day == "" || day > s.store.Today() {
-			day = s.store.Today()
-		}
-		f = newForm(url.Values{"held_on": {day}, "starts_at": {g.StartTime}, "duration_minutes": {strconv.Itoa(g.DurationMinutes)}, "guests": {"0"}})
+		// Suggest a session that has begun, so the defaults always save.
+		day, start := g.SuggestedSession(s.clock.Now(), r.URL.Query().Get("on"))
+		f = newForm(url.Values{"held_on": {day}, "starts_at": {start}, "duration_minutes": {strconv.Itoa(g.DurationMinutes)}, "guests": {"0"}})
 		for _, fac := range g.Facilitators {
 			f.Values.Add("facilitator_ids", id(fac.ID))
 		}
@@ -447,6 +446,13 @@ func (s *Server) recordGroupSession(w http.ResponseWriter, r *http.Request) erro
 	f, err := postForm(r)
 	if err != nil {
 		return err
+	}
+	if f.Get("mark_all") != "" {
+		g, entries, err := s.store.NewSessionSheet(r.Context(), a, gid)
+		if err != nil {
+			return err
+		}
+		return s.renderMarkedAll(w, r, f, g, store.GroupSession{}, entries)
 	}
 	in := sessionAttendanceInput(f)
 	var gs store.GroupSession
@@ -550,6 +556,13 @@ func (s *Server) updateGroupSession(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	if f.Get("mark_all") != "" {
+		g, gs, err := s.store.GroupSession(r.Context(), a, gid, sid)
+		if err != nil {
+			return err
+		}
+		return s.renderMarkedAll(w, r, f, g, gs, gs.Attendance)
+	}
 	in := sessionAttendanceInput(f)
 	if f.Get("check") == "" && len(f.Errors) == 0 {
 		_, err = s.store.UpdateGroupSession(r.Context(), a, gid, sid, in)
@@ -571,6 +584,21 @@ func (s *Server) updateGroupSession(w http.ResponseWriter, r *http.Request) erro
 	}
 	s.discardUsedDraft(r, f)
 	return redirect(w, r, "/groups/"+id(gid)+"/sessions/"+id(sid), "The session is corrected.")
+}
+
+// renderMarkedAll is "Everyone present" without JavaScript: every member
+// not marked yet is marked present and the form comes back, saving
+// nothing, for the exceptions to be changed.
+func (s *Server) renderMarkedAll(w http.ResponseWriter, r *http.Request, f *form, g store.Group, gs store.GroupSession, entries []store.AttendanceEntry) error {
+	for _, e := range entries {
+		if name := store.AttendanceField(e.PersonID); e.Member && f.Get(name) == "" {
+			f.Values.Set(name, "present")
+		}
+	}
+	f.Values.Del("mark_all")
+	v := s.groupSessionFormView(r, f, g, gs, entries)
+	v.MarkedAll = true
+	return s.render(w, r, "group_session_form.html", v)
 }
 
 func (s *Server) deleteGroupSession(w http.ResponseWriter, r *http.Request) error {

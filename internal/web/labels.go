@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"peerpath/internal/core"
 	"peerpath/internal/recovery"
 	"peerpath/internal/store"
 )
@@ -125,11 +126,11 @@ func splitComma(s string) []string {
 }
 
 // localInputLayout is what an <input type="datetime-local"> sends.
-const localInputLayout = "2006-01-02T15:04"
+const localInputLayout = core.LocalInputLayout
 
 // parseLocal reads a datetime-local value as Massachusetts time.
 func parseLocal(v string) (time.Time, bool) {
-	for _, layout := range []string{localInputLayout, "2006-01-02T15:04:05"} {
+	for _, layout := range []string{localInputLayout, localInputLayout + ":05"} {
 		if t, err := time.ParseInLocation(layout, strings.TrimSpace(v), local); err == nil {
 			return t, true
 		}

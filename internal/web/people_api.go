@@ -262,7 +262,7 @@ func (s *Server) toContactJSON(r *http.Request, c store.Contact) contactJSON {
 type newContactJSON struct {
 	OccurredAt      string `json:"occurred_at,omitempty" doc:"RFC 3339; now when absent; not in the future"`
 	DurationMinutes *int   `json:"duration_minutes,omitempty" doc:"0 to 1440; 30 when absent"`
-	Format          string `json:"format,omitempty" enum:"individual,group" doc:"the caller's last used when absent"`
+	Format          string `json:"format,omitempty" enum:"individual,group" doc:"follows the kind when absent: group for group_session, individual for every other kind; a group_session cannot be individual"`
 	Mode            string `json:"mode,omitempty" enum:"in_person,phone,text,video" doc:"the caller's last used when absent"`
 	Kind            string `json:"kind,omitempty" enum:"check_in,one_to_one,advocacy,crisis,resource_linkage,outreach,accompaniment,group_session" doc:"check_in when absent"`
 	Participants    string `json:"participants,omitempty"`
@@ -294,17 +294,15 @@ func (s *Server) apiCreateContact(w http.ResponseWriter, r *http.Request) error 
 	if c.Kind == "" {
 		c.Kind = store.DefaultKind
 	}
-	if c.Format == "" || c.Mode == "" {
-		format, mode, err := s.store.LastContactStyle(r.Context(), a)
+	if c.Format == "" {
+		c.Format = store.FormatFor(c.Kind) // a check-in is one-to-one unless said otherwise
+	}
+	if c.Mode == "" {
+		_, mode, err := s.store.LastContactStyle(r.Context(), a)
 		if err != nil {
 			return err
 		}
-		if c.Format == "" {
-			c.Format = format
-		}
-		if c.Mode == "" {
-			c.Mode = mode
-		}
+		c.Mode = mode
 	}
 	saved, err := s.store.AddContact(r.Context(), a, pid, c)
 	if err != nil {

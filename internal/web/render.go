@@ -173,8 +173,13 @@ func (s *Server) funcs() template.FuncMap {
 		"day":       fmtDay, // a YYYY-MM-DD date as "30 Nov 2026"
 		"date":      func(t time.Time) string { return fmtDate(t) },
 		"datetime":  func(t time.Time) string { return fmtDateTime(t) },
+		// One time format (issue 16): every time of day through core.
+		"clock":     core.TimeOfDay,   // an instant's time of day: "10:00 am"
+		"hhmm":      core.TimeOf,      // a stored time of day "13:30" as "1:30 pm"
+		"hhmmRange": core.TimeRangeOf, // two stored times as "9:30 am–4:00 pm"
 		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"version":   func() string { return s.version },
+		"mailOn":    func() bool { return s.mail }, // an SMTP server is set up (email)
 		"join":      strings.Join,
 		"has": func(list any, v string) bool {
 			switch l := list.(type) {
@@ -242,7 +247,7 @@ func fmtDateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(local).Format("2 Jan 2006, 3:04 pm")
+	return core.DateTime(t)
 }
 
 // assets serves the embedded static files under content-hashed URLs, so

@@ -36,6 +36,10 @@ type Config struct {
 	// When empty, links are built from the address of the request.
 	BaseURL string
 	Version string
+	// Mail says an SMTP server is set up: invitations and reset links are
+	// emailed to the user (through the outbox) instead of shown to the
+	// administrator.
+	Mail bool
 	// Static, when set, replaces the embedded static files (tests).
 	Static fs.FS
 	// Demo, when set, holds the demo organisation's logins, shown on the
@@ -65,6 +69,7 @@ type Server struct {
 	base    string
 	version string
 	demo    *DemoLogins
+	mail    bool
 	routes  []route
 	pages   *pages
 	assets  *assets
@@ -85,7 +90,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{store: cfg.Store, clock: cfg.Clock, log: cfg.Logger, proxy: cfg.BehindTLSProxy, base: strings.TrimRight(cfg.BaseURL, "/"), version: cfg.Version, demo: cfg.Demo}
+	s := &Server{store: cfg.Store, clock: cfg.Clock, log: cfg.Logger, proxy: cfg.BehindTLSProxy, base: strings.TrimRight(cfg.BaseURL, "/"), version: cfg.Version, demo: cfg.Demo, mail: cfg.Mail}
 	var err error
 	if s.assets, err = newAssets(cfg.Static); err != nil {
 		return nil, err

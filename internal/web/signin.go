@@ -64,7 +64,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	case store.SignInLocked:
 		// The same answer whether or not anyone uses this email.
 		v.Problem = fmt.Sprintf("Too many failed sign-ins. Wait until %s and try again. If you have forgotten your password, ask an administrator for a reset link; they can also lift the wait.",
-			res.LockedUntil.In(local).Format("3:04:05 pm"))
+			core.TimeOfDayUntil(res.LockedUntil))
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(res.LockedUntil.Sub(s.clock.Now()).Seconds()))))
 		return s.renderStatus(w, r, http.StatusTooManyRequests, "login.html", v)
 	}

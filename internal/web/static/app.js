@@ -25,6 +25,28 @@
     });
   });
 
+  // Group attendance: "Everyone present" marks every member not marked yet
+  // as present, in one tap, without a round trip (the button also works
+  // without JavaScript: the server marks them and shows the form again).
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("[data-mark-all]");
+    if (!btn || !btn.form) return;
+    e.preventDefault();
+    var value = btn.getAttribute("data-mark-all");
+    var n = 0;
+    btn.form.querySelectorAll("fieldset.mark[data-member]").forEach(function (fs) {
+      if (fs.querySelector("input[type=radio]:checked")) return;
+      var r = fs.querySelector('input[type=radio][value="' + value + '"]');
+      if (r) { r.checked = true; n++; }
+    });
+    var status = btn.form.querySelector("[data-mark-all-status]");
+    if (status) {
+      status.hidden = false;
+      status.textContent = n === 0 ? "Every member was already marked." :
+        (n === 1 ? "1 member is" : n + " members are") + " marked present. Change anyone who was late, excused or absent, then save. Nothing is saved yet.";
+    }
+  });
+
   // Learning: keys on the classroom projector view (F full screen, + and -
   // text size) and in the flashcard review (space shows the answer, 1 to 4
   // rate it). Every one of these has a button or link too.
