@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 )
 
@@ -66,7 +65,7 @@ func (s *Store) OpenPeopleCount(ctx context.Context, orgID, userID int64) (int, 
 // simply lose from. Only an administrator hands over; each person's change
 // is audited. It returns how many people moved.
 func (s *Store) HandOver(ctx context.Context, a Actor, from, to int64) (int, error) {
-	if !a.Has(auth.RoleAdmin) {
+	if !a.MayHandOver() {
 		return 0, core.Forbidden("Only an administrator hands people over to another worker.")
 	}
 	if to == 0 {

@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 )
 
@@ -549,7 +548,7 @@ func (s *Store) PlanSettings(ctx context.Context, orgID int64) (PlanSettings, er
 // the defaults, goes back to DefaultCrisisLines, so they follow peerpath's
 // updates.
 func (s *Store) UpdatePlanSettings(ctx context.Context, a Actor, in PlanSettings) (PlanSettings, error) {
-	if !a.Has(auth.RoleAdmin) {
+	if !a.MayChangeOrgSettings() {
 		return PlanSettings{}, core.Forbidden("Only an administrator changes the organisation's settings.")
 	}
 	f := map[string]string{}

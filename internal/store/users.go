@@ -414,7 +414,7 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, id int64, in UserUpdate
 		if err := s.checkSupervisor(ctx, tx, a.OrgID, id, in.SupervisorID); err != nil {
 			return err
 		}
-		if before.Has(auth.RoleAdmin) && !slices.Contains(in.Roles, auth.RoleAdmin) {
+		if administers(before.Roles) && !administers(in.Roles) {
 			if err := s.keepAnAdmin(ctx, tx, a.OrgID, id); err != nil {
 				return err
 			}
@@ -487,12 +487,6 @@ func (s *Store) endSupervision(ctx context.Context, tx *sql.Tx, a Actor, before 
 	return nil
 }
 
-// mayBeSupervisor reports whether roles allow supervising peer workers (the
-// rule checkSupervisor applies).
-func mayBeSupervisor(roles []auth.Role) bool {
-	return slices.Contains(roles, auth.RoleSupervisor) || slices.Contains(roles, auth.RoleAdmin)
-}
-
 // staleUser is the conflict of a save of a user's details started from an
 // older version: it says who saved since, when, and what the user's details
 // are now, so the administrator sees the other change before replacing it.
@@ -560,7 +554,7 @@ func (s *Store) SetUserActive(ctx context.Context, a Actor, id int64, active boo
 		if err != nil {
 			return err
 		}
-		if !active && u.Has(auth.RoleAdmin) {
+		if !active && administers(u.Roles) {
 			if err := s.keepAnAdmin(ctx, tx, a.OrgID, id); err != nil {
 				return err
 			}
