@@ -300,7 +300,7 @@ func (s *Store) Team(ctx context.Context, a Actor) ([]TeamMember, error) {
 	var who string
 	switch {
 	case a.SeesEveryWorker():
-		who = "EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role IN ('peer', 'supervisor', 'admin'))"
+		who = "EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role IN " + rolesWorkingWithPeople + ")"
 	case a.SupervisesWorkers():
 		args = append(args, a.UserID)
 		who = "(u.supervisor_id = $4"

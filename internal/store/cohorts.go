@@ -447,7 +447,7 @@ func (s *Store) checkTrainers(ctx context.Context, q querier, orgID int64, ids [
 	}
 	ph, args := inList(ids, []any{orgID})
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT u.id) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role IN ('trainer', 'admin')
+	err := q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT u.id) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role IN `+rolesRunningCohorts+`
 		WHERE u.org_id = $1 AND u.active AND u.id IN (`+ph+`)`, args...).Scan(&n)
 	if err != nil {
 		return err

@@ -32,7 +32,7 @@ import (
 //     roster, a session or its attendance is "not found";
 //   - those same people record sessions and manage members. A facilitator
 //     who is a peer worker may add only people they may see under the one
-//     rule for people (visibleTo in people.go); a supervisor or an
+//     rule for people (visibleTo in policy.go); a supervisor or an
 //     administrator with access may add any active person of the
 //     organisation;
 //   - being a member never opens a person's record to a facilitator: the
@@ -513,7 +513,7 @@ func (s *Store) facilitatorChoices(ctx context.Context, q querier, a Actor) ([]W
 		return nil, nil
 	}
 	rows, err := q.QueryContext(ctx, `SELECT DISTINCT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id
-		WHERE u.org_id = $1 AND u.active AND r.role IN ('peer', 'supervisor', 'admin') AND `+who+` ORDER BY u.name, u.id`, args...)
+		WHERE u.org_id = $1 AND u.active AND r.role IN `+rolesWorkingWithPeople+` AND `+who+` ORDER BY u.name, u.id`, args...)
 	if err != nil {
 		return nil, err
 	}

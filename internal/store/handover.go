@@ -81,7 +81,7 @@ func (s *Store) HandOver(ctx context.Context, a Actor, from, to int64) (int, err
 		}
 		var ok int
 		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id
-			WHERE u.id = $1 AND u.org_id = $2 AND u.active AND r.role IN ('peer', 'supervisor', 'admin')`, to, a.OrgID).Scan(&ok)
+			WHERE u.id = $1 AND u.org_id = $2 AND u.active AND r.role IN `+rolesWorkingWithPeople, to, a.OrgID).Scan(&ok)
 		if err != nil {
 			return err
 		}

@@ -394,7 +394,7 @@ func (s *Store) checkWorkers(ctx context.Context, q querier, orgID int64, ids []
 	in, args := inList(ids, []any{orgID})
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT u.id) FROM users u JOIN user_roles r ON r.user_id = u.id
-		WHERE u.org_id = $1 AND u.active AND r.role IN ('peer', 'supervisor', 'admin') AND u.id IN (`+in+`)`, args...).Scan(&n)
+		WHERE u.org_id = $1 AND u.active AND r.role IN `+rolesWorkingWithPeople+` AND u.id IN (`+in+`)`, args...).Scan(&n)
 	if err != nil {
 		return err
 	}
@@ -678,7 +678,7 @@ func (s *Store) refreshCheckIns(ctx context.Context, tx *sql.Tx, orgID int64, pe
 // supervisors and administrators: the people who can be assigned.
 func (s *Store) AssignableWorkers(ctx context.Context, orgID int64) ([]WorkerRef, error) {
 	rows, err := s.rdb.QueryContext(ctx, `SELECT DISTINCT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id
-		WHERE u.org_id = $1 AND u.active AND r.role IN ('peer', 'supervisor', 'admin') ORDER BY u.name, u.id`, orgID)
+		WHERE u.org_id = $1 AND u.active AND r.role IN `+rolesWorkingWithPeople+` ORDER BY u.name, u.id`, orgID)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ import (
 // API, the printouts and the caseload flag share one implementation.
 //
 // Who may read or change a plan is who may see the person (visiblePerson in
-// people.go); every read is audited with the person's id as the record id.
+// policy.go); every read is audited with the person's id as the record id.
 
 // SectionType is what a plan section holds.
 type SectionType string

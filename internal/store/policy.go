@@ -51,6 +51,14 @@ func mayBeSupervisor(roles []auth.Role) bool {
 	return slices.Contains(roles, auth.RoleSupervisor) || slices.Contains(roles, auth.RoleAdmin)
 }
 
+// The same rules about other users' roles, as SQL lists for "role IN …"
+// on user_roles (TestPolicySQLRoleLists keeps them equal to the Go rules).
+const (
+	rolesWorkingWithPeople = "('peer', 'supervisor', 'admin')" // WorksWithPeople: may be assigned a person, facilitate, take a hand-over
+	rolesSupervising       = "('supervisor', 'admin')"         // mayBeSupervisor
+	rolesRunningCohorts    = "('trainer', 'admin')"            // MayRunCohorts: may train a cohort
+)
+
 // ---- People supported ----
 
 // WorksWithPeople reports whether the actor holds a role that works with

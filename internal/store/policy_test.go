@@ -118,3 +118,24 @@ func TestPolicyOutsideAnOrganisation(t *testing.T) {
 		t.Errorf("an actor of no organisation sees rosters: %s", c)
 	}
 }
+
+// TestPolicySQLRoleLists: the SQL lists of roles name exactly the roles
+// for which the Go rule they stand for holds alone.
+func TestPolicySQLRoleLists(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		list string
+		rule func(Actor) bool
+	}{
+		{"rolesWorkingWithPeople", rolesWorkingWithPeople, Actor.WorksWithPeople},
+		{"rolesSupervising", rolesSupervising, func(a Actor) bool { return mayBeSupervisor(a.Roles) }},
+		{"rolesRunningCohorts", rolesRunningCohorts, Actor.MayRunCohorts},
+	} {
+		for _, r := range auth.AllRoles {
+			inList := strings.Contains(c.list, "'"+string(r)+"'")
+			if rule := c.rule(Actor{UserID: 1, OrgID: 1, Roles: []auth.Role{r}}); inList != rule {
+				t.Errorf("%s %s: the SQL list says %v, the rule says %v", c.name, r, inList, rule)
+			}
+		}
+	}
+}

@@ -365,7 +365,7 @@ func (s *Store) checkSupervisor(ctx context.Context, q querier, orgID, userID, s
 	}
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id
-		WHERE u.id = $1 AND u.org_id = $2 AND u.active AND r.role IN ('supervisor', 'admin')`, supervisorID, orgID).Scan(&n)
+		WHERE u.id = $1 AND u.org_id = $2 AND u.active AND r.role IN `+rolesSupervising, supervisorID, orgID).Scan(&n)
 	if err != nil {
 		return err
 	}
