@@ -40,6 +40,10 @@ type Actor struct {
 // instead: it says why the role matters.
 func (a Actor) Has(r auth.Role) bool { return slices.Contains(a.Roles, r) }
 
+// Has reports whether the user holds role r. As for an actor, ask a named
+// question instead (u.Actor(ip).MayManageUsers()).
+func (u User) Has(r auth.Role) bool { return slices.Contains(u.Roles, r) }
+
 // administers reports whether roles include the administrator's: for
 // rules about a user's roles rather than the actor's (keeping an
 // administrator, a second factor).

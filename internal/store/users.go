@@ -38,9 +38,6 @@ type User struct {
 	UpdatedAt time.Time
 }
 
-// Has reports whether the user holds role r.
-func (u User) Has(r auth.Role) bool { return slices.Contains(u.Roles, r) }
-
 // Locked reports whether the account is locked at time now.
 func (u User) Locked(now time.Time) bool { return u.LockedUntil.After(now) }
 
