@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 )
 
@@ -300,12 +299,12 @@ func (s *Store) Team(ctx context.Context, a Actor) ([]TeamMember, error) {
 	args := []any{a.OrgID, s.Today(), ms(s.planCutoff(set.ReviewDays))}
 	var who string
 	switch {
-	case a.Has(auth.RoleAdmin):
-		who = "EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role IN ('peer', 'supervisor', 'admin'))"
-	case a.Has(auth.RoleSupervisor):
+	case a.SeesEveryWorker():
+		who = "EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role IN " + rolesWorkingWithPeople + ")"
+	case a.SupervisesWorkers():
 		args = append(args, a.UserID)
 		who = "(u.supervisor_id = $4"
-		if a.Has(auth.RolePeer) {
+		if a.HasOwnPeople() {
 			who += " OR u.id = $4"
 		}
 		who += ")"

@@ -239,7 +239,7 @@ func attendedHours(ctx context.Context, tx *sql.Tx, orgID, participantID int64) 
 // when. The participant's completion is undone with it, so that a corrected
 // certificate (a misspelt name, say) can be issued with a new code.
 func (s *Store) RevokeCertificate(ctx context.Context, a Actor, cohortID, pid int64, reason string) (Certificate, error) {
-	if !a.Has(auth.RoleAdmin) {
+	if !a.MayRevokeCertificates() {
 		return Certificate{}, core.Forbidden("Only an administrator can revoke a certificate.")
 	}
 	reason = strings.TrimSpace(reason)

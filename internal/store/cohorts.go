@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/cohort"
 	"peerpath/internal/core"
 )
@@ -191,7 +190,7 @@ func validateProgramme(in *ProgrammeInput, builtIn bool) map[string]string {
 
 // CreateProgramme defines a custom programme (administrators only).
 func (s *Store) CreateProgramme(ctx context.Context, a Actor, in ProgrammeInput) (Programme, error) {
-	if !a.Has(auth.RoleAdmin) {
+	if !a.MayDefineProgrammes() {
 		return Programme{}, core.Forbidden("Only an administrator can define programmes.")
 	}
 	if err := core.Invalid(validateProgramme(&in, false)); err != nil {
@@ -223,7 +222,7 @@ func (s *Store) CreateProgramme(ctx context.Context, a Actor, in ProgrammeInput)
 // of session and whether participants are students stay as built. Cohorts
 // already created keep the rule they were created with.
 func (s *Store) UpdateProgramme(ctx context.Context, a Actor, key string, in ProgrammeInput) (Programme, error) {
-	if !a.Has(auth.RoleAdmin) {
+	if !a.MayDefineProgrammes() {
 		return Programme{}, core.Forbidden("Only an administrator can change programmes.")
 	}
 	var p Programme
@@ -349,22 +348,6 @@ func scanCohort(sc interface{ Scan(...any) error }) (Cohort, error) {
 	return c, err
 }
 
-// cohortScope is the visibility rule as SQL about the cohort aliased c: the
-// actor's organisation, and unless they administer it, a cohort they train.
-// It appends its arguments to args.
-func cohortScope(a Actor, args *[]any) string {
-	*args = append(*args, a.OrgID)
-	cond := fmt.Sprintf("c.org_id = $%d", len(*args))
-	if a.Has(auth.RoleAdmin) {
-		return cond
-	}
-	if !a.Has(auth.RoleTrainer) {
-		return cond + " AND 1 = 0"
-	}
-	*args = append(*args, a.UserID)
-	return cond + fmt.Sprintf(" AND EXISTS (SELECT 1 FROM cohort_trainers ct WHERE ct.org_id = c.org_id AND ct.cohort_id = c.id AND ct.user_id = $%d)", len(*args))
-}
-
 // cohortFor returns a cohort the actor may see, with its trainers, or "not
 // found". With lock, the row is locked for the rest of the transaction, so
 // that enrolments and withdrawals of one cohort take turns.
@@ -464,7 +447,7 @@ func (s *Store) checkTrainers(ctx context.Context, q querier, orgID int64, ids [
 	}
 	ph, args := inList(ids, []any{orgID})
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT u.id) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role IN ('trainer', 'admin')
+	err := q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT u.id) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role IN `+rolesRunningCohorts+`
 		WHERE u.org_id = $1 AND u.active AND u.id IN (`+ph+`)`, args...).Scan(&n)
 	if err != nil {
 		return err
@@ -490,14 +473,14 @@ func setTrainers(ctx context.Context, tx *sql.Tx, orgID, cohortID int64, ids []i
 // CreateCohort starts a cohort of a programme, copying the programme's rule
 // onto it. A trainer who creates a cohort is one of its trainers.
 func (s *Store) CreateCohort(ctx context.Context, a Actor, in CohortInput) (Cohort, error) {
-	if !a.Has(auth.RoleAdmin) && !a.Has(auth.RoleTrainer) {
+	if !a.MayRunCohorts() {
 		return Cohort{}, core.Forbidden("Only trainers and administrators run cohorts.")
 	}
-	if in.ConfirmRule && !a.Has(auth.RoleAdmin) {
+	if in.ConfirmRule && !a.MayConfirmCohortRule() {
 		return Cohort{}, core.Forbidden("Only an administrator confirms a completion rule as the organisation's.")
 	}
 	f := validateCohort(&in)
-	if a.Has(auth.RoleTrainer) && !slices.Contains(in.TrainerIDs, a.UserID) {
+	if a.TrainsCohorts() && !slices.Contains(in.TrainerIDs, a.UserID) {
 		in.TrainerIDs = append(in.TrainerIDs, a.UserID)
 	}
 	in.TrainerIDs = uniqueIDs(in.TrainerIDs)
@@ -558,7 +541,7 @@ func (s *Store) CreateCohort(ctx context.Context, a Actor, in CohortInput) (Coho
 func (s *Store) UpdateCohort(ctx context.Context, a Actor, id int64, in CohortInput) (Cohort, int, error) {
 	f := validateCohort(&in)
 	in.TrainerIDs = uniqueIDs(in.TrainerIDs)
-	if !a.Has(auth.RoleAdmin) && !slices.Contains(in.TrainerIDs, a.UserID) {
+	if !a.SeesEveryCohort() && !slices.Contains(in.TrainerIDs, a.UserID) {
 		f["trainers"] = "You cannot take yourself off this cohort: you would no longer see it. Ask an administrator to hand it over."
 	}
 	var promoted int

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 )
 
@@ -224,7 +223,7 @@ func mayChangeContact(a Actor, c Contact) error {
 	if c.FromGroupSession() {
 		return core.Conflict("This contact comes from a group session: correct the session's attendance on the group's page instead.")
 	}
-	if c.RecordedBy == a.UserID || a.Has(auth.RoleSupervisor) || a.Has(auth.RoleAdmin) {
+	if a.MayChangeContact(c) {
 		return nil
 	}
 	return core.Forbidden("Only the worker who recorded this contact, or a supervisor, can change it.")

@@ -54,10 +54,6 @@ type DuplicateFlag struct {
 // merge its records: they see both.
 func (f DuplicateFlag) CanResolve() bool { return f.Person.Visible && f.Other.Visible }
 
-// mayResolveDuplicates reports whether the actor may see possible
-// duplicates at all: supervisors and administrators.
-func (a Actor) mayResolveDuplicates() bool { return a.CanAssign() }
-
 // flagDuplicates writes a flag, with its audit entry, for each record of the
 // organisation that may be the person p just added (id): the same name
 // (preferred or legal, compared accent- and case-blind) and no date of

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/framework"
 	"peerpath/internal/workforce"
@@ -137,7 +136,7 @@ func (s *Store) PublishEthics(ctx context.Context, a Actor, title, text string) 
 // the CPS code) as its new current version. From then on everyone the code
 // applies to is asked to sign again. Administrators only.
 func (s *Store) PublishEthicsCode(ctx context.Context, a Actor, code, title, text string) (EthicsVersion, error) {
-	if !a.Has(auth.RoleAdmin) {
+	if !a.MayChangeOrgSettings() {
 		return EthicsVersion{}, core.Forbidden("Only administrators publish a code of ethics.")
 	}
 	codes, err := s.EthicsCodes(ctx, a.OrgID)
@@ -362,7 +361,7 @@ func (s *Store) NotAttested(ctx context.Context, a Actor, p Page) (EthicsVersion
 // code applies to who have not signed its current version, by name.
 // Administrators only.
 func (s *Store) NotAttestedCode(ctx context.Context, a Actor, code string, p Page) (EthicsCode, List[User], error) {
-	if !a.Has(auth.RoleAdmin) {
+	if !a.MaySeeSignatures() {
 		return EthicsCode{}, List[User]{}, core.Forbidden("Only administrators see everyone's signatures.")
 	}
 	var afterName string

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/framework"
 )
@@ -125,7 +124,7 @@ type FrameworkChoiceInput struct {
 // Administrators only. Field errors are keyed "applies-<item key>" and
 // "strength-<item key>", as the page names its fields.
 func (s *Store) SetFrameworkChoices(ctx context.Context, a Actor, in []FrameworkChoiceInput) error {
-	if !a.Has(auth.RoleAdmin) {
+	if !a.MayChangeOrgSettings() {
 		return core.Forbidden("Only administrators decide how the organisation reads the chart.")
 	}
 	cv, err := s.ActiveChart(ctx, a.OrgID)

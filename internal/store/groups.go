@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 )
 
@@ -33,7 +32,7 @@ import (
 //     roster, a session or its attendance is "not found";
 //   - those same people record sessions and manage members. A facilitator
 //     who is a peer worker may add only people they may see under the one
-//     rule for people (visibleTo in people.go); a supervisor or an
+//     rule for people (visibleTo in policy.go); a supervisor or an
 //     administrator with access may add any active person of the
 //     organisation;
 //   - being a member never opens a person's record to a facilitator: the
@@ -181,26 +180,6 @@ type GroupInput struct {
 	DurationMinutes int // 0 means DefaultGroupMinutes
 	FacilitatorIDs  []int64
 	Status          string
-}
-
-// oversees reports whether the actor may oversee groups (start them,
-// choose facilitators, archive): supervisors and administrators.
-func (a Actor) oversees() bool { return a.Has(auth.RoleSupervisor) || a.Has(auth.RoleAdmin) }
-
-// rosterAccess returns the SQL condition that the actor may see the roster
-// and attendance of group rows aliased alias (see the rule at the top of
-// this file), with its arguments appended to args.
-func rosterAccess(a Actor, alias string, args []any) (string, []any) {
-	switch {
-	case a.OrgID == 0 || !a.worksWithPeople():
-		return "1 = 0", args
-	case a.Has(auth.RoleAdmin):
-		return "1 = 1", args
-	}
-	args = append(args, a.UserID)
-	n := len(args)
-	return fmt.Sprintf(`EXISTS (SELECT 1 FROM group_facilitators gf JOIN users fu ON fu.id = gf.user_id
-		WHERE gf.group_id = %s.id AND (gf.user_id = $%d OR fu.supervisor_id = $%d))`, alias, n, n), args
 }
 
 const groupColumns = `g.id, g.org_id, g.name, g.kind, g.description, g.meets, g.place, g.video_link, g.schedule, g.weekday, g.start_time,
@@ -525,16 +504,16 @@ func (s *Store) facilitatorChoices(ctx context.Context, q querier, a Actor) ([]W
 	var who string
 	args := []any{a.OrgID}
 	switch {
-	case a.Has(auth.RoleAdmin):
+	case a.SeesEveryWorker():
 		who = "1 = 1"
-	case a.Has(auth.RoleSupervisor):
+	case a.SupervisesWorkers():
 		args = append(args, a.UserID)
 		who = "(u.id = $2 OR u.supervisor_id = $2)"
 	default:
 		return nil, nil
 	}
 	rows, err := q.QueryContext(ctx, `SELECT DISTINCT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id
-		WHERE u.org_id = $1 AND u.active AND r.role IN ('peer', 'supervisor', 'admin') AND `+who+` ORDER BY u.name, u.id`, args...)
+		WHERE u.org_id = $1 AND u.active AND r.role IN `+rolesWorkingWithPeople+` AND `+who+` ORDER BY u.name, u.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -565,7 +544,7 @@ func (s *Store) checkFacilitators(ctx context.Context, q querier, a Actor, ids, 
 	for _, id := range ids {
 		if !ok[id] {
 			msg := "Choose facilitators from the list: active peer workers, supervisors and administrators of the organisation."
-			if !a.Has(auth.RoleAdmin) {
+			if !a.SeesEveryWorker() {
 				msg = "Choose facilitators from the list: yourself and the workers you supervise."
 			}
 			return core.Invalid(map[string]string{"facilitator_ids": msg})

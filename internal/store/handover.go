@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 )
 
@@ -63,8 +62,7 @@ func (s *Store) OpenPeopleCount(ctx context.Context, orgID, userID int64) (int, 
 // HandOver moves every open person assigned to worker from onto worker to,
 // who must be active and assignable (peer worker, supervisor or
 // administrator) in the same organisation. People already supported by both
-// simply lose from. Only an administrator hands over; each person's change
-// is audited. It returns how many people moved.
+// simply lose from. Each person's change is audited. It returns how many people moved.
 //
 // An administrator hands over anyone's people to anyone assignable. A
 // supervisor (issue 16) hands over the people of a worker they supervised
@@ -72,8 +70,8 @@ func (s *Store) OpenPeopleCount(ctx context.Context, orgID, userID int64) (int, 
 // people were already theirs to see, and stay so. Another supervisor's
 // worker is "not found" to them.
 func (s *Store) HandOver(ctx context.Context, a Actor, from, to int64) (int, error) {
-	admin := a.Has(auth.RoleAdmin)
-	if !admin && !a.Has(auth.RoleSupervisor) {
+	admin := a.HandsOverAnyone()
+	if !a.MayHandOver() {
 		return 0, core.Forbidden("Only a supervisor or an administrator hands people over to another worker.")
 	}
 	if to == 0 {
@@ -98,7 +96,7 @@ func (s *Store) HandOver(ctx context.Context, a Actor, from, to int64) (int, err
 		}
 		var ok int
 		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id
-			WHERE u.id = $1 AND u.org_id = $2 AND u.active AND r.role IN ('peer', 'supervisor', 'admin')
+			WHERE u.id = $1 AND u.org_id = $2 AND u.active AND r.role IN `+rolesWorkingWithPeople+`
 			AND ($3 OR u.id = $4 OR u.supervisor_id = $4)`, to, a.OrgID, admin, a.UserID).Scan(&ok)
 		if err != nil {
 			return err
@@ -156,9 +154,9 @@ func (s *Store) HandOver(ctx context.Context, a Actor, from, to int64) (int, err
 // those they supervised for a supervisor, nobody for anyone else.
 func (s *Store) DepartedWorkers(ctx context.Context, a Actor) ([]StrandedWorker, error) {
 	switch {
-	case a.Has(auth.RoleAdmin):
+	case a.HandsOverAnyone():
 		return s.StrandedWorkers(ctx, a.OrgID)
-	case !a.Has(auth.RoleSupervisor):
+	case !a.MayHandOver():
 		return nil, nil
 	}
 	rows, err := s.rdb.QueryContext(ctx, `SELECT u.id, u.name, COUNT(*) FROM users u

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 )
 
@@ -34,8 +33,6 @@ func scanHostCompany(sc interface{ Scan(...any) error }) (HostCompany, error) {
 	err := sc.Scan(&h.ID, &h.Name, &h.Industry, &h.ContactName, &h.ContactEmail, &h.ContactPhone, &h.Address)
 	return h, err
 }
-
-func canRunCohorts(a Actor) bool { return a.Has(auth.RoleAdmin) || a.Has(auth.RoleTrainer) }
 
 // HostCompanies lists the organisation's host companies by name.
 func (s *Store) HostCompanies(ctx context.Context, a Actor, p Page) (List[HostCompany], error) {

@@ -15,7 +15,6 @@ import (
 	"unicode/utf8"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/learning"
 )
@@ -355,10 +354,6 @@ type TermInput struct {
 	Related    []string // one per line or separated by commas
 	Aliases    []string // one per line
 }
-
-// canTeach reports whether the actor may change the organisation's learning
-// material: trainers and administrators.
-func canTeach(a Actor) bool { return a.Has(auth.RoleTrainer) || a.Has(auth.RoleAdmin) }
 
 func mustTeach(a Actor) error {
 	if !canTeach(a) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -30,7 +29,7 @@ type Organisation struct {
 // SecondFactorRequired reports whether the organisation asks a user holding
 // roles to use a second factor before they reach anything else.
 func (o Organisation) SecondFactorRequired(roles []auth.Role) bool {
-	return (o.RequireAdminMFA && slices.Contains(roles, auth.RoleAdmin)) ||
+	return (o.RequireAdminMFA && administers(roles)) ||
 		(o.RequirePeopleMFA && auth.Allows(roles, auth.PermPeople))
 }
 

@@ -14,7 +14,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 )
 
@@ -121,82 +120,6 @@ func checkInDue(lastContact, activeSince time.Time, everyDays int) string {
 		base = lastContact
 	}
 	return base.In(Zone).AddDate(0, 0, everyDays).Format(dateLayout)
-}
-
-// CanAssign reports whether the actor may choose who supports a person:
-// supervisors and administrators may; a peer worker is assigned to the
-// people they add and cannot change assignments.
-func (a Actor) CanAssign() bool { return a.Has(auth.RoleSupervisor) || a.Has(auth.RoleAdmin) }
-
-// worksWithPeople reports whether the actor holds a role that works with
-// people supported at all (a trainer alone does not).
-func (a Actor) worksWithPeople() bool {
-	return a.Has(auth.RolePeer) || a.Has(auth.RoleSupervisor) || a.Has(auth.RoleAdmin)
-}
-
-// visibleTo returns the SQL condition that limits person rows (aliased
-// alias) to those the actor may see, with its arguments appended to args
-// and numbered after them. The rule, once for the whole application:
-//
-//   - the person belongs to the actor's organisation, and
-//   - the actor is an administrator, or a worker assigned to the person, or
-//     the supervisor of a worker assigned to the person;
-//   - the record has not been merged into another (a merge moves every
-//     assignment to the kept record, so only administrators need the test).
-//
-// Whether the actor is an administrator is decided here from their roles,
-// not in SQL. For everyone else the condition is "id IN (the people assigned
-// to me or to my supervisees)", and the organisation test is written
-// "+p.org_id": the unary plus (harmless on both databases) stops SQLite from
-// walking the organisation's index in due-date order and testing every
-// person against the set, so both databases start from the worker's small
-// set (indexes on person_workers.user_id and users.supervisor_id) and sort a
-// few hundred rows. BenchmarkCaseload measures it.
-func visibleTo(a Actor, alias string, args []any) (string, []any) {
-	args = append(args, a.OrgID)
-	org := fmt.Sprintf("%s.org_id = $%d", alias, len(args))
-	switch {
-	case a.OrgID == 0 || !a.worksWithPeople():
-		return "1 = 0", args[:len(args)-1]
-	case a.Has(auth.RoleAdmin):
-		// A record merged into another is seen by nobody (duplicates.go);
-		// everyone else sees it through no assignment anyway.
-		return org + " AND " + alias + ".merged_into_id IS NULL", args
-	}
-	args = append(args, a.UserID)
-	me := len(args)
-	org = "+" + org
-	if !a.oversees() {
-		// Only a supervisor sees their supervisees' people: a supervisor_id
-		// left behind by a role change gives nothing.
-		return fmt.Sprintf(`%s AND %s.id IN (SELECT pw.person_id FROM person_workers pw WHERE pw.user_id = $%d)`, org, alias, me), args
-	}
-	return fmt.Sprintf(`%s AND %s.id IN (
-		SELECT pw.person_id FROM person_workers pw WHERE pw.user_id = $%d
-		UNION
-		SELECT pw.person_id FROM person_workers pw JOIN users w ON w.id = pw.user_id WHERE w.supervisor_id = $%d)`,
-		org, alias, me, me), args
-}
-
-// visiblePerson checks, inside a transaction (or on the read pool), that the
-// actor may see person id, returning core.NotFound("The person") when not:
-// a worker must not learn that a record exists when they have no
-// relationship with the person. Operations on a person's records call it
-// before touching them.
-func (s *Store) visiblePerson(ctx context.Context, q querier, a Actor, id int64) error {
-	cond, args := visibleTo(a, "p", []any{id})
-	var one int
-	err := q.QueryRowContext(ctx, "SELECT 1 FROM people p WHERE p.id = $1 AND "+cond, args...).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return core.NotFound("The person")
-	}
-	return err
-}
-
-// CheckPersonVisible reports core.NotFound unless the actor may see person
-// id. It is not audited: use it before an operation that audits itself.
-func (s *Store) CheckPersonVisible(ctx context.Context, a Actor, id int64) error {
-	return s.visiblePerson(ctx, s.rdb, a, id)
 }
 
 const personColumns = `p.id, p.org_id, p.preferred_name, p.legal_name, p.pronouns, p.born_on, p.preferred_language,
@@ -471,7 +394,7 @@ func (s *Store) checkWorkers(ctx context.Context, q querier, orgID int64, ids []
 	in, args := inList(ids, []any{orgID})
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT u.id) FROM users u JOIN user_roles r ON r.user_id = u.id
-		WHERE u.org_id = $1 AND u.active AND r.role IN ('peer', 'supervisor', 'admin') AND u.id IN (`+in+`)`, args...).Scan(&n)
+		WHERE u.org_id = $1 AND u.active AND r.role IN `+rolesWorkingWithPeople+` AND u.id IN (`+in+`)`, args...).Scan(&n)
 	if err != nil {
 		return err
 	}
@@ -500,7 +423,7 @@ func (s *Store) CreatePerson(ctx context.Context, a Actor, in PersonInput) (Pers
 	if !a.CanAssign() {
 		workers = nil // a peer worker cannot assign others
 	}
-	if a.Has(auth.RolePeer) {
+	if a.HasOwnPeople() {
 		workers = append(workers, a.UserID)
 	}
 	workers = uniqueIDs(workers)
@@ -755,7 +678,7 @@ func (s *Store) refreshCheckIns(ctx context.Context, tx *sql.Tx, orgID int64, pe
 // supervisors and administrators: the people who can be assigned.
 func (s *Store) AssignableWorkers(ctx context.Context, orgID int64) ([]WorkerRef, error) {
 	rows, err := s.rdb.QueryContext(ctx, `SELECT DISTINCT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id
-		WHERE u.org_id = $1 AND u.active AND r.role IN ('peer', 'supervisor', 'admin') ORDER BY u.name, u.id`, orgID)
+		WHERE u.org_id = $1 AND u.active AND r.role IN `+rolesWorkingWithPeople+` ORDER BY u.name, u.id`, orgID)
 	if err != nil {
 		return nil, err
 	}

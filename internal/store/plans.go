@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 )
 
@@ -25,7 +24,7 @@ import (
 // API, the printouts and the caseload flag share one implementation.
 //
 // Who may read or change a plan is who may see the person (visiblePerson in
-// people.go); every read is audited with the person's id as the record id.
+// policy.go); every read is audited with the person's id as the record id.
 
 // SectionType is what a plan section holds.
 type SectionType string
@@ -549,7 +548,7 @@ func (s *Store) PlanSettings(ctx context.Context, orgID int64) (PlanSettings, er
 // the defaults, goes back to DefaultCrisisLines, so they follow peerpath's
 // updates.
 func (s *Store) UpdatePlanSettings(ctx context.Context, a Actor, in PlanSettings) (PlanSettings, error) {
-	if !a.Has(auth.RoleAdmin) {
+	if !a.MayChangeOrgSettings() {
 		return PlanSettings{}, core.Forbidden("Only an administrator changes the organisation's settings.")
 	}
 	f := map[string]string{}

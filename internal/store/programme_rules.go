@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/cohort"
 	"peerpath/internal/core"
 )
@@ -29,7 +28,7 @@ func (s *Store) ConfirmCohortRule(ctx context.Context, a Actor, cohortID int64, 
 		if c, err = s.cohortFor(ctx, tx, a, cohortID, true); err != nil {
 			return err
 		}
-		if !a.Has(auth.RoleAdmin) {
+		if !a.MayConfirmCohortRule() {
 			return core.Forbidden("Only an administrator confirms a completion rule as the organisation's.")
 		}
 		rule := c.Rule

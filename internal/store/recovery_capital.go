@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/recovery"
 )
@@ -77,7 +76,7 @@ type RecoverySettingsInput struct {
 // UpdateRecoverySettings changes the actor's organisation's recovery
 // settings (administrators).
 func (s *Store) UpdateRecoverySettings(ctx context.Context, a Actor, in RecoverySettingsInput) (RecoverySettings, error) {
-	if !a.Has(auth.RoleAdmin) {
+	if !a.MayChangeOrgSettings() {
 		return RecoverySettings{}, core.Forbidden("Only an administrator changes the organisation's settings.")
 	}
 	f := map[string]string{}
@@ -186,7 +185,7 @@ func (s *Store) Instrument(ctx context.Context, orgID int64, key string) (recove
 // (administrators). Its key must differ from every other instrument's:
 // assessments name the instrument they were taken with.
 func (s *Store) AddInstrument(ctx context.Context, a Actor, body []byte) (recovery.Instrument, error) {
-	if !a.Has(auth.RoleAdmin) {
+	if !a.MayChangeOrgSettings() {
 		return recovery.Instrument{}, core.Forbidden("Only an administrator adds instruments.")
 	}
 	in, err := recovery.Parse(body)

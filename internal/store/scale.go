@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 )
 
@@ -91,7 +90,7 @@ func (c *GeneratedCounts) Add(o GeneratedCounts) {
 // passes the contact form's validation.
 func (s *Store) LoadGenerated(ctx context.Context, a Actor, people []GeneratedPerson) (GeneratedCounts, error) {
 	var n GeneratedCounts
-	if !a.Has(auth.RoleAdmin) || a.OrgID == 0 {
+	if !a.MayLoadGeneratedData() {
 		return n, core.Forbidden("Only an administrator of the organisation loads generated data.")
 	}
 	var workers []int64

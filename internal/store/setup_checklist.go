@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 )
 
@@ -38,7 +37,7 @@ func (c SetupChecklist) Left() int {
 // Only administrators set an organisation up.
 func (s *Store) SetupChecklist(ctx context.Context, a Actor) (SetupChecklist, error) {
 	var c SetupChecklist
-	if !a.Has(auth.RoleAdmin) {
+	if !a.MayChangeOrgSettings() {
 		return c, core.Forbidden("Only an administrator sets the organisation up.")
 	}
 	var lines string

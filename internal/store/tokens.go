@@ -82,7 +82,7 @@ func (s *Store) CreateAPITokenUntil(ctx context.Context, a Actor, name string, e
 // administrator, those of any user of their organisation. Anyone else's are
 // "not found".
 func (s *Store) APITokens(ctx context.Context, a Actor, userID int64, p Page) (List[APIToken], error) {
-	if userID != a.UserID && !a.Has(auth.RoleAdmin) {
+	if userID != a.UserID && !a.MayManageUsers() {
 		return List[APIToken]{}, core.NotFound("The user")
 	}
 	var after int64
@@ -131,7 +131,7 @@ func (s *Store) RevokeAPIToken(ctx context.Context, a Actor, id int64) (int64, e
 	var owner int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id
-			WHERE t.id = $1 AND u.org_id = $2 AND t.revoked_at = 0 AND (t.user_id = $3 OR $4)`, id, a.OrgID, a.UserID, a.Has(auth.RoleAdmin)).Scan(&owner)
+			WHERE t.id = $1 AND u.org_id = $2 AND t.revoked_at = 0 AND (t.user_id = $3 OR $4)`, id, a.OrgID, a.UserID, a.MayManageUsers()).Scan(&owner)
 		if errors.Is(err, sql.ErrNoRows) {
 			return core.NotFound("The token")
 		}

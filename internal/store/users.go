@@ -39,9 +39,6 @@ type User struct {
 	UpdatedAt time.Time
 }
 
-// Has reports whether the user holds role r.
-func (u User) Has(r auth.Role) bool { return slices.Contains(u.Roles, r) }
-
 // Locked reports whether the account is locked at time now.
 func (u User) Locked(now time.Time) bool { return u.LockedUntil.After(now) }
 
@@ -366,7 +363,7 @@ func (s *Store) checkSupervisor(ctx context.Context, q querier, orgID, userID, s
 	}
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id
-		WHERE u.id = $1 AND u.org_id = $2 AND u.active AND r.role IN ('supervisor', 'admin')`, supervisorID, orgID).Scan(&n)
+		WHERE u.id = $1 AND u.org_id = $2 AND u.active AND r.role IN `+rolesSupervising, supervisorID, orgID).Scan(&n)
 	if err != nil {
 		return err
 	}
@@ -415,7 +412,7 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, id int64, in UserUpdate
 		if err := s.checkSupervisor(ctx, tx, a.OrgID, id, in.SupervisorID); err != nil {
 			return err
 		}
-		if before.Has(auth.RoleAdmin) && !slices.Contains(in.Roles, auth.RoleAdmin) {
+		if administers(before.Roles) && !administers(in.Roles) {
 			if err := s.keepAnAdmin(ctx, tx, a.OrgID, id); err != nil {
 				return err
 			}
@@ -488,12 +485,6 @@ func (s *Store) endSupervision(ctx context.Context, tx *sql.Tx, a Actor, before 
 	return nil
 }
 
-// mayBeSupervisor reports whether roles allow supervising peer workers (the
-// rule checkSupervisor applies).
-func mayBeSupervisor(roles []auth.Role) bool {
-	return slices.Contains(roles, auth.RoleSupervisor) || slices.Contains(roles, auth.RoleAdmin)
-}
-
 // staleUser is the conflict of a save of a user's details started from an
 // older version: it says who saved since, when, and what the user's details
 // are now, so the administrator sees the other change before replacing it.
@@ -561,7 +552,7 @@ func (s *Store) SetUserActive(ctx context.Context, a Actor, id int64, active boo
 		if err != nil {
 			return err
 		}
-		if !active && u.Has(auth.RoleAdmin) {
+		if !active && administers(u.Roles) {
 			if err := s.keepAnAdmin(ctx, tx, a.OrgID, id); err != nil {
 				return err
 			}

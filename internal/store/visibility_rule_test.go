@@ -38,7 +38,7 @@ var notThroughVisibility = map[string]string{
 
 // TestPersonIDsGoThroughTheVisibilityRule fails when an exported method on
 // *Store that takes a person's id does not reach the visibility rule. The
-// rule is visibleTo (people.go): visiblePerson, CheckPersonVisible and
+// rule is visibleTo (policy.go): visiblePerson, CheckPersonVisible and
 // Person all use it. A method reaches it when its body calls visibleTo, or
 // passes the person's id to a function or method of the package that does
 // (followed through any depth of unexported helpers). Exported methods of

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/language"
 )
@@ -72,7 +71,7 @@ func (s *Store) OrgWordingList(ctx context.Context, orgID int64) (*language.List
 // whole merged list is checked before saving, so an entry that would clash
 // with another (the same words in two entries) is refused with a message.
 func (s *Store) SaveWordingEntry(ctx context.Context, a Actor, e language.Entry) error {
-	if !a.Has(auth.RoleAdmin) {
+	if !a.MayChangeOrgSettings() {
 		return core.Forbidden("Only an administrator changes the organisation's word list.")
 	}
 	e.ID = strings.TrimSpace(e.ID)
@@ -136,7 +135,7 @@ func wordingFields(err error) error {
 // RemoveWordingEntry deletes one of the organisation's entries: an added
 // entry disappears, a replaced or switched-off shipped entry comes back.
 func (s *Store) RemoveWordingEntry(ctx context.Context, a Actor, id string) error {
-	if !a.Has(auth.RoleAdmin) {
+	if !a.MayChangeOrgSettings() {
 		return core.Forbidden("Only an administrator changes the organisation's word list.")
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {

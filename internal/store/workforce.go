@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/framework"
 	"peerpath/internal/workforce"
@@ -90,31 +89,6 @@ const workerSelect = `SELECT u.id, u.name, u.active, COALESCE(u.supervisor_id, 0
 	LEFT JOIN users sup ON sup.id = u.supervisor_id
 	LEFT JOIN worker_profiles p ON p.user_id = u.id
 	LEFT JOIN users cb ON cb.id = p.confirmed_by `
-
-// visibleWorker is the access rule for development records, in one place:
-// the record of user u is visible to an actor of the same organisation who
-// is u, u's supervisor, or an administrator. Everyone else, inside the
-// organisation or outside it, is told the record does not exist. Its
-// placeholders are $1 (the actor's organisation), $2 (the actor) and $3
-// (whether the actor is an administrator); see visibleArgs.
-const visibleWorker = ` u.org_id = $1 AND (u.id = $2 OR u.supervisor_id = $2 OR $3) `
-
-func visibleArgs(a Actor) []any { return []any{a.OrgID, a.UserID, a.Has(auth.RoleAdmin)} }
-
-// relationOf says how the actor stands to a worker already known to be
-// visible. Being the worker comes first: an administrator is still "self"
-// on their own record, so cannot sign off their own competencies.
-func relationOf(a Actor, w Worker) Relation {
-	switch {
-	case a.UserID == w.ID:
-		return RelSelf
-	case w.SupervisorID != 0 && w.SupervisorID == a.UserID && a.oversees():
-		return RelSupervisor
-	case a.Has(auth.RoleAdmin):
-		return RelAdmin
-	}
-	return RelNone
-}
 
 func scanWorker(sc interface{ Scan(...any) error }) (Worker, error) {
 	var w Worker

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/workforce"
 )
@@ -365,7 +364,7 @@ type RuleUpdate struct {
 // all of them reported together. A period of 0 months means "no rule".
 // Administrators only.
 func (s *Store) SetCredentialRules(ctx context.Context, a Actor, ups []RuleUpdate) error {
-	if !a.Has(auth.RoleAdmin) {
+	if !a.MayChangeOrgSettings() {
 		return core.Forbidden("Only administrators set renewal rules.")
 	}
 	f := map[string]string{}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/workforce"
 )
@@ -69,7 +68,7 @@ func checkScope(a Actor, scope TeamScope) error {
 	case ScopeTeam:
 		return nil
 	case ScopeOrganisation:
-		if a.Has(auth.RoleAdmin) {
+		if a.SeesEveryWorker() {
 			return nil
 		}
 		return core.Forbidden("Only administrators see the whole organisation's development.")

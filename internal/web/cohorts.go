@@ -28,7 +28,7 @@ func (s *Server) cohortsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "cohorts.html", cohortsView{Cohorts: l.Items, Next: l.Next, IsAdmin: a.Has(auth.RoleAdmin), Today: cohort.Today(s.clock.Now())})
+	return s.render(w, r, "cohorts.html", cohortsView{Cohorts: l.Items, Next: l.Next, IsAdmin: a.SeesEveryCohort(), Today: cohort.Today(s.clock.Now())})
 }
 
 type cohortFormView struct {
@@ -41,7 +41,7 @@ type cohortFormView struct {
 
 func (s *Server) cohortFormData(r *http.Request, f *form, c store.Cohort) (cohortFormView, error) {
 	a := s.actor(r)
-	v := cohortFormView{Form: f, Cohort: c, IsAdmin: a.Has(auth.RoleAdmin)}
+	v := cohortFormView{Form: f, Cohort: c, IsAdmin: a.MayConfirmCohortRule()}
 	var err error
 	if c.ID == 0 {
 		if v.Programmes, err = s.store.Programmes(r.Context(), a); err != nil {
@@ -57,7 +57,7 @@ func (s *Server) newCohortPage(w http.ResponseWriter, r *http.Request) error {
 	f := newForm(url.Values{"programme": {r.URL.Query().Get("programme")}, "capacity": {"20"}})
 	if d, ok := s.draftForm(r); ok {
 		f = d
-	} else if a.Has(auth.RoleTrainer) {
+	} else if a.TrainsCohorts() {
 		f.Values.Set("trainers", id(a.UserID))
 	}
 	v, err := s.cohortFormData(r, f, store.Cohort{})
@@ -141,7 +141,7 @@ func (s *Server) updateCohort(w http.ResponseWriter, r *http.Request) error {
 	if promoted > 0 {
 		msg += " The new places went to the people first on the waitlist."
 	}
-	if !a.Has(auth.RoleAdmin) && !slices.Contains(formIDs(f, "trainers"), a.UserID) {
+	if !a.SeesEveryCohort() && !slices.Contains(formIDs(f, "trainers"), a.UserID) {
 		return redirect(w, r, "/cohorts", msg)
 	}
 	return redirect(w, r, "/cohorts/"+id(cid), msg)
@@ -168,7 +168,7 @@ func (s *Server) cohortPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := cohortView{Page: page, ByID: map[int64]store.CohortSession{}, Rule: page.Cohort.Rule.Describe(), Today: cohort.Today(s.clock.Now()), IsAdmin: a.Has(auth.RoleAdmin)}
+	v := cohortView{Page: page, ByID: map[int64]store.CohortSession{}, Rule: page.Cohort.Rule.Describe(), Today: cohort.Today(s.clock.Now()), IsAdmin: a.MayConfirmCohortRule()}
 	for _, cs := range page.Sessions {
 		v.ByID[cs.ID] = cs
 		if cs.Kind.Counts() {

@@ -204,7 +204,7 @@ func (s *Server) contactForEdit(r *http.Request) (store.Contact, store.Person, e
 	if c.FromGroupSession() { // groups (issue 7)
 		return c, store.Person{}, core.Conflict("This contact comes from a group session: correct the session's attendance on the group's page instead.")
 	}
-	if c.RecordedBy != a.UserID && !a.CanAssign() {
+	if !a.MayChangeContact(c) {
 		return c, store.Person{}, core.Forbidden("Only the worker who recorded this contact, or a supervisor, can change it.")
 	}
 	p, err := s.store.Person(r.Context(), a, c.PersonID)

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/store"
 )
@@ -34,7 +33,7 @@ func (s *Server) departed(r *http.Request, team []store.TeamMember, f *form) (*d
 	if v.Form == nil {
 		v.Form = newForm(nil)
 	}
-	if a.Has(auth.RoleAdmin) {
+	if a.HandsOverAnyone() {
 		all, err := s.store.AssignableWorkers(r.Context(), a.OrgID)
 		if err != nil {
 			return nil, err

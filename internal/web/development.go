@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/framework"
 	"peerpath/internal/printout"
@@ -394,7 +393,7 @@ func (s *Server) planView(r *http.Request, f *form) (planView, error) {
 	}
 	p := principal(r)
 	return planView{workerHead: h, Readiness: d.Readiness, Sections: planSections(d.Readiness), Notes: d.Notes, Form: f,
-		Me: p.User.ID, IsAdmin: s.actor(r).Has(auth.RoleAdmin)}, nil
+		Me: p.User.ID, IsAdmin: s.actor(r).SeesEveryWorker()}, nil
 }
 
 func (s *Server) planPage(w http.ResponseWriter, r *http.Request) error {

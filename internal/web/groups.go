@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/language"
 	"peerpath/internal/store"
@@ -130,7 +129,7 @@ func groupInput(f *form, withStaffing bool) store.GroupInput {
 func (s *Server) newGroupPage(w http.ResponseWriter, r *http.Request) error {
 	a := s.actor(r)
 	f := newForm(url.Values{"meets": {"in_person"}, "weekday": {"0"}, "duration_minutes": {strconv.Itoa(store.DefaultGroupMinutes)}})
-	if a.Has(auth.RolePeer) {
+	if a.HasOwnPeople() {
 		f.Values.Set("facilitator_ids", id(a.UserID))
 	}
 	v, err := s.groupFormView(r, f, store.Group{}, true)

@@ -53,9 +53,10 @@ type homeView struct {
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
 	ctx := r.Context()
+	me := s.actor(r)
 	v := homeView{
-		P: p, IsPeer: p.User.Has(auth.RolePeer), IsSupervisor: p.User.Has(auth.RoleSupervisor),
-		IsTrainer: p.User.Has(auth.RoleTrainer), IsAdmin: p.User.Has(auth.RoleAdmin),
+		P: p, IsPeer: me.HasOwnPeople(), IsSupervisor: me.SupervisesWorkers(),
+		IsTrainer: me.TrainsCohorts(), IsAdmin: me.MayManageUsers(),
 	}
 	v.NeedsMFA = !p.User.TOTPEnabled && p.Org.SecondFactorRequired(p.User.Roles) // never shown: such a user is sent to the set-up
 	v.SuggestMFA = !v.NeedsMFA && !p.User.TOTPEnabled
@@ -88,7 +89,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	// Groups (issue 7).
-	if v.WorksWithPeople = v.IsPeer || v.IsSupervisor || v.IsAdmin; v.WorksWithPeople {
+	if v.WorksWithPeople = me.WorksWithPeople(); v.WorksWithPeople {
 		gs, err := s.store.ListGroups(ctx, s.actor(r), store.GroupFilter{Mine: true}, store.Page{Limit: 10})
 		if err != nil {
 			return err

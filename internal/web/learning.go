@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"peerpath/internal/auth"
 	"peerpath/internal/framework"
 	"peerpath/internal/learning"
 	"peerpath/internal/store"
@@ -135,10 +134,10 @@ func (s *Server) learningSummary(r *http.Request) (*learningSummary, error) {
 	return v, nil
 }
 
-// canTeach reports whether the signed-in user changes the organisation's
-// learning material (the same rule as auth.PermCohorts).
+// canTeachLearning reports whether the signed-in user changes the
+// organisation's learning material (store.Actor.MayTeach).
 func canTeachLearning(p *store.Principal) bool {
-	return p != nil && auth.Allows(p.User.Roles, auth.PermCohorts)
+	return p != nil && p.Actor("").MayTeach()
 }
 
 type learningHubView struct {

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"peerpath/internal/auth"
 	"peerpath/internal/cohort"
 	"peerpath/internal/core"
 	"peerpath/internal/store"
@@ -182,7 +181,7 @@ func (s *Server) participantData(r *http.Request, cid, pid int64) (participantVi
 		return participantView{}, err
 	}
 	today := cohort.Today(s.clock.Now())
-	v := participantView{Rec: rec, ByID: map[int64]store.CohortSession{}, Rule: rec.Cohort.Rule.Describe(), Today: today, IsAdmin: a.Has(auth.RoleAdmin),
+	v := participantView{Rec: rec, ByID: map[int64]store.CohortSession{}, Rule: rec.Cohort.Rule.Describe(), Today: today, IsAdmin: a.MayRevokeCertificates(),
 		ExamForm: newForm(url.Values{"taken_on": {today}}), WithdrawForm: newForm(url.Values{"withdrawn_on": {today}}),
 		OutcomeForm: newForm(nil), RevokeForm: newForm(nil), RemoveForm: newForm(nil), IssueForm: newForm(url.Values{"completed_on": {today}}), Marks: cohort.AllMarks, Covers: cohort.VisitCovers}
 	open := func(e cohort.ExamResult) bool {

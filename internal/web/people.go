@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/recovery"
 	"peerpath/internal/store"
@@ -218,7 +217,7 @@ func (s *Server) newPersonPage(w http.ResponseWriter, r *http.Request) error {
 	f, ok := s.draftForm(r)
 	if !ok {
 		f = newForm(url.Values{"check_in_every_days": {strconv.Itoa(store.DefaultCheckInDays)}})
-		if a.Has(auth.RolePeer) {
+		if a.HasOwnPeople() {
 			f.Values.Set("assigned_worker_ids", id(a.UserID))
 		}
 	}

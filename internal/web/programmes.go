@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 
-	"peerpath/internal/auth"
 	"peerpath/internal/cohort"
 	"peerpath/internal/store"
 )
@@ -24,7 +23,7 @@ func (s *Server) programmesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "programmes.html", programmesView{Programmes: ps, IsAdmin: a.Has(auth.RoleAdmin)})
+	return s.render(w, r, "programmes.html", programmesView{Programmes: ps, IsAdmin: a.MayDefineProgrammes()})
 }
 
 type programmeFormView struct {

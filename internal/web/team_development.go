@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 
-	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/csvout"
 	"peerpath/internal/store"
@@ -34,8 +33,7 @@ func teamScope(r *http.Request) store.TeamScope {
 	case "team":
 		return store.ScopeTeam
 	}
-	p := principal(r)
-	if p.User.Has(auth.RoleAdmin) && !p.User.Has(auth.RoleSupervisor) {
+	if a := principal(r).Actor(""); a.SeesEveryWorker() && !a.SupervisesWorkers() {
 		return store.ScopeOrganisation
 	}
 	return store.ScopeTeam
@@ -47,7 +45,7 @@ func (s *Server) teamDevelopment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := teamView{Team: t, CanOrg: principal(r).User.Has(auth.RoleAdmin), ScopeName: "Your team", CSV: "/team/development.csv?scope=" + string(scope)}
+	v := teamView{Team: t, CanOrg: s.actor(r).SeesEveryWorker(), ScopeName: "Your team", CSV: "/team/development.csv?scope=" + string(scope)}
 	if scope == store.ScopeOrganisation {
 		v.ScopeName = "The whole organisation"
 	}
@@ -60,7 +58,7 @@ func (s *Server) teamDevelopment(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) teamDevelopmentCSV(w http.ResponseWriter, r *http.Request) error {
 	scope := teamScope(r)
 	// Check the scope before any byte is written, so a refusal is a page.
-	if scope == store.ScopeOrganisation && !principal(r).User.Has(auth.RoleAdmin) {
+	if scope == store.ScopeOrganisation && !s.actor(r).SeesEveryWorker() {
 		return core.Forbidden("Only administrators export the whole organisation.")
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
