@@ -30,6 +30,7 @@ func TestRecordACheckInOnAPhoneWithoutTouchingTheFormat(t *testing.T) {
 
 	tab := browser.NewTab(t, app.HTTP.URL)
 	tab.Phone()
+	tab.BestPractice()
 	tab.SignIn(tm.Peer.Email)
 	tab.Visit("/people/" + itoa(p.ID) + "/contacts/new")
 	tab.MustSee("Record a contact with Ana Lopes", "Record it from the group")
@@ -62,6 +63,7 @@ func TestEveryonePresentOnAGroupSession(t *testing.T) {
 	g, people := groupJourney(t, app, tm)
 	tab := browser.NewTab(t, app.HTTP.URL)
 	tab.Phone()
+	tab.BestPractice()
 	tab.SignIn(tm.Peer.Email)
 	tab.Visit("/groups/" + itoa(g.ID) + "/sessions/new")
 	tab.MustSee("Record a session of Thursday Hearing Voices", "Everyone present")
