@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"peerpath/internal/core"
 	"peerpath/internal/store"
 )
 
@@ -33,9 +34,9 @@ var baselinePages = template.Must(template.New("list").Parse(`<!doctype html><ht
 <td>{{range .Workers}}{{.Name}} {{end}}</td><td>{{range .FollowUps}}{{.ResourceName}} {{.FollowUpOn}} {{end}}</td><td>{{.SafetyPlan.Version}}</td></tr>{{end}}</table>
 <h2>Follow-ups due</h2><ul>{{range .FollowUps}}<li>{{.PersonName}}: {{.ResourceName}} {{.FollowUpOn}}</li>{{end}}</ul></main></html>`))
 
-var baselineRecord = template.Must(template.New("record").Parse(`<!doctype html><html lang="en"><title>{{.R.PreferredName}}</title><main><h1>{{.R.PreferredName}}</h1>
+var baselineRecord = template.Must(template.New("record").Funcs(template.FuncMap{"datetime": core.DateTime}).Parse(`<!doctype html><html lang="en"><title>{{.R.PreferredName}}</title><main><h1>{{.R.PreferredName}}</h1>
 <p>{{.R.Pronouns}} · {{.R.PreferredLanguage}} · next check-in {{.R.CheckInDueOn}}</p>
-<h2>Recent contacts</h2><ul>{{range .R.Contacts}}<li>{{.OccurredAt.Format "2 Jan 2006 15:04"}} {{.Kind}} {{.Mode}}: {{.Note}}</li>{{end}}</ul>
+<h2>Recent contacts</h2><ul>{{range .R.Contacts}}<li>{{datetime .OccurredAt}} {{.Kind}} {{.Mode}}: {{.Note}}</li>{{end}}</ul>
 <h2>Goals</h2>{{range .R.Cycles}}<p>{{.StartsOn}} to {{.EndsOn}}</p>{{end}}
 <h2>Referrals</h2><ul>{{range .R.Referrals}}<li>{{.ResourceName}} {{.Status}} {{.FollowUpOn}}</li>{{end}}</ul>
 <h2>Plans</h2><ul>{{range .R.Plans}}<li>{{.Version}}</li>{{end}}</ul>
