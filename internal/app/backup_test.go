@@ -1,11 +1,9 @@
 package app_test
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"peerpath/internal/app"
 	"peerpath/internal/store"
 )
 
@@ -149,77 +146,6 @@ func TestBackupRestoreRoundTripWithWrites(t *testing.T) {
 	}
 }
 
-// server is peerpath serve running in-process until stop.
-type inProcessServer struct {
-	cancel context.CancelFunc
-	done   chan int
-	mu     sync.Mutex
-	lines  []string
-	seen   chan string
-}
-
-func serveInProcess(t *testing.T, env map[string]string, args ...string) *inProcessServer {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	sv := &inProcessServer{cancel: cancel, done: make(chan int, 1), seen: make(chan string, 1000)}
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			sv.mu.Lock()
-			sv.lines = append(sv.lines, sc.Text())
-			sv.mu.Unlock()
-			select {
-			case sv.seen <- sc.Text():
-			default:
-			}
-		}
-	}()
-	go func() {
-		code := app.Main(ctx, append([]string{"peerpath", "serve", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), io.Discard, pw, func(k string) string { return env[k] })
-		pw.Close()
-		sv.done <- code
-	}()
-	t.Cleanup(func() { sv.stop(t) })
-	sv.waitFor(t, "is listening on")
-	return sv
-}
-
-// waitFor waits for a line of serve's output holding want.
-func (sv *inProcessServer) waitFor(t *testing.T, want string) {
-	t.Helper()
-	timeout := time.After(60 * time.Second)
-	for {
-		select {
-		case l := <-sv.seen:
-			if strings.Contains(l, want) {
-				return
-			}
-		case code := <-sv.done:
-			sv.done <- code
-			t.Fatalf("serve ended (exit %d) before saying %q:\n%s", code, want, sv.output())
-		case <-timeout:
-			t.Fatalf("serve did not say %q:\n%s", want, sv.output())
-		}
-	}
-}
-
-func (sv *inProcessServer) output() string {
-	sv.mu.Lock()
-	defer sv.mu.Unlock()
-	return strings.Join(sv.lines, "\n")
-}
-
-func (sv *inProcessServer) stop(t *testing.T) {
-	sv.cancel()
-	select {
-	case code := <-sv.done:
-		sv.done <- code
-	case <-time.After(30 * time.Second):
-		t.Error("serve did not stop")
-	}
-}
-
 // TestRestoreRefuses: restore refuses, with exit 1 and a reason, a database
 // in use (by serve, or by a program writing to it), a copy made with
 // another key, a damaged copy, and a copy from a newer peerpath; the
@@ -239,19 +165,20 @@ func TestRestoreRefuses(t *testing.T) {
 	}
 
 	t.Run("in use by serve", func(t *testing.T) {
-		sv := serveInProcess(t, env)
+		_, _, stop := startServe(t, env)
 		before, _ := os.ReadFile(env["PEERPATH_DB"])
 		refused(t, run(t, env, "", "restore", "--from", copyPath), "is in use")
 		after, _ := os.ReadFile(env["PEERPATH_DB"])
 		if string(before) != string(after) {
 			t.Fatal("the database in use was changed")
 		}
-		sv.stop(t)
+		stop()
 		if r := run(t, env, "", "restore", "--from", copyPath); r.code != 0 {
 			t.Fatalf("restore once serve has stopped: %+v", r)
 		}
 		// And serve refuses to start while another serve holds the lock.
-		serveInProcess(t, env)
+		_, _, stop = startServe(t, env)
+		defer stop()
 		if r := run(t, env, "", "serve", "--addr", "127.0.0.1:0"); r.code != 1 || !strings.Contains(r.errOut, "is in use") {
 			t.Fatalf("a second serve on the same file: %+v", r)
 		}
@@ -343,11 +270,17 @@ func TestServeScheduledBackups(t *testing.T) {
 	// Something else kept in the directory is left alone.
 	os.MkdirAll(dir, 0o700)
 	os.WriteFile(filepath.Join(dir, "README"), []byte("copies of peerpath\n"), 0o600)
-	sv := serveInProcess(t, env, "--backup-dir", dir, "--backup-every", "1s", "--backup-keep", "2")
-	for range 3 {
-		sv.waitFor(t, "backup written and checked")
+	_, stderr, stop := startServe(t, env, "--backup-dir", dir, "--backup-every", "1s", "--backup-keep", "2")
+	for deadline := time.Now().Add(30 * time.Second); strings.Count(stderr.String(), "backup written and checked") < 3; {
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("serve did not take 3 backups:\n%s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	sv.stop(t)
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited %d:\n%s", code, stderr.String())
+	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -363,7 +296,7 @@ func TestServeScheduledBackups(t *testing.T) {
 		}
 	}
 	if len(copies) != 2 {
-		t.Fatalf("want the last 2 copies after 3 backups, got %v\n%s", copies, sv.output())
+		t.Fatalf("want the last 2 copies after 3 backups, got %v\n%s", copies, stderr.String())
 	}
 	if _, err := os.Stat(filepath.Join(dir, "README")); err != nil {
 		t.Fatal("pruning removed a file that is not a copy")
@@ -436,4 +369,3 @@ func TestVersionCommand(t *testing.T) {
 		t.Fatalf("version --db with no database: %+v", r)
 	}
 }
-
