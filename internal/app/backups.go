@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -366,11 +367,17 @@ func copyInto(from, to string) error {
 	return nil
 }
 
-// commit is the version control revision the binary was built from.
+// Commit may be set at build time with -ldflags "-X
+// peerpath/internal/app.Commit=…" where the build has no version control
+// information (a build from a tarball, or with -buildvcs=false).
+var Commit = ""
+
+// commit is the version control revision the binary was built from: the
+// vcs.revision Go stamps into the binary, else Commit, else "unknown".
 func commit() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "unknown"
+		return cmp.Or(Commit, "unknown")
 	}
 	rev, modified := "", false
 	for _, s := range bi.Settings {
@@ -382,7 +389,7 @@ func commit() string {
 		}
 	}
 	if rev == "" {
-		return "unknown"
+		return cmp.Or(Commit, "unknown")
 	}
 	if modified {
 		rev += " (with uncommitted changes)"
