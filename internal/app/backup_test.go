@@ -244,6 +244,35 @@ func TestRestoreRefuses(t *testing.T) {
 		refused(t, run(t, env, "", "restore", "--from", filepath.Join(dir, "missing.db")), "no file")
 	})
 
+	t.Run("audit log broken", func(t *testing.T) {
+		tampered := filepath.Join(t.TempDir(), "tampered.db")
+		raw, _ := os.ReadFile(copyPath)
+		os.WriteFile(tampered, raw, 0o600)
+		db, err := sql.Open("sqlite", tampered)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"DROP TRIGGER audit_log_no_update", "UPDATE audit_log SET record_id = '999' WHERE seq = 2"} {
+			if _, err := db.Exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Close()
+		before, _ := os.ReadFile(env["PEERPATH_DB"])
+		r := run(t, env, "", "restore", "--from", tampered)
+		refused(t, r, "does not verify")
+		if !strings.Contains(r.out, "BROKEN") {
+			t.Fatalf("the broken chain is not named: %+v", r)
+		}
+		after, _ := os.ReadFile(env["PEERPATH_DB"])
+		if string(before) != string(after) {
+			t.Fatal("a copy whose audit log does not verify replaced the database")
+		}
+		if left, _ := filepath.Glob(filepath.Join(filepath.Dir(env["PEERPATH_DB"]), ".peerpath-restore-*")); len(left) > 0 {
+			t.Fatalf("a refused restore left %v", left)
+		}
+	})
+
 	t.Run("newer migration version", func(t *testing.T) {
 		newer := filepath.Join(t.TempDir(), "newer.db")
 		raw, _ := os.ReadFile(copyPath)

@@ -275,9 +275,37 @@ func restore(ctx context.Context, args []string, io stdio, getenv env) error {
 		}
 	}
 
-	// 4. Copy beside the target, then rename over it.
-	if err := copyInto(from, cfg.DB); err != nil {
-		return fmt.Errorf("copying %s to %s: %w", from, cfg.DB, err)
+	// 4. Copy beside the target and prove the copy's audit log with this
+	// key there, before anything is replaced.
+	tmp, err := stageCopy(from, cfg.DB)
+	if err != nil {
+		return fmt.Errorf("copying %s beside %s: %w", from, cfg.DB, err)
+	}
+	defer removeDB(tmp) // a no-op once it is renamed
+	staged := cfg
+	staged.DB = tmp
+	staged.DataDir = dir
+	s, err := openDB(ctx, staged, core.SystemClock{}, false, false)
+	if err != nil {
+		return refuse("%v", err)
+	}
+	rep, err := s.VerifyAuditChains(ctx, nil)
+	s.Close()
+	if err != nil {
+		return err
+	}
+	if !rep.OK() {
+		for _, c := range rep.Chains {
+			if c.Err != nil {
+				fmt.Fprintf(io.out, "%s: BROKEN after %d good entries: %v\n", c.Label(), c.Entries, c.Err)
+			}
+		}
+		return refuse("the audit log of %s does not verify with %s (see the chains above); %s is unchanged", from, keyPath, cfg.DB)
+	}
+
+	// 5. Rename it over the database.
+	if err := replaceDB(tmp, cfg.DB); err != nil {
+		return fmt.Errorf("replacing %s: %w", cfg.DB, err)
 	}
 	fmt.Fprintf(io.out, "restored %s (migration version %d) to %s\n", from, info.Version, cfg.DB)
 
@@ -290,26 +318,6 @@ func restore(ctx context.Context, args []string, io stdio, getenv env) error {
 			return err
 		}
 		fmt.Fprintf(io.out, "the audit anchor file of the database replaced is kept as %s\n", aside)
-	}
-
-	// 5. The audit log of the restored database verifies with this key.
-	s, err := openDB(ctx, cfg, core.SystemClock{}, false, false)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	rep, err := s.VerifyAuditChains(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if !rep.OK() {
-		for _, c := range rep.Chains {
-			if c.Err != nil {
-				fmt.Fprintf(io.out, "%s: BROKEN after %d good entries: %v\n", c.Label(), c.Entries, c.Err)
-			}
-		}
-		fmt.Fprintln(io.err, "peerpath restore: the restored database's audit log does not verify with this key: see the chains above")
-		return errExit1
 	}
 	fmt.Fprintf(io.out, "audit log intact: %d entries\n", rep.Entries())
 	if info.Version < carried {
@@ -325,45 +333,62 @@ func same(a, b string) bool {
 	return err1 == nil && err2 == nil && os.SameFile(ia, ib)
 }
 
-// copyInto copies the file from to a temporary file beside to, syncs it,
-// removes the write-ahead log of the database it replaces (whose frames
-// would otherwise be applied to the copy), and renames it over to.
-func copyInto(from, to string) error {
+// stageCopy copies the file from to a new temporary file beside to,
+// readable by its owner only and synced, and returns its name.
+func stageCopy(from, to string) (string, error) {
 	src, err := os.Open(from)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer src.Close()
-	dir := filepath.Dir(to)
-	tmp, err := os.CreateTemp(dir, ".peerpath-restore-*")
+	tmp, err := os.CreateTemp(filepath.Dir(to), ".peerpath-restore-*")
 	if err != nil {
-		return err
+		return "", err
 	}
-	defer os.Remove(tmp.Name()) // a no-op after the rename
-	if _, err := io.Copy(tmp, src); err != nil {
-		tmp.Close()
-		return err
+	_, err = io.Copy(tmp, src)
+	if err == nil {
+		err = tmp.Chmod(0o600)
 	}
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
+	if err == nil {
+		err = tmp.Sync()
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	if err := tmp.Close(); err != nil {
-		return err
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", err
 	}
-	for _, ext := range []string{"-wal", "-shm", "-journal"} {
-		if err := os.Remove(to + ext); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
+	return tmp.Name(), nil
+}
+
+// removeDB removes a SQLite file and its write-ahead log files.
+func removeDB(path string) error {
+	var errs []error
+	for _, ext := range []string{"", "-wal", "-shm", "-journal"} {
+		if err := os.Remove(path + ext); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
 		}
 	}
-	if err := os.Rename(tmp.Name(), to); err != nil {
+	return errors.Join(errs...)
+}
+
+// replaceDB renames the staged copy tmp over the database to, after
+// removing the write-ahead log of the database it replaces (whose frames
+// would otherwise be applied to the copy), and of the copy itself (empty
+// once the store that checked it closed).
+func replaceDB(tmp, to string) error {
+	for _, p := range []string{tmp, to} {
+		for _, ext := range []string{"-wal", "-shm", "-journal"} {
+			if err := os.Remove(p + ext); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	if err := os.Rename(tmp, to); err != nil {
 		return err
 	}
-	syncDir(dir)
+	syncDir(filepath.Dir(to))
 	return nil
 }
 
