@@ -117,8 +117,11 @@ func TestBackupRestoreRoundTripWithWrites(t *testing.T) {
 	for err := range errs {
 		t.Fatalf("a writer failed: %v", err)
 	}
-	if r.code != 0 {
+	if r.code != 0 || !strings.Contains(r.out, "integrity_check: ok") {
 		t.Fatalf("backup: %+v", r)
+	}
+	if info, err := os.Stat(copyPath); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("the copy is readable by others: %v %v", info, err)
 	}
 	t.Logf("%d people acknowledged before the backup, %d while it ran, %d in all", len(before), during, len(ackedSoFar()))
 

@@ -420,7 +420,14 @@ func backup(ctx context.Context, args []string, io stdio, getenv env) error {
 	if err := s.Backup(ctx, to); err != nil {
 		return err
 	}
-	fmt.Fprintf(io.out, "wrote a consistent copy of %s to %s\n", cfg.DB, to)
+	// Issue 19: checked like serve's scheduled copies, and owner-only.
+	if _, err := store.CheckCopy(ctx, to); err != nil {
+		return fmt.Errorf("the copy at %s failed its check: %w", to, err)
+	}
+	if err := os.Chmod(to, 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.out, "wrote a consistent copy of %s to %s (integrity_check: ok)\n", cfg.DB, to)
 	fmt.Fprintf(io.err, "Keep %s from %s with it: without the key the audit log cannot be verified.\n", keyFile, cfg.dataDir())
 	return nil
 }
