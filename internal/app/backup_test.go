@@ -302,6 +302,8 @@ func TestServeScheduledBackups(t *testing.T) {
 	// Something else kept in the directory is left alone.
 	os.MkdirAll(dir, 0o700)
 	os.WriteFile(filepath.Join(dir, "README"), []byte("copies of peerpath\n"), 0o600)
+	// A copy an earlier server was writing when it stopped is removed.
+	os.WriteFile(filepath.Join(dir, "peerpath-20261206T070000Z.db.tmp"), []byte("half a copy"), 0o600)
 	_, stderr, stop := startServe(t, env, "--backup-dir", dir, "--backup-every", "1s", "--backup-keep", "2")
 	for deadline := time.Now().Add(30 * time.Second); strings.Count(stderr.String(), "backup written and checked") < 3; {
 		if time.Now().After(deadline) {

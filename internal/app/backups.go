@@ -166,6 +166,14 @@ func pruneBackups(dir string, keep int) ([]string, error) {
 
 // runBackups copies the database every p.every until ctx ends.
 func runBackups(ctx context.Context, s *store.Store, p backupPlan, log *slog.Logger) {
+	// A copy a stopped server was still writing is unfinished and unchecked.
+	if left, err := filepath.Glob(filepath.Join(p.dir, backupPrefix+"*"+backupSuffix+".tmp")); err == nil {
+		for _, f := range left {
+			if err := os.Remove(f); err == nil {
+				log.Info("removed an unfinished backup", "file", f)
+			}
+		}
+	}
 	t := time.NewTicker(p.every)
 	defer t.Stop()
 	for {
