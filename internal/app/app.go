@@ -74,12 +74,14 @@ func commands() []command {
 		{"audit verify", "check the audit log's chain of MACs", auditVerify},
 		{"framework check", "validate a career-chart file", frameworkCheck},
 		{"framework requirements", "list a stage's effective requirements", frameworkRequirements},
-		{"version", "print the version", version},
+		{"version", "print the version, commit and migration version", version},
 		// Generated data and the benchmark of a worker's day (issue 14).
 		{"demo", "load the demo organisation, or generate a data set with --scale", demoCmd},
 		{"bench", "benchmark a worker's day against a bare baseline on generated data", benchCmd},
 		// The API's contract (issue 15): for the OpenAPI linter in CI.
 		{"openapi", "print the API's OpenAPI document (JSON)", openAPI},
+		// Backups and restore (issue 19).
+		{"restore", "replace a SQLite database with a checked copy", restore},
 	}
 }
 

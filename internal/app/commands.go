@@ -35,7 +35,12 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 	fs.StringVar(&cfg.BaseURL, "base-url", getenv("PEERPATH_BASE_URL"), "peerpath's public address, e.g. https://peerpath.example.org, used in links it hands out and prints on certificates; default: the address each request came to (PEERPATH_BASE_URL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "PEERPATH_LOG_FORMAT", "text"), "log format: text or json (PEERPATH_LOG_FORMAT)")
 	mailFlags(fs, &cfg, getenv) // email (issue 16)
+	var backups backupPlan      // scheduled SQLite copies (issue 19)
+	backupFlags(fs, &backups, getenv)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := backups.check(fs, cfg.DB); err != nil {
 		return err
 	}
 	var handler slog.Handler
@@ -61,6 +66,14 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 	// not a silent wait after a long first compile (issue 16).
 	fmt.Fprintf(io.err, "peerpath %s is starting (database: %s)…\n", Version, describeDB(cfg.DB))
 	clock := core.SystemClock{}
+	// Issue 19: the lock that tells restore this SQLite database is in use.
+	if !store.IsPostgres(cfg.DB) {
+		release, err := lockDB(cfg.DB)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
 	s, err := open(ctx, cfg, clock, true)
 	if err != nil {
 		return err
@@ -123,6 +136,11 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 		fmt.Fprintf(io.err, "peerpath sends email through %s\n", sender.Describe())
 	} else {
 		fmt.Fprintln(io.err, "peerpath sends no email (no --smtp-url): invitation and reset links are shown once to the administrator.")
+	}
+	// Scheduled SQLite copies (issue 19).
+	if backups.dir != "" {
+		go runBackups(ctx, s, backups, log)
+		fmt.Fprintf(io.err, "peerpath copies the database to %s every %s and keeps the last %d copies\n", backups.dir, backups.every, backups.keep)
 	}
 	// Audit anchors (issue 15): the chains' heads, outside the database.
 	anchors := newAnchorer(s, cfg.anchorPath(), s.AuditKey(), log)
@@ -402,7 +420,14 @@ func backup(ctx context.Context, args []string, io stdio, getenv env) error {
 	if err := s.Backup(ctx, to); err != nil {
 		return err
 	}
-	fmt.Fprintf(io.out, "wrote a consistent copy of %s to %s\n", cfg.DB, to)
+	// Issue 19: checked like serve's scheduled copies, and owner-only.
+	if _, err := store.CheckCopy(ctx, to); err != nil {
+		return fmt.Errorf("the copy at %s failed its check: %w", to, err)
+	}
+	if err := os.Chmod(to, 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.out, "wrote a consistent copy of %s to %s (integrity_check: ok)\n", cfg.DB, to)
 	fmt.Fprintf(io.err, "Keep %s from %s with it: without the key the audit log cannot be verified.\n", keyFile, cfg.dataDir())
 	return nil
 }
@@ -449,14 +474,5 @@ func auditVerify(ctx context.Context, args []string, io stdio, getenv env) error
 		chains = "chain"
 	}
 	fmt.Fprintf(io.out, "audit log intact: %d entries in %d %s\n", rep.Entries(), len(rep.Chains), chains)
-	return nil
-}
-
-func version(ctx context.Context, args []string, io stdio, getenv env) error {
-	fs := flags("version", io)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	fmt.Fprintf(io.out, "peerpath %s\n", Version)
 	return nil
 }
