@@ -245,4 +245,3 @@ func firstNonEmpty(vs ...string) string {
 	}
 	return ""
 }
-
