@@ -33,7 +33,12 @@ func (s *Store) CalendarToken(ctx context.Context, a Actor) (string, error) {
 	var sealed string
 	err := s.rdb.QueryRowContext(ctx, "SELECT token_sealed FROM calendar_feeds WHERE user_id = $1 AND org_id = $2", a.UserID, a.OrgID).Scan(&sealed)
 	if errors.Is(err, sql.ErrNoRows) {
-		return s.ResetCalendarToken(ctx, a)
+		token, err := s.ResetCalendarToken(ctx, a)
+		if !isUniqueViolation(err) {
+			return token, err
+		}
+		// Another request made the feed at the same moment: use theirs.
+		err = s.rdb.QueryRowContext(ctx, "SELECT token_sealed FROM calendar_feeds WHERE user_id = $1 AND org_id = $2", a.UserID, a.OrgID).Scan(&sealed)
 	}
 	if err != nil {
 		return "", err
@@ -58,15 +63,15 @@ func (s *Store) ResetCalendarToken(ctx context.Context, a Actor) (string, error)
 		if err != nil {
 			return err
 		}
-		detail := "reset"
+		action, detail := audit.ActionUpdate, "reset"
 		if n, _ := res.RowsAffected(); n == 0 {
-			detail = "made"
+			action, detail = audit.ActionCreate, "made"
 			if _, err := tx.ExecContext(ctx, "INSERT INTO calendar_feeds (user_id, org_id, token_hash, token_sealed, created_at) VALUES ($1, $2, $3, $4, $5)",
 				a.UserID, a.OrgID, auth.HashToken(token), sealed, ms(s.now())); err != nil {
 				return err
 			}
 		}
-		return s.record(ctx, tx, a, audit.ActionUpdate, "calendar_feed", a.UserID, detail)
+		return s.record(ctx, tx, a, action, "calendar_feed", a.UserID, detail)
 	})
 	if err != nil {
 		return "", err
