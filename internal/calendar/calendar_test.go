@@ -54,7 +54,7 @@ func TestWriteAcrossDaylightSaving(t *testing.T) {
 		t.Fatalf("no America/New_York VTIMEZONE:\n%s", b)
 	}
 	want := map[string][2]time.Time{
-		"jan@peerpath.example.org": {time.Date(2027, 1, 14, 15, 0, 0, 0, time.UTC), time.Date(2027, 1, 14, 17, 30, 0, 0, time.UTC)},  // EST, UTC-5
+		"jan@peerpath.example.org": {time.Date(2027, 1, 14, 15, 0, 0, 0, time.UTC), time.Date(2027, 1, 14, 17, 30, 0, 0, time.UTC)}, // EST, UTC-5
 		"mar@peerpath.example.org": {time.Date(2027, 3, 18, 14, 0, 0, 0, time.UTC), time.Date(2027, 3, 18, 15, 30, 0, 0, time.UTC)}, // EDT, UTC-4
 	}
 	for _, e := range cal.Events() {

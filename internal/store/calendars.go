@@ -33,8 +33,8 @@ func (s *Store) CalendarToken(ctx context.Context, a Actor) (string, error) {
 	var sealed string
 	err := s.rdb.QueryRowContext(ctx, "SELECT token_sealed FROM calendar_feeds WHERE user_id = $1 AND org_id = $2", a.UserID, a.OrgID).Scan(&sealed)
 	if errors.Is(err, sql.ErrNoRows) {
-		token, err := s.ResetCalendarToken(ctx, a)
-		if !isUniqueViolation(err) {
+		var token string
+		if token, err = s.ResetCalendarToken(ctx, a); !isUniqueViolation(err) {
 			return token, err
 		}
 		// Another request made the feed at the same moment: use theirs.
