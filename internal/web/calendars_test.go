@@ -190,6 +190,10 @@ func TestCalendarFeed(t *testing.T) {
 	if res := anon.Get(fresh); res.Status != http.StatusOK {
 		t.Errorf("the new address: %d", res.Status)
 	}
+	// The token is a credential: the access log names the route, not the path.
+	if token := strings.TrimSuffix(strings.TrimPrefix(path, "/calendar/"), ".ics"); strings.Contains(app.Logs(), token) || !strings.Contains(app.Logs(), "/calendar/{file}") {
+		t.Error("the log holds a feed token, or logs no feed request at all")
+	}
 	for _, p := range []string{"/calendar/cal_unknown.ics", "/calendar/" + strings.TrimSuffix(strings.TrimPrefix(fresh, "/calendar/"), ".ics"), "/calendar/x"} {
 		if res := anon.Get(p); res.Status != http.StatusNotFound {
 			t.Errorf("GET %s: %d", p, res.Status)
