@@ -104,6 +104,13 @@ func parseFeed(t *testing.T, res testkit.Response) map[string]*ics.VEvent {
 	return out
 }
 
+// icsText undoes iCalendar's line folding and escaping, so that a search
+// for a name cannot miss one split across two lines.
+func icsText(body string) string {
+	body = strings.NewReplacer("\r\n ", "", "\r\n\t", "").Replace(body)
+	return strings.NewReplacer(`\,`, ",", `\;`, ";", `\n`, " ", `\\`, `\`).Replace(body)
+}
+
 func summary(e *ics.VEvent) string {
 	if p := e.GetProperty(ics.ComponentPropertySummary); p != nil {
 		return p.Value
@@ -154,8 +161,9 @@ func TestCalendarFeed(t *testing.T) {
 	}
 	// Nothing about a person leaves peerpath: no names, no supervision topics,
 	// no company contact, no classmates.
+	body := icsText(res.Body)
 	for _, name := range append(ct.people, "Quinn Classmate", "Kai Student", "Dana Contactperson", "Boundaries") {
-		if strings.Contains(res.Body, name) {
+		if strings.Contains(body, name) {
 			t.Errorf("the feed names %q", name)
 		}
 	}
@@ -236,7 +244,7 @@ func TestCohortScheduleDownload(t *testing.T) {
 		if len(evs) != 2 || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
 			t.Errorf("%s: %d events, %q", u.Name, len(evs), res.Header.Get("Content-Disposition"))
 		}
-		if strings.Contains(res.Body, "Quinn Classmate") || strings.Contains(res.Body, "Pat Peer") {
+		if body := icsText(res.Body); strings.Contains(body, "Quinn Classmate") || strings.Contains(body, "Pat Peer") {
 			t.Errorf("the schedule names a participant")
 		}
 	}
@@ -251,5 +259,57 @@ func TestCohortScheduleDownload(t *testing.T) {
 	}
 	if mine := app.SessionClient(t, ct.tm.Peer).Get("/my/courses"); !strings.Contains(mine.Body, path) {
 		t.Error("My courses does not offer the schedule")
+	}
+}
+
+// TestDemoFeedsNameNoPerson fetches every demo user's feed and looks for
+// every name of a person supported, cohort participant and company contact
+// the demo holds, and every supervision topic.
+func TestDemoFeedsNameNoPerson(t *testing.T) {
+	app, d := testkit.NewDemoApp(t)
+	raw := app.Raw(t)
+	var secrets []string
+	for _, q := range []string{
+		"SELECT preferred_name FROM people WHERE preferred_name <> ''",
+		"SELECT legal_name FROM people WHERE legal_name <> ''",
+		"SELECT name FROM participants",
+		"SELECT contact_name FROM host_companies WHERE contact_name <> ''",
+		"SELECT topics FROM supervision_sessions WHERE topics <> ''",
+	} {
+		rows, err := raw.QueryContext(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			secrets = append(secrets, v)
+		}
+		rows.Close()
+	}
+	if len(secrets) < 10 {
+		t.Fatalf("the demo holds only %d names", len(secrets))
+	}
+	var events int
+	for key, u := range d.Users {
+		if key == "departed" { // deactivated: no sign-in, no feed
+			continue
+		}
+		res := app.Client(t).Get(feedURL(t, app, u, false))
+		events += len(parseFeed(t, res))
+		body := icsText(res.Body)
+		for _, s := range secrets {
+			if strings.Contains(body, s) {
+				t.Errorf("%s's feed holds %q", key, s)
+			}
+		}
+		if key == "peer" && !strings.Contains(res.Body, "check-in") {
+			t.Errorf("the demo peer worker's feed has no check-ins due:\n%s", res.Body)
+		}
+	}
+	if events == 0 {
+		t.Error("no demo feed holds an event")
 	}
 }
