@@ -26,6 +26,7 @@ type Event struct {
 	On          string // YYYY-MM-DD
 	Start, End  string // HH:MM in the organisation's zone; empty for all day
 	Minutes     int
+	Weekly      bool      // repeats every week from On (a group's regular meeting)
 	Updated     time.Time // LAST-MODIFIED; zero when unknown
 }
 
@@ -87,6 +88,9 @@ func Write(name, host string, now time.Time, events []Event) ([]byte, error) {
 		}
 		ev.SetProperty(ics.ComponentPropertyDtStart, start.Format(localStamp), ics.WithTZID(ZoneID))
 		ev.SetProperty(ics.ComponentPropertyDtEnd, end.Format(localStamp), ics.WithTZID(ZoneID))
+		if e.Weekly {
+			ev.AddRrule("FREQ=WEEKLY")
+		}
 	}
 	var b bytes.Buffer
 	if err := cal.SerializeTo(&b); err != nil {

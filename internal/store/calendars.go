@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"peerpath/internal/audit"
 	"peerpath/internal/auth"
@@ -175,9 +176,38 @@ func (s *Store) cohortEvents(ctx context.Context, where string, args ...any) ([]
 	})
 }
 
-// groupEvents lists the group sessions the user facilitated or facilitates.
+// groupEvents lists the group sessions the user facilitated, and for each
+// active group they facilitate that has a weekly slot, its regular meeting
+// as a weekly event (from the first slot on or after the group began). A
+// recorded session at the regular slot is that meeting already, so it is
+// not listed twice.
 func (s *Store) groupEvents(ctx context.Context, orgID, userID int64, from, to string) ([]calendar.Event, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT gs.id, gs.held_on, gs.start_time, gs.duration_minutes, g.name, g.place, gs.updated_at
+	rows, err := s.rdb.QueryContext(ctx, `SELECT g.id, g.name, g.place, g.weekday, g.start_time, g.duration_minutes, g.created_at, g.updated_at
+		FROM group_facilitators f JOIN peer_groups g ON g.id = f.group_id AND g.org_id = f.org_id
+		WHERE f.org_id = $1 AND f.user_id = $2 AND g.status = 'active' AND g.weekday BETWEEN 1 AND 7 AND g.start_time <> ''
+		ORDER BY g.id LIMIT `+strconv.Itoa(MaxCalendarEvents), orgID, userID)
+	if err != nil {
+		return nil, err
+	}
+	slots := map[int64]calendar.Event{}
+	weekly, err := collect(rows, func(sc interface{ Scan(...any) error }) (calendar.Event, error) {
+		var id, created, updated int64
+		var weekday int
+		var name string
+		var e calendar.Event
+		err := sc.Scan(&id, &name, &e.Location, &weekday, &e.Start, &e.Minutes, &created, &updated)
+		first := fromMS(created).In(core.Local)
+		for int(first.Weekday()+6)%7+1 != weekday { // ISO weekday: Monday 1 … Sunday 7
+			first = first.AddDate(0, 0, 1)
+		}
+		e.UID, e.Summary, e.On, e.Weekly, e.Updated = "group-"+idString(id)+"-weekly", "Group: "+name, first.Format(core.DateLayout), true, fromMS(updated)
+		slots[id] = e
+		return e, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, err = s.rdb.QueryContext(ctx, `SELECT gs.id, gs.group_id, gs.held_on, gs.start_time, gs.duration_minutes, g.name, g.place, gs.updated_at
 		FROM group_session_facilitators f JOIN group_sessions gs ON gs.id = f.session_id AND gs.org_id = f.org_id
 		JOIN peer_groups g ON g.id = gs.group_id AND g.org_id = gs.org_id
 		WHERE f.org_id = $1 AND f.user_id = $2 AND gs.held_on >= $3 AND gs.held_on <= $4
@@ -185,14 +215,33 @@ func (s *Store) groupEvents(ctx context.Context, orgID, userID int64, from, to s
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(sc interface{ Scan(...any) error }) (calendar.Event, error) {
-		var id, updated int64
+	held, err := collect(rows, func(sc interface{ Scan(...any) error }) (calendar.Event, error) {
+		var id, groupID, updated int64
 		var name string
 		var e calendar.Event
-		err := sc.Scan(&id, &e.On, &e.Start, &e.Minutes, &name, &e.Location, &updated)
+		err := sc.Scan(&id, &groupID, &e.On, &e.Start, &e.Minutes, &name, &e.Location, &updated)
 		e.UID, e.Summary, e.Updated = "group-session-"+idString(id), "Group: "+name, fromMS(updated)
+		if slot, ok := slots[groupID]; ok && slot.Start == e.Start && e.On >= slot.On && sameWeekday(slot.On, e.On) {
+			e.UID = "" // the weekly event covers it
+		}
 		return e, err
 	})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range held {
+		if e.UID != "" {
+			weekly = append(weekly, e)
+		}
+	}
+	return weekly, nil
+}
+
+// sameWeekday reports whether two dates fall on the same day of the week.
+func sameWeekday(a, b string) bool {
+	ta, err1 := time.Parse(core.DateLayout, a)
+	tb, err2 := time.Parse(core.DateLayout, b)
+	return err1 == nil && err2 == nil && ta.Weekday() == tb.Weekday()
 }
 
 // supervisionEvents lists the user's supervision sessions, as supervisee or

@@ -17,7 +17,8 @@ import (
 
 // calendarTeam is a team whose peer worker takes part in a cohort with a
 // session in January and one in March (either side of the change to
-// daylight time on 14 March 2027), a company visit, runs a group session,
+// daylight time on 14 March 2027), a company visit, runs a weekly group
+// (and has recorded one session of it outside its regular slot),
 // had supervision and supports three people.
 type calendarTeam struct {
 	tm              testkit.Team
@@ -148,6 +149,15 @@ func TestCalendarFeed(t *testing.T) {
 	var due string
 	for uid, e := range evs {
 		switch {
+		case strings.HasPrefix(uid, "group-") && strings.HasSuffix(uid, "-weekly"):
+			// The group meets on Tuesdays at 10:00 am; it began on Monday 23 November.
+			start, err := e.GetStartAt()
+			end, _ := e.GetEndAt()
+			rule := e.GetProperty(ics.ComponentPropertyRrule)
+			if err != nil || !start.Equal(time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)) || end.Sub(start) != time.Hour || rule == nil || rule.Value != "FREQ=WEEKLY" {
+				t.Errorf("weekly group meeting: %v – %v %v %+v", start.UTC(), end.UTC(), err, rule)
+			}
+			groups += 10
 		case strings.HasPrefix(uid, "group-session-"):
 			groups++
 		case strings.HasPrefix(uid, "supervision-"):
@@ -156,7 +166,7 @@ func TestCalendarFeed(t *testing.T) {
 			due += summary(e) + ";"
 		}
 	}
-	if groups != 1 || supervision != 1 || due != "3 check-ins due;" {
+	if groups != 11 || supervision != 1 || due != "3 check-ins due;" {
 		t.Errorf("groups %d, supervision %d, check-ins %q:\n%s", groups, supervision, due, res.Body)
 	}
 	// Nothing about a person leaves peerpath: no names, no supervision topics,
