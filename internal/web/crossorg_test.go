@@ -95,6 +95,7 @@ var notRecords = map[string]string{
 	"framework-choices":          "an item key of the chart in use, as framework/items",
 	"people/stages-of-change":    "a life area (health, home, purpose, community), the same words in every organisation",
 	"admin/recovery/instruments": "the key of an instrument peerpath ships (barc10), shown to any administrator",
+	"calendar":                   "a private feed's token file (cal_….ics): the database keeps only its hash, the token itself is the credential (TestCalendarFeed: unknown and reset tokens give 404)",
 }
 
 // foreignAnswers are routes that rightly answer another organisation's

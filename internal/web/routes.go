@@ -610,5 +610,15 @@ func (s *Server) routeTable() []route {
 				Query: []queryParam{{Name: "user_id", Description: "Another user of your organisation (administrators only)."}}}},
 		{Method: http.MethodDelete, Pattern: "/api/v1/tokens/{id}", Perm: signedIn, Handler: s.apiRevokeToken,
 			API: &apiDoc{Summary: "Revoke one of your tokens, or as an administrator anyone's of your organisation (404 otherwise, and for a token already revoked)", Tag: "users", Status: http.StatusNoContent}},
+
+		// Calendars (issue 20): a private iCalendar feed per user, and a
+		// cohort's schedule as .ics for its trainers and participants.
+		{Method: get, Pattern: "/calendar/{file}", Perm: public, Handler: s.calendarFeed},
+		{Method: post, Pattern: "/settings/calendar/reset", Perm: signedIn, Handler: s.resetCalendar},
+		{Method: get, Pattern: "/cohorts/{id}/schedule.ics", Perm: signedIn, Handler: s.cohortSchedule},
+		{Method: get, Pattern: "/api/v1/me/calendar", Perm: signedIn, Handler: s.apiCalendar,
+			API: &apiDoc{Summary: "The address of your private calendar feed (iCalendar, for Google Calendar, Outlook or Apple Calendar), made on first use", Tag: "users", Response: calendarJSON{}}},
+		{Method: post, Pattern: "/api/v1/me/calendar/reset", Perm: signedIn, Handler: s.apiResetCalendar,
+			API: &apiDoc{Summary: "Replace your calendar feed's address; the old one answers 404 from now on", Tag: "users", Response: calendarJSON{}}},
 	}
 }

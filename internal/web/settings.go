@@ -10,12 +10,17 @@ import (
 )
 
 type settingsView struct {
-	P    *store.Principal
-	Form *form
+	P           *store.Principal
+	Form        *form
+	CalendarURL string // the private calendar feed's address
 }
 
 func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, "settings.html", settingsView{P: principal(r), Form: newForm(nil)})
+	cal, err := s.calendarURL(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "settings.html", settingsView{P: principal(r), Form: newForm(nil), CalendarURL: cal})
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
@@ -24,7 +29,11 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := principal(r)
-	v := settingsView{P: p, Form: f}
+	cal, err := s.calendarURL(r)
+	if err != nil {
+		return err
+	}
+	v := settingsView{P: p, Form: f, CalendarURL: cal}
 	if f.Raw("password") != f.Raw("password_again") {
 		f.Errors["password_again"] = "The two new passwords are not the same."
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "settings.html", v)
