@@ -43,6 +43,7 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 	if err := backups.check(fs, cfg.DB); err != nil {
 		return err
 	}
+	cfg.BackupDir, cfg.notices = backups.dir, io.err // the copy before a migration (issue 19)
 	var handler slog.Handler
 	switch cfg.LogFormat {
 	case "text":
@@ -212,7 +213,8 @@ func migrate(ctx context.Context, args []string, io stdio, getenv env) error {
 		return err
 	}
 	defer s.Close()
-	n, err := s.Migrate(ctx)
+	cfg.notices = io.err
+	n, err := migrateWithCopy(ctx, s, cfg, time.Now())
 	if err != nil {
 		return err
 	}
