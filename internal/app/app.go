@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"peerpath/internal/auth"
 	"peerpath/internal/core"
@@ -41,6 +42,9 @@ type Config struct {
 	LogFormat      string // serve: text or json
 	SMTPURL        string // serve: smtp:// or smtps:// address of the mail server; empty: no email
 	SMTPFrom       string // serve: the From address of the email peerpath sends
+	BackupDir      string // serve: where scheduled copies and the copy before a migration go (issue 19)
+
+	notices io.Writer // where the copy taken before a migration is announced; nil: nowhere
 }
 
 // io bundles the streams a command uses.
@@ -280,7 +284,7 @@ func openDB(ctx context.Context, cfg Config, clock core.Clock, createKey, migrat
 		return nil, err
 	}
 	if migrate {
-		if _, err := s.Migrate(ctx); err != nil {
+		if _, err := migrateWithCopy(ctx, s, cfg, time.Now()); err != nil {
 			s.Close()
 			return nil, err
 		}

@@ -104,29 +104,84 @@ func takeBackup(ctx context.Context, s *store.Store, dir string, now time.Time) 
 		return "", err
 	}
 	final := filepath.Join(dir, backupPrefix+now.UTC().Format(backupLayout)+backupSuffix)
+	if err := writeCheckedCopy(ctx, s, final); err != nil {
+		return "", err
+	}
+	return final, nil
+}
+
+// writeCheckedCopy writes a consistent copy of s to final by way of a
+// temporary name, checks it with integrity_check, and makes it readable by
+// its owner only before giving it its final name.
+func writeCheckedCopy(ctx context.Context, s *store.Store, final string) error {
 	if _, err := os.Stat(final); err == nil {
-		return "", fmt.Errorf("%s already exists", final)
+		return fmt.Errorf("%s already exists", final)
 	}
 	tmp := final + ".tmp"
 	os.Remove(tmp) // a copy left by a process that was stopped mid-way
 	if err := s.Backup(ctx, tmp); err != nil {
 		os.Remove(tmp)
-		return "", err
+		return err
 	}
 	if _, err := store.CheckCopy(ctx, tmp); err != nil {
 		os.Remove(tmp)
-		return "", err
+		return err
 	}
 	if err := os.Chmod(tmp, 0o600); err != nil {
 		os.Remove(tmp)
-		return "", err
+		return err
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		os.Remove(tmp)
-		return "", err
+		return err
 	}
-	syncDir(dir)
-	return final, nil
+	syncDir(filepath.Dir(final))
+	return nil
+}
+
+// preMigrationCopy names the copy taken before migrating a SQLite database
+// at migration version v: in the backup directory when there is one
+// (peerpath-before-0020-20261206T083000Z.db, a name the pruning of
+// scheduled copies leaves alone), else beside the database
+// (peerpath.before-0020-20261206T083000Z.db for peerpath.db).
+func preMigrationCopy(cfg Config, v int64, now time.Time) string {
+	tail := fmt.Sprintf("before-%04d-%s%s", v, now.UTC().Format(backupLayout), backupSuffix)
+	if cfg.BackupDir != "" {
+		return filepath.Join(cfg.BackupDir, backupPrefix+tail)
+	}
+	return strings.TrimSuffix(cfg.DB, backupSuffix) + "." + tail
+}
+
+// migrateWithCopy migrates s. A SQLite database that has migrations to
+// apply is first copied (consistent, checked, owner-only) to
+// preMigrationCopy, so an upgrade that goes wrong can be undone with
+// peerpath restore and the older binary. A new, empty database, one that
+// is up to date, and PostgreSQL (back it up with pg_dump before
+// upgrading) are migrated without a copy.
+func migrateWithCopy(ctx context.Context, s *store.Store, cfg Config, now time.Time) (int, error) {
+	if s.Dialect() == store.SQLite {
+		v, err := s.SchemaVersion(ctx)
+		if err != nil {
+			return 0, err
+		}
+		carried, err := store.CarriedVersion()
+		if err != nil {
+			return 0, err
+		}
+		if v > 0 && v < carried {
+			path := preMigrationCopy(cfg, v, now)
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				return 0, err
+			}
+			if err := writeCheckedCopy(ctx, s, path); err != nil {
+				return 0, fmt.Errorf("copying the database before migrating it from version %d to %d (nothing was migrated): %w", v, carried, err)
+			}
+			if cfg.notices != nil {
+				fmt.Fprintf(cfg.notices, "before migrating from version %d to %d, the database was copied to %s (integrity_check: ok)\n", v, carried, path)
+			}
+		}
+	}
+	return s.Migrate(ctx)
 }
 
 // pruneBackups removes the oldest scheduled copies in dir beyond keep and

@@ -43,6 +43,7 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 	if err := backups.check(fs, cfg.DB); err != nil {
 		return err
 	}
+	cfg.BackupDir, cfg.notices = backups.dir, io.err // the copy before a migration (issue 19)
 	var handler slog.Handler
 	switch cfg.LogFormat {
 	case "text":
@@ -212,7 +213,8 @@ func migrate(ctx context.Context, args []string, io stdio, getenv env) error {
 		return err
 	}
 	defer s.Close()
-	n, err := s.Migrate(ctx)
+	cfg.notices = io.err
+	n, err := migrateWithCopy(ctx, s, cfg, time.Now())
 	if err != nil {
 		return err
 	}
@@ -402,15 +404,15 @@ func backup(ctx context.Context, args []string, io stdio, getenv env) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if store.IsPostgres(cfg.DB) {
-		fmt.Fprintln(io.err, "peerpath backup copies SQLite files. For PostgreSQL, use its own tools while peerpath runs:")
-		fmt.Fprintln(io.err, "  pg_dump --format=custom --file=peerpath.dump \"$PEERPATH_DB\"")
-		fmt.Fprintln(io.err, "and restore with: pg_restore --dbname=NEW_DATABASE_URL peerpath.dump")
-		fmt.Fprintln(io.err, "Keep a copy of secret.key from the data directory too.")
-		return errExit1
-	}
 	if to == "" {
 		return usagef("--to is required")
+	}
+	if store.IsPostgres(cfg.DB) { // issue 19: pg_dump, when it is installed
+		if err := pgDump(ctx, cfg.DB, to, io); err != nil {
+			return err
+		}
+		fmt.Fprintf(io.err, "Keep %s from %s with it: without the key the audit log cannot be verified.\n", keyFile, cfg.dataDir())
+		return nil
 	}
 	s, err := openDB(ctx, cfg, core.SystemClock{}, false, false)
 	if err != nil {
