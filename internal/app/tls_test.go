@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -20,6 +22,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"peerpath/internal/app"
 )
 
 // selfSigned writes a certificate for 127.0.0.1 and localhost and its key,
@@ -171,5 +175,46 @@ func TestServeTLSFlagsAreChecked(t *testing.T) {
 				t.Fatalf("exit %d, want 2 saying %q: %q", r.code, c.say, r.errOut)
 			}
 		})
+	}
+}
+
+// TestServeWithACMEDomain: serve --tls-domain starts without a certificate
+// yet (none is asked for until a browser connects), keeps its ACME cache in
+// <data-dir>/acme, and its HTTP listener redirects to the domain. The CA
+// named is not running: no certificate is issued here.
+func TestServeWithACMEDomain(t *testing.T) {
+	env := sqliteEnv(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	stderr := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- app.Main(ctx, []string{"peerpath", "serve", "--addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
+			"--tls-domain", "rlc.example.org", "--acme-directory", "https://127.0.0.1:1/dir", "--acme-email", "it@rlc.example.org"},
+			strings.NewReader(""), &bytes.Buffer{}, stderr, func(k string) string { return env[k] })
+	}()
+	re := regexp.MustCompile(`redirects plain HTTP on (http://127\.0\.0\.1:\d+)[\s\S]*listening on https://rlc\.example\.org:(\d+)`)
+	var m []string
+	for deadline := time.Now().Add(20 * time.Second); m == nil; m = re.FindStringSubmatch(stderr.String()) {
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("serve did not start: %s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if fi, err := os.Stat(filepath.Join(env["PEERPATH_DATA_DIR"], "acme")); err != nil || !fi.IsDir() {
+		t.Errorf("no ACME cache in the data directory: %v", err)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Get(m[1] + "/people")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if want := "https://rlc.example.org:" + m[2] + "/people"; res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != want {
+		t.Errorf("redirect: %d %q, want %s", res.StatusCode, res.Header.Get("Location"), want)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("serve exited %d: %s", code, stderr.String())
 	}
 }
