@@ -1,14 +1,22 @@
 package app
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"io"
 	"log/slog"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/acme/autocert"
 )
@@ -73,5 +81,56 @@ func TestRedirectKeepsPort(t *testing.T) {
 	h.ServeHTTP(w, r)
 	if loc := w.Result().Header.Get("Location"); loc != "https://127.0.0.1:8443/a?b=c" {
 		t.Fatalf("redirect to %q", loc)
+	}
+}
+
+// TestCertificateFilesReloaded: a renewed pair written over the files is
+// served from the next handshake; a half-replaced pair (a new certificate
+// with the old key) keeps the previous certificate.
+func TestCertificateFilesReloaded(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	pair := func(cn string) (certPEM, keyPEM []byte) {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: cn}, NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour), DNSNames: []string{"localhost"}}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kder, _ := x509.MarshalPKCS8PrivateKey(key)
+		return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder})
+	}
+	write := func(name string, b []byte, at time.Time) {
+		if err := os.WriteFile(name, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(name, at, at)
+	}
+	c1, k1 := pair("first")
+	start := time.Now().Add(-time.Hour)
+	write(certFile, c1, start)
+	write(keyFile, k1, start)
+	fc := &fileCert{certFile: certFile, keyFile: keyFile, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	name := func() string {
+		c, err := fc.get(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Leaf.Subject.CommonName
+	}
+	if got := name(); got != "first" {
+		t.Fatalf("served %q", got)
+	}
+	c2, k2 := pair("renewed")
+	write(certFile, c2, start.Add(time.Minute)) // the key not yet replaced
+	if got := name(); got != "first" {
+		t.Fatalf("a half-replaced pair: served %q, want the previous certificate", got)
+	}
+	write(keyFile, k2, start.Add(2*time.Minute))
+	if got := name(); got != "renewed" {
+		t.Fatalf("after renewal: served %q", got)
 	}
 }
