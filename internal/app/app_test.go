@@ -310,7 +310,7 @@ func startServe(t *testing.T, env map[string]string, args ...string) (base strin
 	go func() {
 		done <- app.Main(ctx, append([]string{"peerpath", "serve", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), &bytes.Buffer{}, stderr, func(k string) string { return env[k] })
 	}()
-	re := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
+	re := regexp.MustCompile(`listening on (https?://127\.0\.0\.1:\d+)`)
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := re.FindStringSubmatch(stderr.String()); m != nil {

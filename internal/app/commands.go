@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +38,8 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 	mailFlags(fs, &cfg, getenv) // email (issue 16)
 	var backups backupPlan      // scheduled SQLite copies (issue 19)
 	backupFlags(fs, &backups, getenv)
+	var tlsp tlsPlan // HTTPS without a proxy (issue 19)
+	tlsFlags(fs, &tlsp, getenv)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -44,6 +47,12 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 		return err
 	}
 	cfg.BackupDir, cfg.notices = backups.dir, io.err // the copy before a migration (issue 19)
+	if err := tlsp.check(fs, cfg.BehindTLSProxy); err != nil {
+		return err
+	}
+	if tlsp.on() && getenv("PEERPATH_ADDR") == "" && !flagSet(fs, "addr") {
+		cfg.Addr = ":443"
+	}
 	var handler slog.Handler
 	switch cfg.LogFormat {
 	case "text":
@@ -103,6 +112,22 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
 	}
 	base := "http://" + ln.Addr().String()
+	// HTTPS without a proxy (issue 19).
+	var tlsOn tlsSetup
+	if tlsp.on() {
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		if tlsOn, err = tlsp.setup(cfg.dataDir(), port, log); err != nil {
+			ln.Close()
+			return err
+		}
+		base = "https://" + ln.Addr().String()
+		if len(tlsp.domains) > 0 {
+			base = "https://" + tlsp.domains[0]
+			if port != "443" {
+				base = "https://" + net.JoinHostPort(tlsp.domains[0], port)
+			}
+		}
+	}
 	if has, err := s.HasUsers(ctx); err != nil {
 		return err
 	} else if !has {
@@ -124,6 +149,7 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
+		TLSConfig:         tlsOn.config,
 	}
 	go housekeeping(ctx, s, log)
 	// Email (issue 16): the outbox sender.
@@ -149,17 +175,47 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 	anchored := make(chan struct{})
 	go func() { anchors.run(anchorCtx, anchorEvery); close(anchored) }()
 	defer func() { stopAnchoring(); <-anchored; anchors.anchorOrLog(context.Background()) }()
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	errc := make(chan error, 2)
+	if tlsOn.config != nil {
+		go func() { errc <- hs.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { errc <- hs.Serve(ln) }()
+	}
+	// With TLS on, plain HTTP redirects to HTTPS and answers ACME challenges.
+	var redirector *http.Server
+	if tlsOn.http != nil && tlsp.httpAddr != httpAddrNone {
+		hln, err := net.Listen("tcp", tlsp.httpAddr)
+		if err != nil {
+			hs.Close()
+			return fmt.Errorf("listening for plain HTTP on %s (--http-addr; none turns it off): %w", tlsp.httpAddr, err)
+		}
+		redirector = &http.Server{Handler: tlsOn.http, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, ErrorLog: hs.ErrorLog}
+		go func() {
+			if err := redirector.Serve(hln); !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+			}
+		}()
+		fmt.Fprintf(io.err, "peerpath redirects plain HTTP on http://%s to HTTPS\n", hln.Addr())
+	}
+	if tlsOn.manager != nil {
+		fmt.Fprintf(io.err, "peerpath obtains and renews the certificate for %s from %s (kept in %s)\n", strings.Join(tlsp.domains, ", "), tlsp.acmeDir, filepath.Join(cfg.dataDir(), acmeCacheDir))
+	}
 	fmt.Fprintf(io.err, "peerpath %s is listening on %s (database: %s)\n", Version, base, describeDB(cfg.DB))
 	select {
 	case err := <-errc:
+		hs.Close()
+		if redirector != nil {
+			redirector.Close()
+		}
 		return err
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(io.err, "peerpath is stopping: finishing requests in progress…")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	if redirector != nil {
+		redirector.Shutdown(shutdownCtx)
+	}
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		return err
 	}
