@@ -85,6 +85,26 @@ func (s *Server) recoveryPerson(r *http.Request) (store.Person, error) {
 	return s.store.Person(r.Context(), s.actor(r), pid)
 }
 
+// recoveryFormPage shows one of the recovery picture's form pages: the
+// person, a draft rescued from an expired session or else the form's
+// starting values, and the page's view.
+func (s *Server) recoveryFormPage(w http.ResponseWriter, r *http.Request, page string, start url.Values, view func(*http.Request, store.Person, *form) (recoveryView, error)) error {
+	p, err := s.recoveryPerson(r)
+	if err != nil {
+		return err
+	}
+	f, fromDraft := s.draftForm(r)
+	if !fromDraft {
+		f = newForm(start)
+	}
+	v, err := view(r, p, f)
+	if err != nil {
+		return err
+	}
+	v.FromDraft = fromDraft
+	return s.render(w, r, page, v)
+}
+
 func (s *Server) newRecoveryView(p store.Person, f *form) recoveryView {
 	if f == nil {
 		f = newForm(nil)
@@ -188,20 +208,7 @@ func (s *Server) assessmentView(r *http.Request, p store.Person, f *form) (recov
 }
 
 func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.recoveryPerson(r)
-	if err != nil {
-		return err
-	}
-	f, fromDraft := s.draftForm(r)
-	if !fromDraft {
-		f = newForm(url.Values{"taken_on": {s.store.Today()}, "instrument": {r.URL.Query().Get("instrument")}})
-	}
-	v, err := s.assessmentView(r, p, f)
-	if err != nil {
-		return err
-	}
-	v.FromDraft = fromDraft
-	return s.render(w, r, "recovery_assessment.html", v)
+	return s.recoveryFormPage(w, r, "recovery_assessment.html", url.Values{"taken_on": {s.store.Today()}, "instrument": {r.URL.Query().Get("instrument")}}, s.assessmentView)
 }
 
 func (s *Server) takeAssessment(w http.ResponseWriter, r *http.Request) error {
@@ -269,20 +276,7 @@ func (s *Server) stagesView(r *http.Request, p store.Person, f *form) (recoveryV
 }
 
 func (s *Server) stagesPage(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.recoveryPerson(r)
-	if err != nil {
-		return err
-	}
-	f, fromDraft := s.draftForm(r)
-	if !fromDraft {
-		f = newForm(url.Values{"noted_on": {s.store.Today()}, "area": {r.URL.Query().Get("area")}})
-	}
-	v, err := s.stagesView(r, p, f)
-	if err != nil {
-		return err
-	}
-	v.FromDraft = fromDraft
-	return s.render(w, r, "stages_of_change.html", v)
+	return s.recoveryFormPage(w, r, "stages_of_change.html", url.Values{"noted_on": {s.store.Today()}, "area": {r.URL.Query().Get("area")}}, s.stagesView)
 }
 
 func (s *Server) noteStage(w http.ResponseWriter, r *http.Request) error {
@@ -325,20 +319,7 @@ func (s *Server) needsView(r *http.Request, p store.Person, f *form) (recoveryVi
 }
 
 func (s *Server) needsPage(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.recoveryPerson(r)
-	if err != nil {
-		return err
-	}
-	f, fromDraft := s.draftForm(r)
-	if !fromDraft {
-		f = newForm(url.Values{"noted_on": {s.store.Today()}})
-	}
-	v, err := s.needsView(r, p, f)
-	if err != nil {
-		return err
-	}
-	v.FromDraft = fromDraft
-	return s.render(w, r, "needs.html", v)
+	return s.recoveryFormPage(w, r, "needs.html", url.Values{"noted_on": {s.store.Today()}}, s.needsView)
 }
 
 func (s *Server) recordNeeds(w http.ResponseWriter, r *http.Request) error {

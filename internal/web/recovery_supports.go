@@ -218,20 +218,9 @@ func (s *Server) advocacyView(r *http.Request, p store.Person, f, rf *form) (rec
 }
 
 func (s *Server) advocacyPage(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.recoveryPerson(r)
-	if err != nil {
-		return err
-	}
-	f, fromDraft := s.draftForm(r)
-	if !fromDraft {
-		f = newForm(url.Values{"done_on": {s.store.Today()}})
-	}
-	v, err := s.advocacyView(r, p, f, nil)
-	if err != nil {
-		return err
-	}
-	v.FromDraft = fromDraft
-	return s.render(w, r, "advocacy.html", v)
+	return s.recoveryFormPage(w, r, "advocacy.html", url.Values{"done_on": {s.store.Today()}}, func(r *http.Request, p store.Person, f *form) (recoveryView, error) {
+		return s.advocacyView(r, p, f, nil)
+	})
 }
 
 func (s *Server) addAdvocacy(w http.ResponseWriter, r *http.Request) error {
@@ -355,20 +344,7 @@ func (s *Server) medicationView(r *http.Request, p store.Person, f *form) (recov
 }
 
 func (s *Server) medicationPage(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.recoveryPerson(r)
-	if err != nil {
-		return err
-	}
-	f, fromDraft := s.draftForm(r)
-	if !fromDraft {
-		f = newForm(url.Values{"noted_on": {s.store.Today()}})
-	}
-	v, err := s.medicationView(r, p, f)
-	if err != nil {
-		return err
-	}
-	v.FromDraft = fromDraft
-	return s.render(w, r, "medication_questions.html", v)
+	return s.recoveryFormPage(w, r, "medication_questions.html", url.Values{"noted_on": {s.store.Today()}}, s.medicationView)
 }
 
 func (s *Server) addMedication(w http.ResponseWriter, r *http.Request) error {
