@@ -32,6 +32,7 @@ import (
 // defaults (a look at the log every second, sync every second).
 type Options struct {
 	Interval time.Duration // how often to look for new transactions and ship them
+	Keep     time.Duration // how long snapshots are kept (Litestream's default: a day)
 	Logger   *slog.Logger
 }
 
@@ -71,6 +72,12 @@ func Start(ctx context.Context, dbPath, target string, key *age.X25519Identity, 
 		{Level: 2, Interval: time.Hour},
 	}
 	st := litestream.NewStore([]*litestream.DB{db}, levels)
+	if opt.Keep > 0 {
+		st.SnapshotRetention = opt.Keep
+	}
+	if opt.Logger != nil {
+		st.Logger = opt.Logger
+	}
 	if err := st.Open(ctx); err != nil {
 		return nil, fmt.Errorf("starting continuous copies to %s: %w", target, err)
 	}
