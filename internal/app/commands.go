@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"peerpath/internal/audit"
-	"peerpath/internal/backup"
 	"peerpath/internal/auth"
+	"peerpath/internal/backup"
 	"peerpath/internal/core"
 	"peerpath/internal/demo"
 	"peerpath/internal/framework"
