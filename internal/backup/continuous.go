@@ -156,6 +156,9 @@ func clientFor(target string) (litestream.ReplicaClient, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := os.MkdirAll(abs, 0o700); err != nil { // its owner's alone, like the copies
+		return nil, err
+	}
 	return file.NewReplicaClient(abs), nil
 }
 
