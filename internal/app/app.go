@@ -74,7 +74,7 @@ func commands() []command {
 		{"migrate", "apply database migrations", migrate},
 		{"user add", "create a user (and their organisation if new)", userAdd},
 		{"token create", "create a personal API token for a user", tokenCreate},
-		{"backup", "write a consistent copy of a SQLite database", backup},
+		{"backup", "write a consistent, encrypted copy of the database", backupCommand},
 		{"audit verify", "check the audit log's chain of MACs", auditVerify},
 		{"framework check", "validate a career-chart file", frameworkCheck},
 		{"framework requirements", "list a stage's effective requirements", frameworkRequirements},
@@ -85,7 +85,8 @@ func commands() []command {
 		// The API's contract (issue 15): for the OpenAPI linter in CI.
 		{"openapi", "print the API's OpenAPI document (JSON)", openAPI},
 		// Backups and restore (issue 19).
-		{"restore", "replace a SQLite database with a checked copy", restore},
+		{"restore", "replace a SQLite database with a checked copy, or with continuous copies as at a time", restore},
+		{"decrypt", "write an encrypted copy in the clear, e.g. for pg_restore", decrypt},
 	}
 }
 

@@ -239,7 +239,15 @@ func TestBackupCommand(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("backup: %+v", r)
 	}
-	copyEnv := map[string]string{"PEERPATH_DB": to, "PEERPATH_DATA_DIR": env["PEERPATH_DATA_DIR"]}
+	// The copy is encrypted to the backup key in the data directory.
+	if raw, _ := os.ReadFile(to); strings.Contains(string(raw), "SQLite format") || strings.Contains(string(raw), "b@x.test") {
+		t.Fatal("the copy is in the clear")
+	}
+	plain := filepath.Join(t.TempDir(), "plain.db")
+	if r := run(t, env, "", "decrypt", "--from", to, "--to", plain); r.code != 0 {
+		t.Fatalf("decrypt: %+v", r)
+	}
+	copyEnv := map[string]string{"PEERPATH_DB": plain, "PEERPATH_DATA_DIR": env["PEERPATH_DATA_DIR"]}
 	u, err := openStore(t, copyEnv).UserByEmail(t.Context(), "b@x.test")
 	if err != nil || u.Name != "B" {
 		t.Fatalf("the copy lacks the user: %v", err)

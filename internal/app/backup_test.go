@@ -156,9 +156,16 @@ func TestBackupRestoreRoundTripWithWrites(t *testing.T) {
 func TestRestoreRefuses(t *testing.T) {
 	env := sqliteEnv(t)
 	withAdmin(t, env)
-	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	copyPath := filepath.Join(t.TempDir(), "copy.db.age")
 	if r := run(t, env, "", "backup", "--to", copyPath); r.code != 0 {
 		t.Fatalf("backup: %+v", r)
+	}
+	// The tampering below needs the copy in the clear: peerpath decrypt
+	// gives it, and restore takes plain copies too (those from before
+	// copies were encrypted).
+	plainPath := filepath.Join(t.TempDir(), "copy.db")
+	if r := run(t, env, "", "decrypt", "--from", copyPath, "--to", plainPath); r.code != 0 {
+		t.Fatalf("decrypt: %+v", r)
 	}
 	refused := func(t *testing.T, r result, why string) {
 		t.Helper()
@@ -211,17 +218,24 @@ func TestRestoreRefuses(t *testing.T) {
 			t.Fatalf("another installation: %+v", r)
 		}
 		target := filepath.Join(t.TempDir(), "new.db")
-		r := run(t, map[string]string{"PEERPATH_DB": target, "PEERPATH_DATA_DIR": other["PEERPATH_DATA_DIR"]}, "", "restore", "--from", copyPath)
-		refused(t, r, "wrong key")
+		oenv := map[string]string{"PEERPATH_DB": target, "PEERPATH_DATA_DIR": other["PEERPATH_DATA_DIR"]}
+		// An encrypted copy needs its own installation's backup key…
+		refused(t, run(t, oenv, "", "restore", "--from", copyPath), "no backup key")
+		if r := run(t, other, "", "backup", "--to", filepath.Join(t.TempDir(), "other.age")); r.code != 0 {
+			t.Fatalf("a backup of the other installation (which makes its backup key): %+v", r)
+		}
+		refused(t, run(t, oenv, "", "restore", "--from", copyPath), "not the one they were made with")
+		// …and a plain one its secret.key.
+		refused(t, run(t, oenv, "", "restore", "--from", plainPath), "wrong key")
 		if _, err := os.Stat(target); err == nil {
 			t.Fatal("a copy with the wrong key was restored")
 		}
 		// No key at all.
-		refused(t, run(t, map[string]string{"PEERPATH_DB": target, "PEERPATH_DATA_DIR": t.TempDir()}, "", "restore", "--from", copyPath), "secret.key")
+		refused(t, run(t, map[string]string{"PEERPATH_DB": target, "PEERPATH_DATA_DIR": t.TempDir()}, "", "restore", "--from", plainPath), "secret.key")
 	})
 
 	t.Run("damaged copy", func(t *testing.T) {
-		raw, err := os.ReadFile(copyPath)
+		raw, err := os.ReadFile(plainPath)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,11 +259,20 @@ func TestRestoreRefuses(t *testing.T) {
 			t.Fatal("a damaged copy changed the database")
 		}
 		refused(t, run(t, env, "", "restore", "--from", filepath.Join(dir, "missing.db")), "no file")
+		// An encrypted copy changed by one byte is refused too.
+		enc, _ := os.ReadFile(copyPath)
+		enc[len(enc)-100] ^= 1
+		changed := filepath.Join(dir, "changed.age")
+		os.WriteFile(changed, enc, 0o600)
+		refused(t, run(t, env, "", "restore", "--from", changed), "is damaged")
+		if after, _ := os.ReadFile(env["PEERPATH_DB"]); string(before) != string(after) {
+			t.Fatal("a damaged encrypted copy changed the database")
+		}
 	})
 
 	t.Run("audit log broken", func(t *testing.T) {
 		tampered := filepath.Join(t.TempDir(), "tampered.db")
-		raw, _ := os.ReadFile(copyPath)
+		raw, _ := os.ReadFile(plainPath)
 		os.WriteFile(tampered, raw, 0o600)
 		db, err := sql.Open("sqlite", tampered)
 		if err != nil {
@@ -278,7 +301,7 @@ func TestRestoreRefuses(t *testing.T) {
 
 	t.Run("newer migration version", func(t *testing.T) {
 		newer := filepath.Join(t.TempDir(), "newer.db")
-		raw, _ := os.ReadFile(copyPath)
+		raw, _ := os.ReadFile(plainPath)
 		os.WriteFile(newer, raw, 0o600)
 		db, err := sql.Open("sqlite", newer)
 		if err != nil {
@@ -319,7 +342,7 @@ func TestServeScheduledBackups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := regexp.MustCompile(`^peerpath-\d{8}T\d{6}Z\.db$`)
+	name := regexp.MustCompile(`^peerpath-\d{8}T\d{6}Z\.db\.age$`)
 	var copies []string
 	for _, e := range ents {
 		switch {
@@ -356,14 +379,17 @@ func TestBackupFlagsAreChecked(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "a-file")
 	os.WriteFile(file, nil, 0o600)
 	for name, args := range map[string][]string{
-		"every without dir": {"--backup-every", "1h"},
-		"keep without dir":  {"--backup-keep", "3"},
-		"every zero":        {"--backup-dir", t.TempDir(), "--backup-every", "0s"},
-		"every nonsense":    {"--backup-dir", t.TempDir(), "--backup-every", "hourly"},
-		"every too often":   {"--backup-dir", t.TempDir(), "--backup-every", "10ms"},
-		"keep zero":         {"--backup-dir", t.TempDir(), "--backup-keep", "0"},
-		"keep negative":     {"--backup-dir", t.TempDir(), "--backup-keep", "-4"},
-		"dir is a file":     {"--backup-dir", file},
+		"every without dir":                  {"--backup-every", "1h"},
+		"keep without dir":                   {"--backup-keep", "3"},
+		"every zero":                         {"--backup-dir", t.TempDir(), "--backup-every", "0s"},
+		"every nonsense":                     {"--backup-dir", t.TempDir(), "--backup-every", "hourly"},
+		"every too often":                    {"--backup-dir", t.TempDir(), "--backup-every", "10ms"},
+		"keep zero":                          {"--backup-dir", t.TempDir(), "--backup-keep", "0"},
+		"keep negative":                      {"--backup-dir", t.TempDir(), "--backup-keep", "-4"},
+		"dir is a file":                      {"--backup-dir", file},
+		"continuous keep without continuous": {"--backup-continuous-keep", "48h"},
+		"continuous keep too short":          {"--backup-continuous", t.TempDir(), "--backup-continuous-keep", "5m"},
+		"continuous keep nonsense":           {"--backup-continuous", t.TempDir(), "--backup-continuous-keep", "weekly"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if r := run(t, env, "", append([]string{"serve"}, args...)...); r.code != 2 || r.errOut == "" {
@@ -374,6 +400,10 @@ func TestBackupFlagsAreChecked(t *testing.T) {
 	r := run(t, env, "", "serve", "--db", "postgres://u@127.0.0.1:1/none", "--backup-dir", t.TempDir())
 	if r.code != 2 || !strings.Contains(r.errOut, "pg_dump") || !strings.Contains(r.errOut, "docs/deploy.md") {
 		t.Fatalf("PostgreSQL with --backup-dir: %+v", r)
+	}
+	r = run(t, env, "", "serve", "--db", "postgres://u@127.0.0.1:1/none", "--backup-continuous", t.TempDir())
+	if r.code != 2 || !strings.Contains(r.errOut, "WAL archiving") {
+		t.Fatalf("PostgreSQL with --backup-continuous: %+v", r)
 	}
 	if r := run(t, env, "", "restore", "--from", file, "--db", "postgres://u@127.0.0.1:1/none"); r.code != 1 || !strings.Contains(r.errOut, "pg_restore") {
 		t.Fatalf("restore onto PostgreSQL: %+v", r)
@@ -401,5 +431,117 @@ func TestVersionCommand(t *testing.T) {
 	}
 	if r := run(t, env, "", "version", "--db", filepath.Join(t.TempDir(), "none.db")); r.code != 1 || !strings.Contains(r.errOut, "no database") {
 		t.Fatalf("version --db with no database: %+v", r)
+	}
+}
+
+// TestServeContinuousCopiesRestoreToATime: serve --backup-continuous ships
+// every transaction, encrypted; while writers add people, restore --at a
+// time in the middle gives the database as it was then (everyone
+// acknowledged well before it, nobody added after it), and a restore of
+// the latest state holds everyone acknowledged before serve stopped. Both
+// restored databases pass the audit check.
+func TestServeContinuousCopiesRestoreToATime(t *testing.T) {
+	env := sqliteEnv(t)
+	u := withAdmin(t, env)
+	target := filepath.Join(t.TempDir(), "continuous")
+	_, stderr, stop := startServe(t, env, "--backup-continuous", target)
+	s := openStore(t, env)
+	actor := u.Actor("192.0.2.1")
+
+	type ack struct {
+		id        int64
+		start, at time.Time
+	}
+	var (
+		mu   sync.Mutex
+		acks []ack
+		halt = make(chan struct{})
+		wg   sync.WaitGroup
+	)
+	for w := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-halt:
+					return
+				default:
+				}
+				start := time.Now()
+				p, err := s.CreatePerson(context.Background(), actor, store.PersonInput{PreferredName: fmt.Sprintf("Stream %d person %d", w, i)})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				acks = append(acks, ack{p.ID, start, time.Now()})
+				mu.Unlock()
+				time.Sleep(5 * time.Millisecond)
+			}
+		}()
+	}
+	time.Sleep(3 * time.Second)
+	middle := time.Now()
+	time.Sleep(3 * time.Second)
+	close(halt)
+	wg.Wait()
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited %d:\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "ships every transaction, encrypted, to "+target) {
+		t.Fatalf("serve did not say where the continuous copies go:\n%s", stderr.String())
+	}
+
+	restoreTo := func(args ...string) map[int64]bool {
+		t.Helper()
+		renv := map[string]string{"PEERPATH_DB": filepath.Join(t.TempDir(), "r.db"), "PEERPATH_DATA_DIR": env["PEERPATH_DATA_DIR"]}
+		r := run(t, renv, "", append([]string{"restore", "--from", target}, args...)...)
+		if r.code != 0 || !strings.Contains(r.out, "audit log intact") || !strings.Contains(r.out, "continuous copies") {
+			t.Fatalf("restore %v: %+v", args, r)
+		}
+		if r := run(t, renv, "", "audit", "verify"); r.code != 0 {
+			t.Fatalf("audit verify after restore %v: %+v", args, r)
+		}
+		return peopleIn(t, renv["PEERPATH_DB"])
+	}
+	latest := restoreTo()
+	for _, a := range acks {
+		if !latest[a.id] {
+			t.Fatalf("person %d was acknowledged before serve stopped but is not in the latest restore", a.id)
+		}
+	}
+	atMiddle := restoreTo("--at", middle.UTC().Format(time.RFC3339Nano))
+	var before, after int
+	for _, a := range acks {
+		switch {
+		case a.at.Before(middle.Add(-2 * time.Second)): // Litestream ships every second
+			before++
+			if !atMiddle[a.id] {
+				t.Fatalf("person %d, acknowledged well before %v, is missing from the restore to that time", a.id, middle)
+			}
+		case a.start.After(middle):
+			after++
+			if atMiddle[a.id] {
+				t.Fatalf("person %d, added after %v, is in the restore to that time", a.id, middle)
+			}
+		}
+	}
+	if before == 0 || after == 0 {
+		t.Fatalf("%d people well before the middle and %d after: want some of each", before, after)
+	}
+	t.Logf("%d people in all; %d well before the middle, %d after it", len(acks), before, after)
+
+	// --at needs continuous copies, and a time it can read.
+	if r := run(t, env, "", "restore", "--from", filepath.Join(t.TempDir(), "x.db"), "--at", middle.Format(time.RFC3339)); r.code != 2 || !strings.Contains(r.errOut, "--at needs continuous copies") {
+		t.Fatalf("--at with a copy file: %+v", r)
+	}
+	if r := run(t, env, "", "restore", "--from", target, "--at", "yesterday"); r.code != 2 || !strings.Contains(r.errOut, "--at must be a time") {
+		t.Fatalf("--at yesterday: %+v", r)
+	}
+	// Without the backup key the copies cannot be read.
+	r := run(t, map[string]string{"PEERPATH_DB": filepath.Join(t.TempDir(), "n.db"), "PEERPATH_DATA_DIR": t.TempDir()}, "", "restore", "--from", target)
+	if r.code != 1 || !strings.Contains(r.errOut, "no backup key") {
+		t.Fatalf("restore without the backup key: %+v", r)
 	}
 }

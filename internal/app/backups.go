@@ -15,6 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age"
+
+	"peerpath/internal/backup"
 	"peerpath/internal/core"
 	"peerpath/internal/store"
 )
@@ -30,9 +33,14 @@ func (e errDBInUse) Error() string {
 
 // backupPlan is serve's schedule of SQLite copies.
 type backupPlan struct {
-	dir   string
-	every time.Duration
-	keep  int
+	dir        string
+	every      time.Duration
+	keep       int
+	continuous string        // a directory or URL Litestream ships every transaction to
+	keepFor    time.Duration // how long Litestream keeps snapshots there
+
+	scratch string              // where a copy is made before it is encrypted: beside the database
+	key     *age.X25519Identity // the backup key copies are encrypted to
 }
 
 // backupFlags adds serve's --backup-dir, --backup-every and --backup-keep.
@@ -44,6 +52,12 @@ func backupFlags(fs *flag.FlagSet, p *backupPlan, getenv env) {
 	}
 	fs.DurationVar(&p.every, "backup-every", every, "how often to copy the database to --backup-dir, e.g. 1h or 30m (PEERPATH_BACKUP_EVERY)")
 	fs.IntVar(&p.keep, "backup-keep", envInt(getenv, "PEERPATH_BACKUP_KEEP", 48), "how many copies to keep in --backup-dir; older ones are removed (PEERPATH_BACKUP_KEEP)")
+	keepFor, err := time.ParseDuration(envOr(getenv, "PEERPATH_BACKUP_CONTINUOUS_KEEP", "168h"))
+	if err != nil {
+		keepFor = -1 // reported by check
+	}
+	fs.DurationVar(&p.keepFor, "backup-continuous-keep", keepFor, "how long the continuous copies keep their snapshots, and so how far back a restore can go, e.g. 168h for a week (PEERPATH_BACKUP_CONTINUOUS_KEEP)")
+	fs.StringVar(&p.continuous, "backup-continuous", getenv("PEERPATH_BACKUP_CONTINUOUS"), "SQLite: ship every transaction, encrypted, to this directory or s3://bucket/path (Litestream), so a restore can go to any point in time (PEERPATH_BACKUP_CONTINUOUS)")
 }
 
 func envInt(getenv env, key string, def int) int {
@@ -60,6 +74,15 @@ func envInt(getenv env, key string, def int) int {
 
 // check validates the plan for the database db.
 func (p backupPlan) check(fs *flag.FlagSet, db string) error {
+	if p.continuous != "" && store.IsPostgres(db) {
+		return usagef("--backup-continuous follows a SQLite file; for PostgreSQL use WAL archiving (archive_mode, archive_command). See docs/deploy.md")
+	}
+	if p.continuous == "" && flagSet(fs, "backup-continuous-keep") {
+		return usagef("--backup-continuous-keep needs --backup-continuous")
+	}
+	if p.continuous != "" && p.keepFor < time.Hour {
+		return usagef("--backup-continuous-keep must be a duration of at least 1h, such as 168h")
+	}
 	if p.dir == "" {
 		var stray []string
 		fs.Visit(func(f *flag.Flag) {
@@ -88,51 +111,59 @@ func (p backupPlan) check(fs *flag.FlagSet, db string) error {
 }
 
 // backupPrefix and backupLayout name a scheduled copy by the UTC time it
-// was taken: peerpath-20261206T083000Z.db.
+// was taken: peerpath-20261206T083000Z.db.age (encrypted to the backup
+// key; copies from before encryption end in .db).
 const (
-	backupPrefix = "peerpath-"
-	backupLayout = "20060102T150405Z"
-	backupSuffix = ".db"
+	backupPrefix    = "peerpath-"
+	backupLayout    = "20060102T150405Z"
+	backupSuffix    = ".db"
+	encryptedSuffix = ".age"
 )
 
 // takeBackup writes a consistent copy of s into dir under a temporary name,
 // runs integrity_check on it, makes it readable by its owner only, and
 // gives it its final name, so that a file with a final name is always a
 // checked copy.
-func takeBackup(ctx context.Context, s *store.Store, dir string, now time.Time) (string, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+func takeBackup(ctx context.Context, s *store.Store, p backupPlan, now time.Time) (string, error) {
+	if err := os.MkdirAll(p.dir, 0o700); err != nil {
 		return "", err
 	}
-	final := filepath.Join(dir, backupPrefix+now.UTC().Format(backupLayout)+backupSuffix)
-	if err := writeCheckedCopy(ctx, s, final); err != nil {
+	final := filepath.Join(p.dir, backupPrefix+now.UTC().Format(backupLayout)+backupSuffix+encryptedSuffix)
+	if err := writeCheckedCopy(ctx, s, final, p.scratch, p.key); err != nil {
 		return "", err
 	}
 	return final, nil
 }
 
-// writeCheckedCopy writes a consistent copy of s to final by way of a
-// temporary name, checks it with integrity_check, and makes it readable by
-// its owner only before giving it its final name.
-func writeCheckedCopy(ctx context.Context, s *store.Store, final string) error {
+// writeCheckedCopy writes a consistent copy of s to final. The copy is made
+// under a temporary name and checked with integrity_check; with a key, it
+// is made in scratch (beside the database, which holds the same records in
+// the clear) and final is that copy encrypted to the key; without one, it
+// is made beside final and made readable by its owner only. Either way the
+// final name only ever names a whole, checked copy.
+func writeCheckedCopy(ctx context.Context, s *store.Store, final, scratch string, key *age.X25519Identity) error {
 	if _, err := os.Stat(final); err == nil {
 		return fmt.Errorf("%s already exists", final)
 	}
 	tmp := final + ".tmp"
+	if key != nil {
+		tmp = filepath.Join(scratch, ".peerpath-copy-"+filepath.Base(final)+".tmp")
+	}
 	os.Remove(tmp) // a copy left by a process that was stopped mid-way
+	defer os.Remove(tmp)
 	if err := s.Backup(ctx, tmp); err != nil {
-		os.Remove(tmp)
 		return err
 	}
 	if _, err := store.CheckCopy(ctx, tmp); err != nil {
-		os.Remove(tmp)
 		return err
 	}
+	if key != nil {
+		return backup.EncryptFile(tmp, final, key)
+	}
 	if err := os.Chmod(tmp, 0o600); err != nil {
-		os.Remove(tmp)
 		return err
 	}
 	if err := os.Rename(tmp, final); err != nil {
-		os.Remove(tmp)
 		return err
 	}
 	syncDir(filepath.Dir(final))
@@ -147,7 +178,7 @@ func writeCheckedCopy(ctx context.Context, s *store.Store, final string) error {
 func preMigrationCopy(cfg Config, v int64, now time.Time) string {
 	tail := fmt.Sprintf("before-%04d-%s%s", v, now.UTC().Format(backupLayout), backupSuffix)
 	if cfg.BackupDir != "" {
-		return filepath.Join(cfg.BackupDir, backupPrefix+tail)
+		return filepath.Join(cfg.BackupDir, backupPrefix+tail+encryptedSuffix)
 	}
 	return strings.TrimSuffix(cfg.DB, backupSuffix) + "." + tail
 }
@@ -173,7 +204,16 @@ func migrateWithCopy(ctx context.Context, s *store.Store, cfg Config, now time.T
 			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 				return 0, err
 			}
-			if err := writeCheckedCopy(ctx, s, path); err != nil {
+			// In the backup directory the copy is encrypted like the
+			// scheduled ones; beside the database it is not, as the
+			// database itself is not.
+			var key *age.X25519Identity
+			if cfg.BackupDir != "" {
+				if key, err = backup.LoadOrCreateKey(cfg.dataDir()); err != nil {
+					return 0, err
+				}
+			}
+			if err := writeCheckedCopy(ctx, s, path, filepath.Dir(cfg.DB), key); err != nil {
 				return 0, fmt.Errorf("copying the database before migrating it from version %d to %d (nothing was migrated): %w", v, carried, err)
 			}
 			if cfg.notices != nil {
@@ -199,6 +239,7 @@ func pruneBackups(dir string, keep int) ([]string, error) {
 		if !ok || e.IsDir() {
 			continue
 		}
+		stamp = strings.TrimSuffix(stamp, encryptedSuffix)
 		if stamp, ok = strings.CutSuffix(stamp, backupSuffix); !ok {
 			continue
 		}
@@ -222,8 +263,10 @@ func pruneBackups(dir string, keep int) ([]string, error) {
 // runBackups copies the database every p.every until ctx ends.
 func runBackups(ctx context.Context, s *store.Store, p backupPlan, log *slog.Logger) {
 	// A copy a stopped server was still writing is unfinished and unchecked.
-	if left, err := filepath.Glob(filepath.Join(p.dir, backupPrefix+"*"+backupSuffix+".tmp")); err == nil {
-		for _, f := range left {
+	left, _ := filepath.Glob(filepath.Join(p.dir, backupPrefix+"*"+backupSuffix+"*.tmp"))
+	scratch, _ := filepath.Glob(filepath.Join(p.scratch, ".peerpath-copy-*.tmp"))
+	{
+		for _, f := range append(left, scratch...) {
 			if err := os.Remove(f); err == nil {
 				log.Info("removed an unfinished backup", "file", f)
 			}
@@ -238,7 +281,7 @@ func runBackups(ctx context.Context, s *store.Store, p backupPlan, log *slog.Log
 		case <-t.C:
 		}
 		start := time.Now()
-		path, err := takeBackup(ctx, s, p.dir, start)
+		path, err := takeBackup(ctx, s, p, start)
 		if err != nil {
 			if ctx.Err() == nil {
 				log.Error("scheduled backup failed", "dir", p.dir, "err", err)
@@ -263,12 +306,15 @@ func syncDir(dir string) {
 }
 
 // restore replaces a SQLite database with a copy, after checking the copy
-// and the key, and with nobody using the database.
+// and the key, and with nobody using the database. The copy is a file
+// (encrypted to the backup key, or a plain one from before encryption), or
+// continuous copies restored to their latest state or to --at.
 func restore(ctx context.Context, args []string, io stdio, getenv env) error {
 	var cfg Config
-	var from string
+	var from, at string
 	fs := flags("restore", io)
-	fs.StringVar(&from, "from", "", "the copy to restore: a file written by peerpath backup or serve --backup-dir (required)")
+	fs.StringVar(&from, "from", "", "the copy to restore: a file written by peerpath backup or serve --backup-dir, or the directory or URL of serve --backup-continuous (required)")
+	fs.StringVar(&at, "at", "", "with continuous copies: restore the database as it was at this time, e.g. 2026-12-06T09:30:00Z or 2026-12-06T09:30:00-05:00 (default: the latest)")
 	dbFlags(fs, &cfg, getenv)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -276,19 +322,81 @@ func restore(ctx context.Context, args []string, io stdio, getenv env) error {
 	if from == "" {
 		return usagef("--from is required")
 	}
+	continuous := backup.IsTarget(from)
+	var when time.Time
+	if at != "" {
+		if !continuous {
+			return usagef("--at needs continuous copies: give --from the directory or URL that serve --backup-continuous writes to")
+		}
+		t, err := time.Parse(time.RFC3339, at)
+		if err != nil {
+			return usagef("--at must be a time such as 2026-12-06T09:30:00Z or 2026-12-06T09:30:00-05:00, not %q", at)
+		}
+		when = t
+	}
 	refuse := func(format string, a ...any) error {
 		fmt.Fprintf(io.err, "peerpath restore: refusing to restore: "+format+"\n", a...)
 		return errExit1
 	}
 	if store.IsPostgres(cfg.DB) {
-		return refuse("peerpath restores SQLite files; restore PostgreSQL with its own tools: pg_restore --dbname=NEW_DATABASE_URL peerpath.dump (see docs/deploy.md)")
+		return refuse("peerpath restores SQLite files; restore PostgreSQL with its own tools: peerpath decrypt, then pg_restore --dbname=NEW_DATABASE_URL peerpath.dump (see docs/deploy.md)")
 	}
 	if same(from, cfg.DB) {
 		return refuse("--from and --db are the same file")
 	}
+	dir := cfg.dataDir()
+
+	// 0. Encrypted copies and continuous ones are first made a plain file
+	// beside the database, with the backup key in the data directory.
+	src := from
+	encrypted := false
+	if !continuous {
+		var err error
+		encrypted, err = backup.IsEncrypted(from)
+		if errors.Is(err, os.ErrNotExist) {
+			return refuse("there is no file %s", from)
+		} else if err != nil {
+			return refuse("%s cannot be read: %v", from, err)
+		}
+	}
+	if continuous || encrypted {
+		key, err := backup.LoadKey(dir)
+		if err != nil {
+			return refuse("%v. Copies are encrypted to the backup key of the installation they came from: give the --data-dir that holds its %s", err, backup.KeyFile)
+		}
+		if err := os.MkdirAll(filepath.Dir(cfg.DB), 0o700); err != nil {
+			return err
+		}
+		plain, err := os.CreateTemp(filepath.Dir(cfg.DB), ".peerpath-restore-plain-*")
+		if err != nil {
+			return err
+		}
+		plain.Close()
+		os.Remove(plain.Name()) // Litestream and DecryptFile want to make it themselves
+		defer removeDB(plain.Name())
+		if continuous {
+			err = backup.Restore(ctx, from, when, plain.Name(), key)
+		} else {
+			err = backup.DecryptFile(from, plain.Name(), key)
+		}
+		switch {
+		case errors.Is(err, backup.ErrWrongKey):
+			return refuse("%v; the backup key in %s is not the one they were made with", err, dir)
+		case err != nil:
+			return refuse("%v", err)
+		}
+		src = plain.Name()
+		if continuous {
+			desc := "its latest state"
+			if !when.IsZero() {
+				desc = "its state at " + when.UTC().Format(time.RFC3339)
+			}
+			fmt.Fprintf(io.out, "rebuilt the database from the continuous copies in %s, as %s\n", from, desc)
+		}
+	}
 
 	// 1. The copy: sound, and not from a newer peerpath.
-	info, err := store.CheckCopy(ctx, from)
+	info, err := store.CheckCopy(ctx, src)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		return refuse("there is no file %s", from)
@@ -306,7 +414,6 @@ func restore(ctx context.Context, args []string, io stdio, getenv env) error {
 	}
 
 	// 2. The key: the copy must belong to the secret.key in the data directory.
-	dir := cfg.dataDir()
 	keyPath := filepath.Join(dir, keyFile)
 	raw, err := os.ReadFile(keyPath)
 	if err != nil {
@@ -340,7 +447,7 @@ func restore(ctx context.Context, args []string, io stdio, getenv env) error {
 
 	// 4. Copy beside the target and prove the copy's audit log with this
 	// key there, before anything is replaced.
-	tmp, err := stageCopy(from, cfg.DB)
+	tmp, err := stageCopy(src, cfg.DB)
 	if err != nil {
 		return fmt.Errorf("copying %s beside %s: %w", from, cfg.DB, err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"peerpath/internal/audit"
 	"peerpath/internal/auth"
+	"peerpath/internal/backup"
 	"peerpath/internal/core"
 	"peerpath/internal/demo"
 	"peerpath/internal/framework"
@@ -88,7 +89,29 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	// Continuous copies (issue 19) are stopped after the store closes:
+	// Litestream must outlive the application's connections to the file.
+	var cont *backup.Continuous
+	defer func() {
+		s.Close()
+		if cont != nil {
+			if err := cont.Close(context.Background()); err != nil {
+				log.Error("stopping continuous copies", "err", err)
+			}
+		}
+	}()
+	if backups.dir != "" || backups.continuous != "" {
+		if backups.key, err = backup.LoadOrCreateKey(cfg.dataDir()); err != nil {
+			return err
+		}
+		backups.scratch = filepath.Dir(cfg.DB)
+	}
+	if backups.continuous != "" {
+		if cont, err = backup.Start(ctx, cfg.DB, backups.continuous, backups.key, backup.Options{Keep: backups.keepFor, Logger: log}); err != nil {
+			return err
+		}
+		fmt.Fprintf(io.err, "peerpath ships every transaction, encrypted, to %s (restore with peerpath restore --from %s [--at TIME])\n", backups.continuous, backups.continuous)
+	}
 
 	var demoLogins *web.DemoLogins
 	if cfg.Demo {
@@ -167,7 +190,7 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 	// Scheduled SQLite copies (issue 19).
 	if backups.dir != "" {
 		go runBackups(ctx, s, backups, log)
-		fmt.Fprintf(io.err, "peerpath copies the database to %s every %s and keeps the last %d copies\n", backups.dir, backups.every, backups.keep)
+		fmt.Fprintf(io.err, "peerpath copies the database, encrypted, to %s every %s and keeps the last %d copies\n", backups.dir, backups.every, backups.keep)
 	}
 	// Audit anchors (issue 15): the chains' heads, outside the database.
 	anchors := newAnchorer(s, cfg.anchorPath(), s.AuditKey(), log)
@@ -451,23 +474,47 @@ func tokenExpiry(v string, now time.Time) (time.Time, error) {
 	return now.Add(d), nil
 }
 
-func backup(ctx context.Context, args []string, io stdio, getenv env) error {
+func backupCommand(ctx context.Context, args []string, io stdio, getenv env) error {
 	var cfg Config
 	var to string
 	fs := flags("backup", io)
 	dbFlags(fs, &cfg, getenv)
-	fs.StringVar(&to, "to", "", "the file to write the copy to; must not exist (required)")
+	fs.StringVar(&to, "to", "", "the file to write the encrypted copy to; must not exist (required)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if to == "" {
 		return usagef("--to is required")
 	}
-	if store.IsPostgres(cfg.DB) { // issue 19: pg_dump, when it is installed
-		if err := pgDump(ctx, cfg.DB, to, io); err != nil {
+	if _, err := os.Stat(to); err == nil {
+		return fmt.Errorf("%s already exists: choose a new file name", to)
+	}
+	// Issue 19: every copy is encrypted to the backup key, which stays in
+	// the data directory beside secret.key.
+	key, err := backup.LoadOrCreateKey(cfg.dataDir())
+	if err != nil {
+		return err
+	}
+	keep := func() {
+		fmt.Fprintf(io.err, "The copy is encrypted to %s. Keep %s and %s from %s safe, apart from the copies: without %s the copy cannot be read, and without %s its audit log cannot be verified.\n",
+			backup.KeyFile, backup.KeyFile, keyFile, cfg.dataDir(), backup.KeyFile, keyFile)
+	}
+	if store.IsPostgres(cfg.DB) { // pg_dump, when it is installed
+		scratch, err := os.MkdirTemp(cfg.dataDir(), ".peerpath-dump-*")
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(io.err, "Keep %s from %s with it: without the key the audit log cannot be verified.\n", keyFile, cfg.dataDir())
+		defer os.RemoveAll(scratch)
+		plain := filepath.Join(scratch, "peerpath.dump")
+		if err := pgDump(ctx, cfg.DB, plain, io); err != nil {
+			return err
+		}
+		if err := backup.EncryptFile(plain, to, key); err != nil {
+			return err
+		}
+		fmt.Fprintf(io.out, "wrote it, encrypted, to %s\n", to)
+		fmt.Fprintf(io.err, "Restore it with: peerpath decrypt --from %s --to peerpath.dump --data-dir %s, then pg_restore --no-owner --dbname=NEW_DATABASE_URL peerpath.dump\n", to, cfg.dataDir())
+		keep()
 		return nil
 	}
 	s, err := openDB(ctx, cfg, core.SystemClock{}, false, false)
@@ -475,18 +522,46 @@ func backup(ctx context.Context, args []string, io stdio, getenv env) error {
 		return err
 	}
 	defer s.Close()
-	if err := s.Backup(ctx, to); err != nil {
+	if err := writeCheckedCopy(ctx, s, to, filepath.Dir(cfg.DB), key); err != nil {
+		return fmt.Errorf("the copy to %s failed: %w", to, err)
+	}
+	fmt.Fprintf(io.out, "wrote a consistent copy of %s to %s (integrity_check: ok), encrypted\n", cfg.DB, to)
+	keep()
+	return nil
+}
+
+// decrypt writes a copy made by peerpath backup or serve --backup-dir in
+// the clear, with the backup key in the data directory: to hand a
+// PostgreSQL dump to pg_restore, or to look inside a SQLite copy.
+func decrypt(ctx context.Context, args []string, io stdio, getenv env) error {
+	var cfg Config
+	var from, to string
+	fs := flags("decrypt", io)
+	dbFlags(fs, &cfg, getenv)
+	fs.StringVar(&from, "from", "", "the encrypted copy (required)")
+	fs.StringVar(&to, "to", "", "the file to write the decrypted copy to; must not exist (required)")
+	if err := parse(fs, args); err != nil {
 		return err
 	}
-	// Issue 19: checked like serve's scheduled copies, and owner-only.
-	if _, err := store.CheckCopy(ctx, to); err != nil {
-		return fmt.Errorf("the copy at %s failed its check: %w", to, err)
+	if from == "" || to == "" {
+		return usagef("--from and --to are required")
 	}
-	if err := os.Chmod(to, 0o600); err != nil {
+	if _, err := os.Stat(to); err == nil {
+		return fmt.Errorf("%s already exists: choose a new file name", to)
+	}
+	if ok, err := backup.IsEncrypted(from); err != nil {
+		return err
+	} else if !ok {
+		return fmt.Errorf("%s is not an encrypted copy", from)
+	}
+	key, err := backup.LoadKey(cfg.dataDir())
+	if err != nil {
+		return fmt.Errorf("%w. Give the --data-dir that holds the %s of the installation the copy came from", err, backup.KeyFile)
+	}
+	if err := backup.DecryptFile(from, to, key); err != nil {
 		return err
 	}
-	fmt.Fprintf(io.out, "wrote a consistent copy of %s to %s (integrity_check: ok)\n", cfg.DB, to)
-	fmt.Fprintf(io.err, "Keep %s from %s with it: without the key the audit log cannot be verified.\n", keyFile, cfg.dataDir())
+	fmt.Fprintf(io.out, "wrote %s decrypted to %s (readable by its owner only). It holds people's records in the clear: remove it when done.\n", from, to)
 	return nil
 }
 

@@ -13,8 +13,9 @@ import (
 
 // peerpath backup on PostgreSQL (issue 19).
 
-// TestBackupPostgresPgDump: on the real PostgreSQL, backup runs pg_dump;
-// pg_restore --list reads the file, which holds peerpath's tables and the
+// TestBackupPostgresPgDump: on the real PostgreSQL, backup runs pg_dump
+// and encrypts its output; decrypted, pg_restore --list reads the file,
+// which holds peerpath's tables and the
 // rows of its schema, and is readable by its owner only.
 func TestBackupPostgresPgDump(t *testing.T) {
 	if !testkit.Postgres() {
@@ -42,7 +43,16 @@ func TestBackupPostgresPgDump(t *testing.T) {
 	if info.Mode().Perm() != 0o600 {
 		t.Errorf("the dump is readable by others: %v", info.Mode())
 	}
-	out, err := exec.Command("pg_restore", "--list", to).CombinedOutput()
+	// The dump is encrypted to the backup key; peerpath decrypt gives it
+	// back for pg_restore.
+	if out, err := exec.Command("pg_restore", "--list", to).CombinedOutput(); err == nil {
+		t.Fatalf("pg_restore reads the dump without decrypting it: it is in the clear\n%s", out)
+	}
+	plain := filepath.Join(t.TempDir(), "plain.dump")
+	if r := run(t, env, "", "decrypt", "--from", to, "--to", plain); r.code != 0 {
+		t.Fatalf("decrypt: %+v", r)
+	}
+	out, err := exec.Command("pg_restore", "--list", plain).CombinedOutput()
 	if err != nil {
 		t.Fatalf("pg_restore --list: %v\n%s", err, out)
 	}

@@ -130,11 +130,19 @@ func TestServeCopiesAnOlderDatabaseToBackupDir(t *testing.T) {
 	if code := stop(); code != 0 {
 		t.Fatalf("serve exited %d: %s", code, stderr.String())
 	}
-	copies := preCopies(t, dir, regexp.MustCompile(`^peerpath-before-\d{4}-\d{8}T\d{6}Z\.db$`))
+	copies := preCopies(t, dir, regexp.MustCompile(`^peerpath-before-\d{4}-\d{8}T\d{6}Z\.db\.age$`))
 	if len(copies) != 1 {
 		t.Fatalf("want one copy in the backup directory, got %v\n%s", copies, stderr.String())
 	}
-	checkPreCopy(t, copies[0], old)
+	// In the backup directory the copy is encrypted like the others.
+	if st, _ := os.Stat(copies[0]); st.Mode().Perm() != 0o600 {
+		t.Errorf("the copy is readable by others: %v", st.Mode())
+	}
+	plain := filepath.Join(t.TempDir(), "plain.db")
+	if r := run(t, env, "", "decrypt", "--from", copies[0], "--to", plain); r.code != 0 {
+		t.Fatalf("decrypt the copy: %+v", r)
+	}
+	checkPreCopy(t, plain, old)
 	if beside := preCopies(t, filepath.Dir(env["PEERPATH_DB"]), regexp.MustCompile(`before-`)); len(beside) != 0 {
 		t.Errorf("with --backup-dir, a copy was also written beside the database: %v", beside)
 	}
