@@ -3,20 +3,19 @@ package printout
 import (
 	_ "embed"
 	"fmt"
-	"math"
+	"image/color"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/image/font/sfnt"
-	"golang.org/x/image/math/fixed"
+	"github.com/tdewolff/canvas"
 	"golang.org/x/text/unicode/norm"
 )
 
 // The fonts are embedded so that printing never depends on what happens to be
-// installed on the server. Licences: fonts/LICENSE-DejaVu.txt and
-// fonts/LICENSE-Droid.txt.
+// installed on the server. Licences: fonts/LICENSE-DejaVu.txt,
+// fonts/LICENSE-Droid.txt and fonts/LICENSE-Nanum.txt.
 var (
 	//go:embed fonts/DejaVuSans.ttf
 	dejaVuSans []byte
@@ -24,6 +23,10 @@ var (
 	dejaVuSansBold []byte
 	//go:embed fonts/DroidSansFallbackFull.ttf
 	droidSansFallback []byte
+	//go:embed fonts/NanumSquareR.ttf
+	nanumSquare []byte
+	//go:embed fonts/NanumSquareB.ttf
+	nanumSquareBold []byte
 )
 
 // face is one embedded font.
@@ -33,31 +36,32 @@ const (
 	faceRegular face = iota
 	faceBold
 	faceFallback
+	faceHangul
+	faceHangulBold
 	numFaces
 )
 
-// faceInfo names each face for fpdf. The fallback has no bold, so bold text in
+// faceInfo names each face. The Han fallback has no bold, so bold text in
 // Han or kana uses the regular fallback.
 var faceInfo = [numFaces]struct {
-	family, style string
-	data          []byte
+	name string
+	bold bool
+	data []byte
 }{
-	faceRegular:  {"dejavu", "", dejaVuSans},
-	faceBold:     {"dejavu", "B", dejaVuSansBold},
-	faceFallback: {"droid", "", droidSansFallback},
+	faceRegular:    {"DejaVu Sans", false, dejaVuSans},
+	faceBold:       {"DejaVu Sans Bold", true, dejaVuSansBold},
+	faceFallback:   {"Droid Sans Fallback", false, droidSansFallback},
+	faceHangul:     {"NanumSquare", false, nanumSquare},
+	faceHangulBold: {"NanumSquare Bold", true, nanumSquareBold},
 }
 
-// bmpSize is the number of runes fpdf can print: its UTF-8 fonts read only
-// the format 4 (Basic Multilingual Plane) cmap and build a 65,536-entry
-// CIDToGIDMap, so a rune above U+FFFF would index past it and panic.
+// bmpSize bounds the runes printed: those above U+FFFF (emoji, rare
+// ideographs) are not in the embedded fonts and print as "�".
 const bmpSize = 0x10000
 
-// coverage records, for one face, which BMP runes it has a glyph for and
-// their advance widths in thousandths of an em, rounded exactly as fpdf does,
-// so that our measurements agree with the widths fpdf writes into the PDF.
+// coverage records, for one face, which BMP runes it has a glyph for.
 type coverage struct {
-	has   [bmpSize / 64]uint64
-	width [bmpSize]uint16
+	has [bmpSize / 64]uint64
 }
 
 func (c *coverage) covers(r rune) bool {
@@ -65,61 +69,50 @@ func (c *coverage) covers(r rune) bool {
 }
 
 var (
-	coverOnce sync.Once
+	fontsOnce sync.Once
+	fonts     [numFaces]*canvas.Font
 	covers    [numFaces]*coverage
-	coverErr  error
+	fontsErr  error
 )
 
-// loadCoverage parses the fonts once per process; it takes a few
-// milliseconds, and every document needs it.
-func loadCoverage() error {
-	coverOnce.Do(func() {
+// loadFonts parses the fonts once per process (a few tens of
+// milliseconds, most of it the 4 MB Han fallback).
+func loadFonts() error {
+	fontsOnce.Do(func() {
 		for fc := range numFaces {
-			c, err := parseCoverage(faceInfo[fc].data)
+			info := faceInfo[fc]
+			style := canvas.FontRegular
+			if info.bold {
+				style = canvas.FontBold
+			}
+			f, err := canvas.LoadFont(info.data, 0, style)
 			if err != nil {
-				coverErr = fmt.Errorf("printout: font %s %s: %w", faceInfo[fc].family, faceInfo[fc].style, err)
+				fontsErr = fmt.Errorf("printout: font %s: %w", info.name, err)
 				return
+			}
+			// No optional ligatures ("fi", "ffi"): the PDF maps each glyph
+			// back to one character, so text copied or extracted from the
+			// PDF stays the text that was printed. Required ligatures
+			// (Arabic lām-alif) stay.
+			f.SetFeatures("liga=0,clig=0,dlig=0")
+			fonts[fc] = f
+			c := new(coverage)
+			for r := rune(1); r < bmpSize; r++ {
+				if f.SFNT.GlyphIndex(r) != 0 {
+					c.has[r>>6] |= 1 << (uint(r) & 63)
+				}
 			}
 			covers[fc] = c
 		}
 	})
-	return coverErr
-}
-
-func parseCoverage(data []byte) (*coverage, error) {
-	f, err := sfnt.Parse(data)
-	if err != nil {
-		return nil, err
-	}
-	upem := f.UnitsPerEm()
-	if upem == 0 {
-		return nil, fmt.Errorf("no units per em")
-	}
-	scale := 1000.0 / float64(upem)
-	var buf sfnt.Buffer
-	c := new(coverage)
-	for r := rune(1); r < bmpSize; r++ {
-		gi, err := f.GlyphIndex(&buf, r)
-		if err != nil || gi == 0 {
-			continue
-		}
-		// Asking for the advance at ppem == unitsPerEm (in 26.6) returns it
-		// in font units, unscaled.
-		adv, err := f.GlyphAdvance(&buf, gi, fixed.Int26_6(upem), 0)
-		if err != nil {
-			continue
-		}
-		c.has[r>>6] |= 1 << (uint(r) & 63)
-		c.width[r] = uint16(math.Round(scale * float64(adv)))
-	}
-	return c, nil
+	return fontsErr
 }
 
 // replacement is printed for runes no embedded font can draw. DejaVu has it.
 const replacement = '\uFFFD'
 
 // ignorable reports runes that are invisible formatting: they are dropped,
-// because they have no glyphs and fpdf would print them as boxes.
+// because they have no glyphs and would print as boxes.
 func ignorable(r rune) bool {
 	return unicode.Is(unicode.Cf, r) || // ZWJ, bidi controls, soft hyphen …
 		unicode.Is(unicode.Variation_Selector, r) ||
@@ -144,7 +137,7 @@ func cleanText(s string) string {
 			continue
 		case r >= bmpSize:
 			r = replacement
-		case !covers[faceRegular].covers(r) && !covers[faceFallback].covers(r):
+		case !anyCovers(r):
 			r = replacement
 		}
 		b.WriteRune(r)
@@ -171,15 +164,30 @@ func cleanParagraphs(s string) []string {
 	return out
 }
 
+// anyCovers reports whether some embedded font has a glyph for r.
+func anyCovers(r rune) bool {
+	for _, c := range covers {
+		if c.covers(r) {
+			return true
+		}
+	}
+	return false
+}
+
 // pickFace chooses the face for r. Spaces stay in the face of the run they are
-// in, so "王 小明" is one run rather than three.
+// in, so "王 小明" is one run rather than three. Hangul goes to the Korean
+// font first (the Han fallback has 3 of its 11,172 syllables); everything
+// else to DejaVu, then the Han fallback, then the Korean font.
 func pickFace(r rune, bold bool, prev face, havePrev bool) face {
 	if havePrev && r == ' ' && covers[prev].covers(r) {
 		return prev
 	}
-	primary := faceRegular
+	primary, hangul := faceRegular, faceHangul
 	if bold {
-		primary = faceBold
+		primary, hangul = faceBold, faceHangulBold
+	}
+	if unicode.Is(unicode.Hangul, r) && covers[hangul].covers(r) {
+		return hangul
 	}
 	switch {
 	case covers[primary].covers(r):
@@ -189,9 +197,11 @@ func pickFace(r rune, bold bool, prev face, havePrev bool) face {
 		return faceRegular
 	case covers[faceFallback].covers(r):
 		return faceFallback
+	case covers[hangul].covers(r):
+		return hangul
 	}
-	// Only reached for text that did not go through cleanText; fpdf prints
-	// a missing glyph as an empty box, which is better than nothing.
+	// Only reached for text that did not go through cleanText; a missing
+	// glyph prints as an empty box, which is better than nothing.
 	return primary
 }
 
@@ -199,18 +209,6 @@ func pickFace(r rune, bold bool, prev face, havePrev bool) face {
 type run struct {
 	face face
 	text string
-}
-
-// width is the run's width in points at the given size.
-func (r run) width(size float64) float64 {
-	var w int
-	c := covers[r.face]
-	for _, ru := range r.text {
-		if ru < bmpSize {
-			w += int(c.width[ru])
-		}
-	}
-	return float64(w) * size / 1000
 }
 
 // splitRuns splits s into runs by face.
@@ -232,19 +230,62 @@ func splitRuns(s string, bold bool) []run {
 	return runs
 }
 
-// textWidth is the width of s in points at the given size.
-func textWidth(s string, bold bool, size float64) float64 {
-	var w int
-	var cur face
-	i := 0
-	for _, r := range s {
-		cur = pickFace(r, bold, cur, i > 0)
-		i++
-		if r < bmpSize {
-			w += int(covers[cur].width[r])
-		}
+// shapeLine lays out one line of clean text: split into runs by font,
+// shaped (joining, ligatures, marks, kerning) and put in visual order by the
+// Unicode bidirectional algorithm, so Arabic and Hebrew read right to left
+// even inside an English sentence. It returns the laid-out text (nil for
+// nothing to print) and its width in points.
+func shapeLine(s string, bold bool, size float64, col color.Color) (*canvas.Text, float64) {
+	runs := splitRuns(s, bold)
+	if len(runs) == 0 {
+		return nil, 0
 	}
-	return float64(w) * size / 1000
+	rt := canvas.NewRichText(fonts[runs[0].face].Face(size, col))
+	for _, r := range runs {
+		rt.WriteFace(fonts[r.face].Face(size, col), r.text)
+	}
+	t := rt.ToText(0, 0, canvas.Left, canvas.Top, nil)
+	w := 0.0
+	t.WalkLines(func(_ float64, spans []canvas.TextSpan) {
+		for _, sp := range spans {
+			w = max(w, sp.X+sp.Width)
+		}
+	})
+	return t, w / mmPerPt
+}
+
+// baselineShift is how far above the baseline of its first line the
+// library puts a text's origin, in millimetres.
+func baselineShift(t *canvas.Text) float64 {
+	shift, first := 0.0, true
+	t.WalkLines(func(y float64, _ []canvas.TextSpan) {
+		if first {
+			shift, first = -y, false
+		}
+	})
+	return shift
+}
+
+type widthKey struct {
+	s    string
+	bold bool
+	size float64
+}
+
+// widths remembers measurements: fitting a plan measures the same lines
+// again and again at each size it tries. Guarded by renderMu while
+// rendering; cleared for each document.
+var widths = map[widthKey]float64{}
+
+// textWidth is the width of s in points at the given size, as shaped.
+func textWidth(s string, bold bool, size float64) float64 {
+	k := widthKey{s, bold, size}
+	if w, ok := widths[k]; ok {
+		return w
+	}
+	_, w := shapeLine(s, bold, size, color.Black)
+	widths[k] = w
+	return w
 }
 
 // breakable reports scripts written without spaces between words, where a

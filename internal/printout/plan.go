@@ -187,7 +187,7 @@ func drawPlan(d *doc, p Plan) {
 	}
 	pages := len(placed)
 	for i := range placed {
-		d.pdf.AddPage()
+		d.addPage()
 		if c.demo {
 			d.watermark(letterW/2, letterH/2, 130, "DEMO")
 			d.centred(letterW/2, 34, 10, true, colDemo, "DEMO — not a real plan")
@@ -202,9 +202,9 @@ func drawPlan(d *doc, p Plan) {
 		if lay.footerH > 0 {
 			y := letterH - planBottom - lay.footerH
 			d.fillColor(colTint)
-			d.pdf.Rect(planMargin, y, planW, lay.footerH, "F")
+			d.fillRect(planMargin, y, planW, lay.footerH)
 			d.fillColor(colBlue)
-			d.pdf.Rect(planMargin, y, 3, lay.footerH, "F")
+			d.fillRect(planMargin, y, 3, lay.footerH)
 			d.drawLines(column{x: planMargin + 13, y: y + 9, w: planW - 22, h: lay.footerH - 18}, lay.footer)
 		}
 		if pages > 1 {

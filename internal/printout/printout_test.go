@@ -11,7 +11,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/text/unicode/norm"
 
 	"peerpath/internal/core"
@@ -103,7 +102,7 @@ func assertContains(t *testing.T, text string, want ...string) {
 // functions directly rather than through a renderer.
 func mustLoadFonts(t *testing.T) {
 	t.Helper()
-	if err := loadCoverage(); err != nil {
+	if err := loadFonts(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -458,34 +457,6 @@ func TestRendersToImage(t *testing.T) {
 		if len(png) < 1000 || !bytes.HasPrefix(png, []byte("\x89PNG")) {
 			t.Errorf("%s: page 1 gave a %d-byte image", name, len(png))
 		}
-	}
-}
-
-// TestWidthsAgreeWithFpdf checks that our measurements, from the font
-// coverage tables, are the widths fpdf writes into the PDF: layout depends
-// on it.
-func TestWidthsAgreeWithFpdf(t *testing.T) {
-	mustLoadFonts(t)
-	pdf := fpdf.New("P", "pt", "Letter", "")
-	samples := strings.Join(names, " ") + " …•—“”·0123456789 ÀÉÎÕÜ ẞ ŋ ǆ"
-	for fc := range numFaces {
-		info := faceInfo[fc]
-		pdf.AddUTF8FontFromBytes(info.family, info.style, info.data)
-		pdf.SetFont(info.family, info.style, 10)
-		for _, r := range samples {
-			if !covers[fc].covers(r) {
-				continue
-			}
-			s := string(r)
-			want := pdf.GetStringWidth(s)
-			got := run{fc, s}.width(10)
-			if diff := got - want; diff > 1e-9 || diff < -1e-9 {
-				t.Errorf("%s %s: width of %q = %v, fpdf says %v", info.family, info.style, s, got, want)
-			}
-		}
-	}
-	if err := pdf.Error(); err != nil {
-		t.Fatal(err)
 	}
 }
 
