@@ -3,6 +3,7 @@ package printout
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"image/color"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tdewolff/canvas"
+	canvastext "github.com/tdewolff/canvas/text"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -230,40 +232,82 @@ func splitRuns(s string, bold bool) []run {
 	return runs
 }
 
-// shapeLine lays out one line of clean text: split into runs by font,
-// shaped (joining, ligatures, marks, kerning) and put in visual order by the
-// Unicode bidirectional algorithm, so Arabic and Hebrew read right to left
-// even inside an English sentence. It returns the laid-out text (nil for
-// nothing to print) and its width in points.
-func shapeLine(s string, bold bool, size float64, col color.Color) (*canvas.Text, float64) {
-	runs := splitRuns(s, bold)
-	if len(runs) == 0 {
-		return nil, 0
-	}
-	rt := canvas.NewRichText(fonts[runs[0].face].Face(size, col))
-	for _, r := range runs {
-		rt.WriteFace(fonts[r.face].Face(size, col), r.text)
-	}
-	t := rt.ToText(0, 0, canvas.Left, canvas.Top, nil)
-	w := 0.0
-	t.WalkLines(func(_ float64, spans []canvas.TextSpan) {
-		for _, sp := range spans {
-			w = max(w, sp.X+sp.Width)
-		}
-	})
-	return t, w / mmPerPt
+// piece is a stretch of a line in one font and one direction, shaped.
+type piece struct {
+	text  *canvas.Text
+	width float64 // in points
 }
 
-// baselineShift is how far above the baseline of its first line the
-// library puts a text's origin, in millimetres.
-func baselineShift(t *canvas.Text) float64 {
-	shift, first := 0.0, true
-	t.WalkLines(func(y float64, _ []canvas.TextSpan) {
-		if first {
-			shift, first = -y, false
+// shaped is one line, shaped, its pieces in visual order (left to right).
+type shaped struct {
+	pieces []piece
+	width  float64 // in points
+}
+
+// shapeLine lays out one line of clean text. The Unicode bidirectional
+// algorithm gives each character its embedding level (even: left to right,
+// odd: right to left); the line is cut into pieces where the level or the
+// font changes; each piece is shaped by HarfBuzz in its direction (Arabic
+// joined, lām-alif ligated, marks placed, kerning) and the pieces are put
+// in visual order (rule L2: from the deepest level up, reverse every run of
+// pieces at that level or deeper). So Arabic and Hebrew read right to left,
+// even inside an English sentence, and numbers inside them left to right.
+func shapeLine(s string, bold bool, size float64, col color.Color) shaped {
+	runes := []rune(s)
+	if len(runes) == 0 {
+		return shaped{}
+	}
+	levels := canvastext.EmbeddingLevels(runes)
+	type span struct {
+		face       face
+		level      int
+		start, end int
+	}
+	var spans []span
+	var cur face
+	for i, r := range runes {
+		fc := pickFace(r, bold, cur, i > 0)
+		if i == 0 || fc != cur || levels[i] != spans[len(spans)-1].level {
+			spans = append(spans, span{fc, levels[i], i, i + 1})
+		} else {
+			spans[len(spans)-1].end = i + 1
 		}
-	})
-	return shift
+		cur = fc
+	}
+	var out shaped
+	maxLevel, minOdd := 0, -1
+	for _, sp := range spans {
+		ff := fonts[sp.face].Face(size, col)
+		ff.Direction = canvastext.LeftToRight
+		if sp.level%2 == 1 {
+			ff.Direction = canvastext.RightToLeft
+			if minOdd < 0 || sp.level < minOdd {
+				minOdd = sp.level
+			}
+		}
+		maxLevel = max(maxLevel, sp.level)
+		t := canvas.NewTextLine(ff, string(runes[sp.start:sp.end]), canvas.Left)
+		out.pieces = append(out.pieces, piece{t, t.Width / mmPerPt})
+		out.width += t.Width / mmPerPt
+	}
+	if minOdd >= 0 {
+		for lvl := maxLevel; lvl >= minOdd; lvl-- {
+			for i := 0; i < len(spans); {
+				if spans[i].level < lvl {
+					i++
+					continue
+				}
+				j := i
+				for j < len(spans) && spans[j].level >= lvl {
+					j++
+				}
+				slices.Reverse(out.pieces[i:j])
+				slices.Reverse(spans[i:j])
+				i = j
+			}
+		}
+	}
+	return out
 }
 
 type widthKey struct {
@@ -283,7 +327,7 @@ func textWidth(s string, bold bool, size float64) float64 {
 	if w, ok := widths[k]; ok {
 		return w
 	}
-	_, w := shapeLine(s, bold, size, color.Black)
+	w := shapeLine(s, bold, size, color.Black).width
 	widths[k] = w
 	return w
 }

@@ -160,11 +160,13 @@ func (d *doc) text(x, y, size float64, bold bool, c rgb, s string) float64 {
 }
 
 func (d *doc) textAlpha(x, y, size float64, bold bool, c rgb, alpha float64, s string) float64 {
-	t, w := shapeLine(s, bold, size, c.color(alpha))
-	if t != nil {
-		d.ctx.DrawText(d.px(x), d.py(y)+baselineShift(t), t)
+	line := shapeLine(s, bold, size, c.color(alpha))
+	px := x
+	for _, p := range line.pieces {
+		d.ctx.DrawText(d.px(px), d.py(y), p.text)
+		px += p.width
 	}
-	return w
+	return line.width
 }
 
 // centred prints s centred on cx.
