@@ -3,8 +3,8 @@ package printout
 import (
 	_ "embed"
 	"fmt"
-	"slices"
 	"image/color"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"

@@ -22,16 +22,9 @@ var scriptNames = map[string]string{
 	"latin":      "José Ñúñez-Gonçalves",
 }
 
-// logical extracts pdf's text as a person copying it would get it:
+// rawLogical extracts pdf's text as a person copying it would get it:
 // pdftotext in its normal mode, which puts right-to-left runs back in
-// logical (typed) order. The result is normalised for comparison (see
-// logicalForm).
-func logical(t *testing.T, pdf []byte) string {
-	t.Helper()
-	return logicalForm(rawLogical(t, pdf))
-}
-
-// rawLogical is pdftotext's output, not normalised.
+// logical (typed) order. Compare it through logicalForm.
 func rawLogical(t *testing.T, pdf []byte) string {
 	t.Helper()
 	tool := poppler(t, "pdftotext")
