@@ -12,6 +12,7 @@ import (
 
 	"github.com/tdewolff/canvas"
 	canvastext "github.com/tdewolff/canvas/text"
+	"golang.org/x/image/font/sfnt"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -77,6 +78,24 @@ var (
 	fontsErr  error
 )
 
+// parseCoverage reads which BMP runes the font has a glyph for.
+// (golang.org/x/image's cmap lookup is many times faster than the PDF
+// library's for fonts with thousands of ranges, such as NanumSquare.)
+func parseCoverage(data []byte) (*coverage, error) {
+	f, err := sfnt.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	var buf sfnt.Buffer
+	c := new(coverage)
+	for r := rune(1); r < bmpSize; r++ {
+		if gi, err := f.GlyphIndex(&buf, r); err == nil && gi != 0 {
+			c.has[r>>6] |= 1 << (uint(r) & 63)
+		}
+	}
+	return c, nil
+}
+
 // loadFonts parses the fonts once per process (a few tens of
 // milliseconds, most of it the 4 MB Han fallback).
 func loadFonts() error {
@@ -98,11 +117,10 @@ func loadFonts() error {
 			// (Arabic lām-alif) stay.
 			f.SetFeatures("liga=0,clig=0,dlig=0")
 			fonts[fc] = f
-			c := new(coverage)
-			for r := rune(1); r < bmpSize; r++ {
-				if f.SFNT.GlyphIndex(r) != 0 {
-					c.has[r>>6] |= 1 << (uint(r) & 63)
-				}
+			c, err := parseCoverage(info.data)
+			if err != nil {
+				fontsErr = fmt.Errorf("printout: font %s: %w", info.name, err)
+				return
 			}
 			covers[fc] = c
 		}
