@@ -50,7 +50,9 @@
 // card. The card is a summary: its type shrinks down to 6 pt, and below that
 // items are cut short with "…" and "(see full plan)" is added.
 //
-// All documents are deterministic: the same input gives the same bytes (the
-// creation date the PDF library stamps is blanked). Documents are made one
-// at a time per process, as the parsed fonts are shared.
+// The same input gives the same pages: the same text in the same places, in
+// the same fonts. The bytes differ between two printings, because the PDF
+// library stamps the time of printing into the document information and
+// into each embedded font subset. Documents are made one at a time per
+// process, as the parsed fonts are shared.
 package printout

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
-	"regexp"
 	"sync"
 
 	"github.com/tdewolff/canvas"
@@ -218,19 +217,7 @@ func render(what, orientation string, draw func(d *doc)) (out []byte, err error)
 	if err := d.pdf.Close(); err != nil {
 		return nil, internalError(what, err)
 	}
-	return withoutCreationDate(d.out.Bytes()), nil
-}
-
-// creationDate matches the creation date the PDF library writes into the
-// document information: the time of printing.
-var creationDate = regexp.MustCompile(`/CreationDate ?\([^)]*\)`)
-
-// withoutCreationDate blanks the creation date with spaces of the same
-// length, which keeps every offset in the PDF's cross-reference table
-// right. The same input then gives the same bytes; the date that matters
-// to the reader (issued on, plan updated on) is in the text.
-func withoutCreationDate(pdf []byte) []byte {
-	return creationDate.ReplaceAllFunc(pdf, func(m []byte) []byte { return bytes.Repeat([]byte(" "), len(m)) })
+	return d.out.Bytes(), nil
 }
 
 // internalError keeps the cause for the log while giving the web layer a

@@ -107,7 +107,7 @@ func scriptPlan() Plan {
 				scriptNames["vietnamese"] + ", my peer specialist",
 				scriptNames["latin"] + ", my brother",
 			}},
-			{Heading: "Reasons for living", Items: []string{
+			{Heading: "أسباب للحياة", Items: []string{
 				"الحمد لله على كل شيء",
 				"אני לא לבד",
 				"우리 가족과 친구들",
@@ -131,6 +131,7 @@ func TestPlanAndPocketCardInEveryScript(t *testing.T) {
 			for _, n := range scriptNames {
 				want = append(want, n)
 			}
+			want = append(want, p.Sections[1].Heading)
 			want = append(want, p.Sections[1].Items...)
 			assertLogical(t, text, want...)
 			assertJoined(t, raw)
