@@ -96,8 +96,8 @@ func parseCoverage(data []byte) (*coverage, error) {
 	return c, nil
 }
 
-// loadFonts parses the fonts once per process (a few tens of
-// milliseconds, most of it the 4 MB Han fallback).
+// loadFonts parses the fonts once per process, on the first document
+// (about 0.3 s).
 func loadFonts() error {
 	fontsOnce.Do(func() {
 		for fc := range numFaces {
