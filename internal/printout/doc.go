@@ -33,8 +33,10 @@
 // which NFKC folds into the letters typed. Optional Latin ligatures are off
 // so that every glyph maps back to one letter.
 //
-// What does not work: right-to-left paragraphs are set from the left
-// margin, not right-aligned; line breaking has no language-specific rules
+// Plan and card items and headings that start in a right-to-left script
+// are set from the right edge of their column, bullet on the right.
+//
+// What does not work: line breaking has no language-specific rules
 // (Japanese kinsoku, hyphenation); there is no bold for Han or kana and no
 // italic anywhere.
 //

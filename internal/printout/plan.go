@@ -110,7 +110,7 @@ func sectionLines(secs []cleanSection, st flowStyle, w float64, maxItemLines int
 		if s.heading != "" {
 			for i, h := range wrap(s.heading, true, st.headSize, w) {
 				l := line{text: h, bold: true, size: st.headSize, color: colBlue,
-					height: st.headSize * st.leading, keepNext: true}
+					height: st.headSize * st.leading, keepNext: true, rtl: rightToLeft(s.heading)}
 				if i == 0 && (si > 0 || len(lines) > 0) {
 					l.before = st.sectionGap
 				}
@@ -120,9 +120,10 @@ func sectionLines(secs []cleanSection, st flowStyle, w float64, maxItemLines int
 		for ii, paras := range s.items {
 			var item []line
 			for pi, para := range paras {
+				rtl := rightToLeft(para)
 				for li, t := range wrap(para, false, st.size, textW) {
 					l := line{text: t, size: st.size, color: colInk, indent: st.indent,
-						height: st.size * st.leading}
+						height: st.size * st.leading, rtl: rtl}
 					switch {
 					case pi == 0 && li == 0:
 						l.bullet = true

@@ -211,3 +211,30 @@ func TestShapedWidthIsWhatPrints(t *testing.T) {
 		t.Errorf("width of office = %.2f", w)
 	}
 }
+
+// TestRightToLeftParagraphsAreSetFromTheRight: an item that starts in
+// Arabic or Hebrew is set from the right edge, bullet on the right; an
+// English item with an Arabic name in it stays on the left.
+func TestRightToLeftParagraphsAreSetFromTheRight(t *testing.T) {
+	for s, want := range map[string]bool{
+		"الحمد لله":                   true,
+		"אני לא לבד":                  true,
+		"(١٢٣) مرحبا":                 true,
+		"My sister فاطمة الزهراء":     false,
+		"123 — 김민준":                   false,
+		"":                            false,
+		"\u200F988 שרה, my neighbour": true,
+	} {
+		if got := rightToLeft(s); got != want {
+			t.Errorf("rightToLeft(%q) = %v, want %v", s, got, want)
+		}
+	}
+	mustLoadFonts(t)
+	c := cleanUp(scriptPlan())
+	lines, _ := sectionLines(c.sections, planStyle(10), 300, 0)
+	for _, l := range lines {
+		if want := rightToLeft(l.text); l.rtl != want && l.text != "" {
+			t.Errorf("line %q: rtl = %v, want %v", l.text, l.rtl, want)
+		}
+	}
+}
