@@ -275,10 +275,10 @@ func demoICAN(ctx context.Context, s *store.Store, d *Demo, day func(int) string
 		{"Kai Moreau", "Somerville High School", "11", "", true, "Lee Moreau", "PPPPPP"},
 		{"Ana Beatriz Souza", "Somerville High School", "12", "Prefers written instructions", false, "", "PPPPLP"},
 		{"DeShawn Carter", "Somerville High School", "12", "", false, "", "PPEPPP"},
-		{"Fatima Rahman", "Somerville High School", "11", "", true, "Nasrin Rahman", "PPPPPP"},
+		{"Fatima Rahman (فاطمة رحمن)", "Somerville High School", "11", "", true, "Nasrin Rahman", "PPPPPP"},
 		{"Liam O'Brien", "Full Circle", "10", "Quiet space to take breaks", true, "Colleen O'Brien", "PPPPPP"},
 		{"Sofía Gutiérrez", "Somerville High School", "12", "", false, "", "PLPPPP"},
-		{"Jae-won Park", "Somerville High School", "11", "", true, "Min-ji Park", "PPPEPA"},
+		{"Jae-won Park (박재원)", "Somerville High School", "11", "", true, "Min-ji Park", "PPPEPA"},
 		{"Malik Johnson", "Full Circle", "12", "", false, "", "PAPAAA"},
 		{"Emily Tran", "Somerville High School", "11", "Uses a screen reader", true, "Linh Tran", "PPPPPP"},
 		{"Rafael Costa", "Somerville High School", "12", "", false, "", "PPPPAP"},
@@ -325,7 +325,7 @@ func demoICAN(ctx context.Context, s *store.Store, d *Demo, day func(int) string
 	}{
 		{"Kai Moreau", "internship", 1, -95, -92, -60},
 		{"Ana Beatriz Souza", "job", 4, -90, -88, -70},
-		{"Fatima Rahman", "internship", 0, -85, -80, -45},
+		{"Fatima Rahman (فاطمة رحمن)", "internship", 0, -85, -80, -45},
 		{"Sofía Gutiérrez", "internship", 2, -80, 0, 0},
 		{"Emily Tran", "internship", 3, -75, -72, 0},
 	}

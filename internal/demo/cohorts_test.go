@@ -5,6 +5,7 @@ import (
 
 	"peerpath/internal/cohort"
 	"peerpath/internal/demo"
+	"peerpath/internal/printout"
 	"peerpath/internal/store"
 	"peerpath/internal/testkit"
 )
@@ -46,6 +47,22 @@ func TestDemoCohorts(t *testing.T) {
 	ican := byName["Somerville High School ICAN, spring"]
 	if ican.Enrolled != 10 || ican.Completed != 9 || ican.NextSession != "" {
 		t.Fatalf("ICAN cohort: %+v", ican)
+	}
+	// Two ICAN graduates' names print in Arabic and Korean script.
+	icanPage := testkit.Must[store.CohortPage](t)(db.CohortParticipants(t.Context(), tr, ican.ID, store.Page{}))
+	for _, name := range []string{"Fatima Rahman (فاطمة رحمن)", "Jae-won Park (박재원)"} {
+		found := false
+		for _, p := range icanPage.Participants.Items {
+			if p.Name == name && p.Certificate != nil {
+				found = true
+				if _, err := printout.CertificatePDF(printout.Certificate{Recipient: p.Name, Programme: "ICAN", Demo: true}); err != nil {
+					t.Errorf("%s: %v", name, err)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no ICAN certificate for %s", name)
+		}
 	}
 	mine := testkit.Must[[]store.MyCourse](t)(db.MyCourses(t.Context(), d.Users["peer"].Actor("test")))
 	if len(mine) != 1 || mine[0].Progress.Status != cohort.Enrolled || mine[0].Progress.Result.Holds {

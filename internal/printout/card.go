@@ -64,27 +64,27 @@ func drawCard(d *doc, p Plan) {
 
 	lay := layoutCard(c)
 
-	d.pdf.AddPage()
+	d.addPage()
 	if c.demo {
 		d.centred(letterW/2, cardY-16, 10, true, colDemo, "DEMO — not a real plan")
 	}
 
 	// Cutting line around both halves, folding line between them.
 	d.drawColor(colGrey)
-	d.pdf.SetLineWidth(0.5)
-	d.pdf.Rect(cardX, cardY, 2*cardW, cardH, "D")
-	d.pdf.SetDashPattern([]float64{3, 2.5}, 0)
-	d.pdf.Line(cardX+cardW, cardY+6, cardX+cardW, cardY+cardH-6)
-	d.pdf.SetDashPattern(nil, 0)
+	d.setLineWidth(0.5)
+	d.strokeRect(cardX, cardY, 2*cardW, cardH)
+	d.setDashes(3, 2.5)
+	d.line(cardX+cardW, cardY+6, cardX+cardW, cardY+cardH-6)
+	d.setDashes()
 	// A thin band of colour along the top of the front, so the card is
 	// easy to find in a wallet.
 	d.fillColor(colBlue)
-	d.pdf.Rect(cardX, cardY, cardW, 3.5, "F")
+	d.fillRect(cardX, cardY, cardW, 3.5)
 
 	footer := column{x: cardX + cardW + cardPad, y: cardY + cardH - cardPad - lay.footerH, w: cardInnW, h: lay.footerH}
 	if lay.footerH > 0 {
 		d.fillColor(colTint)
-		d.pdf.Rect(footer.x-3, footer.y-2, footer.w+6, footer.h+4, "F")
+		d.fillRect(footer.x-3, footer.y-2, footer.w+6, footer.h+4)
 	}
 	if c.demo {
 		d.watermark(cardX+cardW/2, cardY+cardH/2, 48, "DEMO")

@@ -4,8 +4,6 @@ import (
 	"math"
 	"strings"
 
-	"codeberg.org/go-pdf/fpdf"
-
 	"peerpath/internal/core"
 )
 
@@ -59,7 +57,7 @@ func drawCertificate(d *doc, c Certificate) {
 		title = "DEMO — " + title
 	}
 	d.meta(title+": "+recipient+", "+programme, issuer, programme)
-	d.pdf.AddPage()
+	d.addPage()
 
 	if c.Demo {
 		// Drawn first so that it lies behind the text.
@@ -68,11 +66,11 @@ func drawCertificate(d *doc, c Certificate) {
 
 	// A double border: a firm outer frame and a fine gold inner line.
 	d.drawColor(colBlue)
-	d.pdf.SetLineWidth(3)
-	d.pdf.Rect(24, 24, w-48, h-48, "D")
+	d.setLineWidth(3)
+	d.strokeRect(24, 24, w-48, h-48)
 	d.drawColor(colGold)
-	d.pdf.SetLineWidth(0.8)
-	d.pdf.Rect(33, 33, w-66, h-66, "D")
+	d.setLineWidth(0.8)
+	d.strokeRect(33, 33, w-66, h-66)
 	// Small gold diamonds at the inner corners.
 	d.fillColor(colGold)
 	for _, p := range [][2]float64{{33, 33}, {w - 33, 33}, {33, h - 33}, {w - 33, h - 33}} {
@@ -169,7 +167,7 @@ func drawCertificate(d *doc, c Certificate) {
 			// receive the certificate as a PDF.
 			tw := textWidth(printed, false, size)
 			uw := textWidth(url, false, size)
-			d.pdf.LinkString(cx+tw/2-uw, fy-size, uw, size*1.2, url)
+			d.link(cx+tw/2-uw, fy-size, uw, size*1.2, url)
 		}
 		fy -= 12
 	}
@@ -216,31 +214,31 @@ func looksLikeURL(u string) bool {
 
 // diamond draws a small filled diamond centred on (x, y).
 func (d *doc) diamond(x, y, r float64) {
-	d.pdf.Polygon([]fpdf.PointType{{X: x, Y: y - r}, {X: x + r, Y: y}, {X: x, Y: y + r}, {X: x - r, Y: y}}, "F")
+	d.fillPath(d.polygon([2]float64{x, y - r}, [2]float64{x + r, y}, [2]float64{x, y + r}, [2]float64{x - r, y}))
 }
 
 // seal draws a plain double ring with a star: an ornament, not an official
 // seal, so it carries no words.
 func (d *doc) seal(x, y float64) {
 	d.drawColor(colGold)
-	d.pdf.SetLineWidth(1.6)
-	d.pdf.Circle(x, y, 30, "D")
-	d.pdf.SetLineWidth(0.6)
-	d.pdf.Circle(x, y, 25, "D")
+	d.setLineWidth(1.6)
+	d.circle(x, y, 30)
+	d.setLineWidth(0.6)
+	d.circle(x, y, 25)
 	d.fillColor(colGold)
 	d.star(x, y, 13, 5.5)
 }
 
 // star draws a filled five-pointed star centred on (x, y).
 func (d *doc) star(x, y, outer, inner float64) {
-	pts := make([]fpdf.PointType, 0, 10)
+	pts := make([][2]float64, 0, 10)
 	for i := range 10 {
 		r := outer
 		if i%2 == 1 {
 			r = inner
 		}
 		a := -math.Pi/2 + float64(i)*math.Pi/5
-		pts = append(pts, fpdf.PointType{X: x + r*math.Cos(a), Y: y + r*math.Sin(a)})
+		pts = append(pts, [2]float64{x + r*math.Cos(a), y + r*math.Sin(a)})
 	}
-	d.pdf.Polygon(pts, "F")
+	d.fillPath(d.polygon(pts...))
 }

@@ -5,49 +5,40 @@
 // # Fonts and languages
 //
 // Names and plan text may be in any language, so the package embeds its own
-// fonts instead of relying on the 14 standard PDF fonts (which cover little
-// beyond Western European Latin):
+// fonts and shapes text itself (docs/printing.md has the whole story):
 //
 //   - DejaVu Sans and DejaVu Sans Bold: Latin with all its accents (Spanish,
 //     Portuguese, Vietnamese, Haitian Creole …), Greek, Cyrillic, Armenian,
-//     Georgian and more.
+//     Georgian, Arabic and Hebrew.
 //   - Droid Sans Fallback: Chinese (Han, simplified and traditional, about
 //     21,000 ideographs), Japanese kana, Bopomofo and CJK punctuation.
+//   - NanumSquare and NanumSquare Bold: Korean, every Hangul syllable.
 //
-// Each string is split into runs of runes by the first font that has a glyph
-// for the rune (DejaVu first, then the fallback). Bold text whose runes exist
-// only in the fallback is printed in the fallback's regular weight, because
-// the fallback has no bold. Text is normalised to NFC first, so decomposed
-// accents (e + combining circumflex + combining tilde) become the precomposed
-// letters the fonts draw well. Runes that no embedded font covers (and runes
-// outside the Basic Multilingual Plane, such as emoji, which the PDF library
-// cannot embed) print as U+FFFD "�"; invisible formatting characters (zero
+// Text is normalised to NFC, broken into lines (ours: spaces, hyphens
+// between letters, between CJK characters), and each line is laid out by
+// shapeLine: the Unicode bidirectional algorithm orders it, it is cut into
+// pieces by font (Hangul to Nanum, the rest to DejaVu, then the fallback)
+// and direction, and HarfBuzz (github.com/go-text/typesetting, through
+// github.com/tdewolff/canvas, the PDF library) shapes each piece: Arabic
+// joined and right to left, Hebrew right to left, marks placed. Runes that
+// no embedded font covers (Thai, Indic scripts, Ethiopic, emoji and anything
+// above U+FFFF) print as U+FFFD "�"; invisible formatting characters (zero
 // width joiners, bidi controls, variation selectors) are dropped. Nothing
 // panics on unusual input: the renderers also turn any panic from the PDF
 // library into an error.
 //
 // Every font used is embedded as a subset with a ToUnicode map, so copying
 // or extracting text (pdftotext, screen readers, search) gives back the
-// original text.
+// text in logical order; Arabic comes back as Unicode presentation forms,
+// which NFKC folds into the letters typed. Optional Latin ligatures are off
+// so that every glyph maps back to one letter.
 //
-// What does not work:
+// Plan and card items and headings that start in a right-to-left script
+// are set from the right edge of their column, bullet on the right.
 //
-//   - Right-to-left scripts (Arabic, Hebrew, Persian, Urdu): DejaVu has the
-//     letters, but the text is neither reordered nor shaped. It prints left
-//     to right in the order it was typed, Arabic letters in their unjoined
-//     forms, so a reader of those scripts sees each word backwards; the
-//     extracted text is reversed too. Such plans need another tool for now.
-//   - Scripts the fonts lack (Thai, Khmer, Burmese, Devanagari, Bengali,
-//     Tamil and the other Indic scripts, Ethiopic/Amharic …) print as "�",
-//     one per character. Emoji print as "�". Lao is in DejaVu but unshaped:
-//     stacked vowel and tone marks may collide.
-//   - Korean: Droid Sans Fallback has almost no Hangul syllables (3 of
-//     11,172), so Korean text prints as "�". Supporting it needs another
-//     embedded font (Noto Sans CJK KR or Nanum Gothic, several MB).
-//   - Line breaking is by spaces, after hyphens and slashes, and between any
-//     two Han or kana characters; there are no language-specific rules
-//     (Japanese kinsoku, hyphenation).
-//   - There is no bold for Han or kana, and no italic anywhere.
+// What does not work: line breaking has no language-specific rules
+// (Japanese kinsoku, hyphenation); there is no bold for Han or kana and no
+// italic anywhere.
 //
 // # Documents
 //
@@ -61,7 +52,9 @@
 // card. The card is a summary: its type shrinks down to 6 pt, and below that
 // items are cut short with "…" and "(see full plan)" is added.
 //
-// All documents are deterministic: the same input gives the same bytes (the
-// PDF creation and modification dates are fixed, not the time of printing,
-// and the PDF's internal catalogues are sorted).
+// The same input gives the same pages: the same text in the same places, in
+// the same fonts. The bytes differ between two printings, because the PDF
+// library stamps the time of printing into the document information and
+// into each embedded font subset. Documents are made one at a time per
+// process, as the parsed fonts are shared.
 package printout

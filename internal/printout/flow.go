@@ -1,5 +1,23 @@
 package printout
 
+import "golang.org/x/text/unicode/bidi"
+
+// rightToLeft reports whether paragraph s reads right to left: whether its
+// first letter with a direction is Arabic, Hebrew or another right-to-left
+// script (rule P2 of the Unicode bidirectional algorithm).
+func rightToLeft(s string) bool {
+	for _, r := range s {
+		p, _ := bidi.LookupRune(r)
+		switch p.Class() {
+		case bidi.R, bidi.AL:
+			return true
+		case bidi.L:
+			return false
+		}
+	}
+	return false
+}
+
 // line is one printed line of flowing text (a plan or a card): already
 // wrapped, with everything needed to place and draw it.
 type line struct {
@@ -9,6 +27,9 @@ type line struct {
 	color  rgb
 	indent float64 // from the column's left edge to the text
 	bullet bool    // print a bullet in the indent before the text
+	// rtl sets the line from the right edge of the column, the indent
+	// and bullet on the right: a line of a right-to-left paragraph.
+	rtl    bool
 	before float64 // space above; dropped at the top of a column
 	height float64 // line height
 	// keepNext keeps a heading with the line after it: a heading alone at
@@ -95,10 +116,16 @@ func (d *doc) drawLines(col column, lines []line) {
 			continue
 		}
 		base := y + (l.height-1.16*l.size)/2 + 0.93*l.size
-		if l.bullet {
-			d.text(col.x+l.indent-0.85*l.size, base, l.size, false, colBlue, "•")
+		x, bx := col.x+l.indent, col.x+l.indent-0.85*l.size
+		if l.rtl {
+			right := col.x + col.w - l.indent
+			x = right - textWidth(l.text, l.bold, l.size)
+			bx = right + 0.85*l.size - textWidth("•", false, l.size)
 		}
-		d.text(col.x+l.indent, base, l.size, l.bold, l.color, l.text)
+		if l.bullet {
+			d.text(bx, base, l.size, false, colBlue, "•")
+		}
+		d.text(x, base, l.size, l.bold, l.color, l.text)
 		y += l.height
 	}
 }

@@ -3,20 +3,22 @@ package printout
 import (
 	_ "embed"
 	"fmt"
-	"math"
+	"image/color"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/tdewolff/canvas"
+	canvastext "github.com/tdewolff/canvas/text"
 	"golang.org/x/image/font/sfnt"
-	"golang.org/x/image/math/fixed"
 	"golang.org/x/text/unicode/norm"
 )
 
 // The fonts are embedded so that printing never depends on what happens to be
-// installed on the server. Licences: fonts/LICENSE-DejaVu.txt and
-// fonts/LICENSE-Droid.txt.
+// installed on the server. Licences: fonts/LICENSE-DejaVu.txt,
+// fonts/LICENSE-Droid.txt and fonts/LICENSE-Nanum.txt.
 var (
 	//go:embed fonts/DejaVuSans.ttf
 	dejaVuSans []byte
@@ -24,6 +26,10 @@ var (
 	dejaVuSansBold []byte
 	//go:embed fonts/DroidSansFallbackFull.ttf
 	droidSansFallback []byte
+	//go:embed fonts/NanumSquareR.ttf
+	nanumSquare []byte
+	//go:embed fonts/NanumSquareB.ttf
+	nanumSquareBold []byte
 )
 
 // face is one embedded font.
@@ -33,31 +39,32 @@ const (
 	faceRegular face = iota
 	faceBold
 	faceFallback
+	faceHangul
+	faceHangulBold
 	numFaces
 )
 
-// faceInfo names each face for fpdf. The fallback has no bold, so bold text in
+// faceInfo names each face. The Han fallback has no bold, so bold text in
 // Han or kana uses the regular fallback.
 var faceInfo = [numFaces]struct {
-	family, style string
-	data          []byte
+	name string
+	bold bool
+	data []byte
 }{
-	faceRegular:  {"dejavu", "", dejaVuSans},
-	faceBold:     {"dejavu", "B", dejaVuSansBold},
-	faceFallback: {"droid", "", droidSansFallback},
+	faceRegular:    {"DejaVu Sans", false, dejaVuSans},
+	faceBold:       {"DejaVu Sans Bold", true, dejaVuSansBold},
+	faceFallback:   {"Droid Sans Fallback", false, droidSansFallback},
+	faceHangul:     {"NanumSquare", false, nanumSquare},
+	faceHangulBold: {"NanumSquare Bold", true, nanumSquareBold},
 }
 
-// bmpSize is the number of runes fpdf can print: its UTF-8 fonts read only
-// the format 4 (Basic Multilingual Plane) cmap and build a 65,536-entry
-// CIDToGIDMap, so a rune above U+FFFF would index past it and panic.
+// bmpSize bounds the runes printed: those above U+FFFF (emoji, rare
+// ideographs) are not in the embedded fonts and print as "�".
 const bmpSize = 0x10000
 
-// coverage records, for one face, which BMP runes it has a glyph for and
-// their advance widths in thousandths of an em, rounded exactly as fpdf does,
-// so that our measurements agree with the widths fpdf writes into the PDF.
+// coverage records, for one face, which BMP runes it has a glyph for.
 type coverage struct {
-	has   [bmpSize / 64]uint64
-	width [bmpSize]uint16
+	has [bmpSize / 64]uint64
 }
 
 func (c *coverage) covers(r rune) bool {
@@ -65,61 +72,67 @@ func (c *coverage) covers(r rune) bool {
 }
 
 var (
-	coverOnce sync.Once
+	fontsOnce sync.Once
+	fonts     [numFaces]*canvas.Font
 	covers    [numFaces]*coverage
-	coverErr  error
+	fontsErr  error
 )
 
-// loadCoverage parses the fonts once per process; it takes a few
-// milliseconds, and every document needs it.
-func loadCoverage() error {
-	coverOnce.Do(func() {
-		for fc := range numFaces {
-			c, err := parseCoverage(faceInfo[fc].data)
-			if err != nil {
-				coverErr = fmt.Errorf("printout: font %s %s: %w", faceInfo[fc].family, faceInfo[fc].style, err)
-				return
-			}
-			covers[fc] = c
-		}
-	})
-	return coverErr
-}
-
+// parseCoverage reads which BMP runes the font has a glyph for.
+// (golang.org/x/image's cmap lookup is many times faster than the PDF
+// library's for fonts with thousands of ranges, such as NanumSquare.)
 func parseCoverage(data []byte) (*coverage, error) {
 	f, err := sfnt.Parse(data)
 	if err != nil {
 		return nil, err
 	}
-	upem := f.UnitsPerEm()
-	if upem == 0 {
-		return nil, fmt.Errorf("no units per em")
-	}
-	scale := 1000.0 / float64(upem)
 	var buf sfnt.Buffer
 	c := new(coverage)
 	for r := rune(1); r < bmpSize; r++ {
-		gi, err := f.GlyphIndex(&buf, r)
-		if err != nil || gi == 0 {
-			continue
+		if gi, err := f.GlyphIndex(&buf, r); err == nil && gi != 0 {
+			c.has[r>>6] |= 1 << (uint(r) & 63)
 		}
-		// Asking for the advance at ppem == unitsPerEm (in 26.6) returns it
-		// in font units, unscaled.
-		adv, err := f.GlyphAdvance(&buf, gi, fixed.Int26_6(upem), 0)
-		if err != nil {
-			continue
-		}
-		c.has[r>>6] |= 1 << (uint(r) & 63)
-		c.width[r] = uint16(math.Round(scale * float64(adv)))
 	}
 	return c, nil
+}
+
+// loadFonts parses the fonts once per process, on the first document
+// (about 0.3 s).
+func loadFonts() error {
+	fontsOnce.Do(func() {
+		for fc := range numFaces {
+			info := faceInfo[fc]
+			style := canvas.FontRegular
+			if info.bold {
+				style = canvas.FontBold
+			}
+			f, err := canvas.LoadFont(info.data, 0, style)
+			if err != nil {
+				fontsErr = fmt.Errorf("printout: font %s: %w", info.name, err)
+				return
+			}
+			// No optional ligatures ("fi", "ffi"): the PDF maps each glyph
+			// back to one character, so text copied or extracted from the
+			// PDF stays the text that was printed. Required ligatures
+			// (Arabic lām-alif) stay.
+			f.SetFeatures("liga=0,clig=0,dlig=0")
+			fonts[fc] = f
+			c, err := parseCoverage(info.data)
+			if err != nil {
+				fontsErr = fmt.Errorf("printout: font %s: %w", info.name, err)
+				return
+			}
+			covers[fc] = c
+		}
+	})
+	return fontsErr
 }
 
 // replacement is printed for runes no embedded font can draw. DejaVu has it.
 const replacement = '\uFFFD'
 
 // ignorable reports runes that are invisible formatting: they are dropped,
-// because they have no glyphs and fpdf would print them as boxes.
+// because they have no glyphs and would print as boxes.
 func ignorable(r rune) bool {
 	return unicode.Is(unicode.Cf, r) || // ZWJ, bidi controls, soft hyphen …
 		unicode.Is(unicode.Variation_Selector, r) ||
@@ -144,7 +157,7 @@ func cleanText(s string) string {
 			continue
 		case r >= bmpSize:
 			r = replacement
-		case !covers[faceRegular].covers(r) && !covers[faceFallback].covers(r):
+		case !anyCovers(r):
 			r = replacement
 		}
 		b.WriteRune(r)
@@ -171,15 +184,30 @@ func cleanParagraphs(s string) []string {
 	return out
 }
 
+// anyCovers reports whether some embedded font has a glyph for r.
+func anyCovers(r rune) bool {
+	for _, c := range covers {
+		if c.covers(r) {
+			return true
+		}
+	}
+	return false
+}
+
 // pickFace chooses the face for r. Spaces stay in the face of the run they are
-// in, so "王 小明" is one run rather than three.
+// in, so "王 小明" is one run rather than three. Hangul goes to the Korean
+// font first (the Han fallback has 3 of its 11,172 syllables); everything
+// else to DejaVu, then the Han fallback, then the Korean font.
 func pickFace(r rune, bold bool, prev face, havePrev bool) face {
 	if havePrev && r == ' ' && covers[prev].covers(r) {
 		return prev
 	}
-	primary := faceRegular
+	primary, hangul := faceRegular, faceHangul
 	if bold {
-		primary = faceBold
+		primary, hangul = faceBold, faceHangulBold
+	}
+	if unicode.Is(unicode.Hangul, r) && covers[hangul].covers(r) {
+		return hangul
 	}
 	switch {
 	case covers[primary].covers(r):
@@ -189,9 +217,11 @@ func pickFace(r rune, bold bool, prev face, havePrev bool) face {
 		return faceRegular
 	case covers[faceFallback].covers(r):
 		return faceFallback
+	case covers[hangul].covers(r):
+		return hangul
 	}
-	// Only reached for text that did not go through cleanText; fpdf prints
-	// a missing glyph as an empty box, which is better than nothing.
+	// Only reached for text that did not go through cleanText; a missing
+	// glyph prints as an empty box, which is better than nothing.
 	return primary
 }
 
@@ -199,18 +229,6 @@ func pickFace(r rune, bold bool, prev face, havePrev bool) face {
 type run struct {
 	face face
 	text string
-}
-
-// width is the run's width in points at the given size.
-func (r run) width(size float64) float64 {
-	var w int
-	c := covers[r.face]
-	for _, ru := range r.text {
-		if ru < bmpSize {
-			w += int(c.width[ru])
-		}
-	}
-	return float64(w) * size / 1000
 }
 
 // splitRuns splits s into runs by face.
@@ -232,19 +250,104 @@ func splitRuns(s string, bold bool) []run {
 	return runs
 }
 
-// textWidth is the width of s in points at the given size.
-func textWidth(s string, bold bool, size float64) float64 {
-	var w int
+// piece is a stretch of a line in one font and one direction, shaped.
+type piece struct {
+	text  *canvas.Text
+	width float64 // in points
+}
+
+// shaped is one line, shaped, its pieces in visual order (left to right).
+type shaped struct {
+	pieces []piece
+	width  float64 // in points
+}
+
+// shapeLine lays out one line of clean text. The Unicode bidirectional
+// algorithm gives each character its embedding level (even: left to right,
+// odd: right to left); the line is cut into pieces where the level or the
+// font changes; each piece is shaped by HarfBuzz in its direction (Arabic
+// joined, lām-alif ligated, marks placed, kerning) and the pieces are put
+// in visual order (rule L2: from the deepest level up, reverse every run of
+// pieces at that level or deeper). So Arabic and Hebrew read right to left,
+// even inside an English sentence, and numbers inside them left to right.
+func shapeLine(s string, bold bool, size float64, col color.Color) shaped {
+	runes := []rune(s)
+	if len(runes) == 0 {
+		return shaped{}
+	}
+	levels := canvastext.EmbeddingLevels(runes)
+	type span struct {
+		face       face
+		level      int
+		start, end int
+	}
+	var spans []span
 	var cur face
-	i := 0
-	for _, r := range s {
-		cur = pickFace(r, bold, cur, i > 0)
-		i++
-		if r < bmpSize {
-			w += int(covers[cur].width[r])
+	for i, r := range runes {
+		fc := pickFace(r, bold, cur, i > 0)
+		if i == 0 || fc != cur || levels[i] != spans[len(spans)-1].level {
+			spans = append(spans, span{fc, levels[i], i, i + 1})
+		} else {
+			spans[len(spans)-1].end = i + 1
+		}
+		cur = fc
+	}
+	var out shaped
+	maxLevel, minOdd := 0, -1
+	for _, sp := range spans {
+		ff := fonts[sp.face].Face(size, col)
+		ff.Direction = canvastext.LeftToRight
+		if sp.level%2 == 1 {
+			ff.Direction = canvastext.RightToLeft
+			if minOdd < 0 || sp.level < minOdd {
+				minOdd = sp.level
+			}
+		}
+		maxLevel = max(maxLevel, sp.level)
+		t := canvas.NewTextLine(ff, string(runes[sp.start:sp.end]), canvas.Left)
+		out.pieces = append(out.pieces, piece{t, t.Width / mmPerPt})
+		out.width += t.Width / mmPerPt
+	}
+	if minOdd >= 0 {
+		for lvl := maxLevel; lvl >= minOdd; lvl-- {
+			for i := 0; i < len(spans); {
+				if spans[i].level < lvl {
+					i++
+					continue
+				}
+				j := i
+				for j < len(spans) && spans[j].level >= lvl {
+					j++
+				}
+				slices.Reverse(out.pieces[i:j])
+				slices.Reverse(spans[i:j])
+				i = j
+			}
 		}
 	}
-	return float64(w) * size / 1000
+	return out
+}
+
+type widthKey struct {
+	s    string
+	bold bool
+	size float64
+}
+
+// widths remembers measurements: fitting a plan measures the same lines
+// again and again at each size it tries. Guarded by renderMu while
+// rendering; cleared for each document.
+var widths = map[widthKey]float64{}
+
+// textWidth is the width of s in points at the given size, as shaped.
+func textWidth(s string, bold bool, size float64) float64 {
+	k := widthKey{s, bold, size}
+	if w, ok := widths[k]; ok {
+		return w
+	}
+	w := shapeLine(s, bold, size, color.Black).width
+	widths[k] = w
+	return w
 }
 
 // breakable reports scripts written without spaces between words, where a

@@ -3,9 +3,11 @@ package printout
 import (
 	"bytes"
 	"fmt"
-	"time"
+	"image/color"
+	"sync"
 
-	"codeberg.org/go-pdf/fpdf"
+	"github.com/tdewolff/canvas"
+	canvaspdf "github.com/tdewolff/canvas/renderers/pdf"
 
 	"peerpath/internal/core"
 )
@@ -16,10 +18,8 @@ const (
 	letterH = 792.0
 )
 
-// fixedDate is written as the PDF's creation and modification date. Using the
-// time of printing would make every PDF different and untestable; the date
-// that matters to the reader (issued on, plan updated on) is in the text.
-var fixedDate = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+// mmPerPt converts our points into the millimetres the PDF library works in.
+const mmPerPt = 25.4 / 72
 
 // rgb is a colour.
 type rgb struct{ r, g, b int }
@@ -36,66 +36,136 @@ var (
 	colDemo = rgb{185, 28, 45}
 )
 
-// doc wraps one fpdf document, adding our fonts only when a face is first
-// used: the CJK fallback is 4 MB and parsing it is most of the cost of a
-// document, so documents without Han or kana never pay for it.
+func (c rgb) color(alpha float64) color.Color {
+	return color.NRGBA{uint8(c.r), uint8(c.g), uint8(c.b), uint8(alpha*255 + 0.5)}
+}
+
+// doc is one PDF being drawn. The layout code works in points from the top
+// left corner of the page, y growing downwards, as a printed page is read;
+// doc turns that into the PDF library's millimetres from the bottom left.
 type doc struct {
-	pdf     *fpdf.Fpdf
-	added   [numFaces]bool
-	cur     face
-	curSize float64
-	fontSet bool
+	out       bytes.Buffer
+	pdf       *canvaspdf.PDF
+	ctx       *canvas.Context
+	w, h      float64 // page size in points
+	pages     int
+	fill      rgb
+	stroke    rgb
+	lineWidth float64
+	dashes    []float64
 }
 
 func newDoc(orientation string) *doc {
-	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: orientation, UnitStr: "pt", SizeStr: "Letter"})
-	pdf.SetMargins(0, 0, 0)
-	pdf.SetAutoPageBreak(false, 0) // we lay out every page ourselves
-	pdf.SetCreationDate(fixedDate)
-	pdf.SetModificationDate(fixedDate)
-	pdf.SetCatalogSort(true)
-	pdf.SetCreator("peerpath", false)
-	return &doc{pdf: pdf}
+	d := &doc{w: letterW, h: letterH, lineWidth: 1}
+	if orientation == "L" {
+		d.w, d.h = letterH, letterW
+	}
+	d.pdf = canvaspdf.New(&d.out, d.w*mmPerPt, d.h*mmPerPt, &canvaspdf.Options{Compress: true, SubsetFonts: true})
+	d.ctx = canvas.NewContext(d.pdf)
+	return d
 }
+
+// addPage starts a page. The PDF library opens the first one itself.
+func (d *doc) addPage() {
+	if d.pages > 0 {
+		d.pdf.NewPage(d.w*mmPerPt, d.h*mmPerPt)
+	}
+	d.pages++
+}
+
+// px and py turn our coordinates into the library's.
+func (d *doc) px(x float64) float64 { return x * mmPerPt }
+func (d *doc) py(y float64) float64 { return (d.h - y) * mmPerPt }
 
 // meta sets the document information the PDF reader shows.
 func (d *doc) meta(title, author, subject string) {
-	d.pdf.SetTitle(title, true)
-	if author != "" {
-		d.pdf.SetAuthor(author, true)
-	}
-	if subject != "" {
-		d.pdf.SetSubject(subject, true)
-	}
+	d.pdf.SetInfo(title, subject, "", author, "peerpath")
 }
 
-func (d *doc) setFont(fc face, size float64) {
-	info := faceInfo[fc]
-	if !d.added[fc] {
-		d.pdf.AddUTF8FontFromBytes(info.family, info.style, info.data)
-		d.added[fc] = true
-	}
-	if !d.fontSet || d.cur != fc || d.curSize != size {
-		d.pdf.SetFont(info.family, info.style, size)
-		d.cur, d.curSize, d.fontSet = fc, size, true
-	}
+func (d *doc) fillColor(c rgb) { d.fill = c }
+func (d *doc) drawColor(c rgb) { d.stroke = c }
+func (d *doc) setLineWidth(w float64) {
+	d.lineWidth = w
 }
 
-func (d *doc) textColor(c rgb) { d.pdf.SetTextColor(c.r, c.g, c.b) }
-func (d *doc) drawColor(c rgb) { d.pdf.SetDrawColor(c.r, c.g, c.b) }
-func (d *doc) fillColor(c rgb) { d.pdf.SetFillColor(c.r, c.g, c.b) }
+// setDashes sets the dash pattern of lines drawn next (nil: solid).
+func (d *doc) setDashes(dashes ...float64) { d.dashes = dashes }
 
-// text prints clean text s with its baseline at y, starting at x, switching
-// fonts by run. It returns the width printed.
+// strokePath draws the outline of p (in our coordinates) in the draw colour.
+func (d *doc) strokePath(p *canvas.Path) {
+	d.ctx.SetFillColor(canvas.Transparent)
+	d.ctx.SetStrokeColor(d.stroke.color(1))
+	d.ctx.SetStrokeWidth(d.lineWidth * mmPerPt)
+	dashes := make([]float64, len(d.dashes))
+	for i, v := range d.dashes {
+		dashes[i] = v * mmPerPt
+	}
+	d.ctx.SetDashes(0, dashes...)
+	d.ctx.DrawPath(0, 0, p)
+}
+
+// fillPath fills p (in our coordinates) with the fill colour.
+func (d *doc) fillPath(p *canvas.Path) {
+	d.ctx.SetFillColor(d.fill.color(1))
+	d.ctx.SetStrokeColor(canvas.Transparent)
+	d.ctx.DrawPath(0, 0, p)
+}
+
+// polygon is the closed path through pts, given as x, y pairs.
+func (d *doc) polygon(pts ...[2]float64) *canvas.Path {
+	p := &canvas.Path{}
+	for i, pt := range pts {
+		if i == 0 {
+			p.MoveTo(d.px(pt[0]), d.py(pt[1]))
+		} else {
+			p.LineTo(d.px(pt[0]), d.py(pt[1]))
+		}
+	}
+	p.Close()
+	return p
+}
+
+func (d *doc) rectPath(x, y, w, h float64) *canvas.Path {
+	return d.polygon([2]float64{x, y}, [2]float64{x + w, y}, [2]float64{x + w, y + h}, [2]float64{x, y + h})
+}
+
+// strokeRect and fillRect draw a rectangle whose top left corner is (x, y).
+func (d *doc) strokeRect(x, y, w, h float64) { d.strokePath(d.rectPath(x, y, w, h)) }
+func (d *doc) fillRect(x, y, w, h float64)   { d.fillPath(d.rectPath(x, y, w, h)) }
+
+// line draws a straight line in the draw colour.
+func (d *doc) line(x1, y1, x2, y2 float64) {
+	p := &canvas.Path{}
+	p.MoveTo(d.px(x1), d.py(y1))
+	p.LineTo(d.px(x2), d.py(y2))
+	d.strokePath(p)
+}
+
+// circle draws the outline of a circle centred on (x, y).
+func (d *doc) circle(x, y, r float64) {
+	d.strokePath(canvas.Circle(r*mmPerPt).Translate(d.px(x), d.py(y)))
+}
+
+// link makes the rectangle with top left corner (x, y) a link to url.
+func (d *doc) link(x, y, w, h float64, url string) {
+	d.pdf.AddLink(url, canvas.Rect{X0: d.px(x), Y0: d.py(y + h), X1: d.px(x + w), Y1: d.py(y)})
+}
+
+// text prints clean text s with its baseline at y, starting at x: shaped,
+// each script in a font that has it, right-to-left runs reordered. It
+// returns the width printed.
 func (d *doc) text(x, y, size float64, bold bool, c rgb, s string) float64 {
-	d.textColor(c)
-	x0 := x
-	for _, r := range splitRuns(s, bold) {
-		d.setFont(r.face, size)
-		d.pdf.Text(x, y, r.text)
-		x += r.width(size)
+	return d.textAlpha(x, y, size, bold, c, 1, s)
+}
+
+func (d *doc) textAlpha(x, y, size float64, bold bool, c rgb, alpha float64, s string) float64 {
+	line := shapeLine(s, bold, size, c.color(alpha))
+	px := x
+	for _, p := range line.pieces {
+		d.ctx.DrawText(d.px(px), d.py(y), p.text)
+		px += p.width
 	}
-	return x - x0
+	return line.width
 }
 
 // centred prints s centred on cx.
@@ -106,32 +176,34 @@ func (d *doc) centred(cx, y, size float64, bold bool, c rgb, s string) {
 // rule draws a horizontal line.
 func (d *doc) rule(x1, x2, y, width float64, c rgb) {
 	d.drawColor(c)
-	d.pdf.SetLineWidth(width)
-	d.pdf.Line(x1, y, x2, y)
+	d.setLineWidth(width)
+	d.line(x1, y, x2, y)
 }
 
 // watermark prints a large, faint, rotated word across the page, behind
 // whatever is drawn after it.
 func (d *doc) watermark(cx, cy, size float64, s string) {
-	// Select the font outside the transformation: the PDF graphics state
-	// (font included) is restored at TransformEnd, but fpdf does not know
-	// that and would not select the font again afterwards.
-	d.setFont(faceBold, size)
-	d.pdf.SetAlpha(0.09, "Normal")
-	d.pdf.TransformBegin()
-	d.pdf.TransformRotate(28, cx, cy)
-	d.centred(cx, cy+size*0.35, size, true, colDemo, s)
-	d.pdf.TransformEnd()
-	d.pdf.SetAlpha(1, "Normal")
+	d.ctx.Push()
+	// Our y grows downwards, the library's upwards: 28° anticlockwise
+	// on the page, as before.
+	d.ctx.RotateAbout(28, d.px(cx), d.py(cy))
+	d.textAlpha(cx-textWidth(s, true, size)/2, cy+size*0.35, size, true, colDemo, 0.09, s)
+	d.ctx.Pop()
 }
 
+// renderMu serialises rendering: the parsed fonts, and the shaper inside
+// them, are shared by every document and are not safe for concurrent use.
+var renderMu sync.Mutex
+
 // render runs draw on a new document and returns the PDF. A panic inside the
-// PDF library (it has a few on input it does not expect) becomes an error:
-// printing must never take the server down.
+// PDF library becomes an error: printing must never take the server down.
 func render(what, orientation string, draw func(d *doc)) (out []byte, err error) {
-	if err := loadCoverage(); err != nil {
+	if err := loadFonts(); err != nil {
 		return nil, internalError(what, err)
 	}
+	renderMu.Lock()
+	defer renderMu.Unlock()
+	clear(widths)
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, internalError(what, fmt.Errorf("panic: %v", r))
@@ -139,11 +211,13 @@ func render(what, orientation string, draw func(d *doc)) (out []byte, err error)
 	}()
 	d := newDoc(orientation)
 	draw(d)
-	var buf bytes.Buffer
-	if err := d.pdf.Output(&buf); err != nil {
+	if d.pages == 0 {
+		d.addPage()
+	}
+	if err := d.pdf.Close(); err != nil {
 		return nil, internalError(what, err)
 	}
-	return buf.Bytes(), nil
+	return d.out.Bytes(), nil
 }
 
 // internalError keeps the cause for the log while giving the web layer a

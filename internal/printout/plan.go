@@ -110,7 +110,7 @@ func sectionLines(secs []cleanSection, st flowStyle, w float64, maxItemLines int
 		if s.heading != "" {
 			for i, h := range wrap(s.heading, true, st.headSize, w) {
 				l := line{text: h, bold: true, size: st.headSize, color: colBlue,
-					height: st.headSize * st.leading, keepNext: true}
+					height: st.headSize * st.leading, keepNext: true, rtl: rightToLeft(s.heading)}
 				if i == 0 && (si > 0 || len(lines) > 0) {
 					l.before = st.sectionGap
 				}
@@ -120,9 +120,10 @@ func sectionLines(secs []cleanSection, st flowStyle, w float64, maxItemLines int
 		for ii, paras := range s.items {
 			var item []line
 			for pi, para := range paras {
+				rtl := rightToLeft(para)
 				for li, t := range wrap(para, false, st.size, textW) {
 					l := line{text: t, size: st.size, color: colInk, indent: st.indent,
-						height: st.size * st.leading}
+						height: st.size * st.leading, rtl: rtl}
 					switch {
 					case pi == 0 && li == 0:
 						l.bullet = true
@@ -187,7 +188,7 @@ func drawPlan(d *doc, p Plan) {
 	}
 	pages := len(placed)
 	for i := range placed {
-		d.pdf.AddPage()
+		d.addPage()
 		if c.demo {
 			d.watermark(letterW/2, letterH/2, 130, "DEMO")
 			d.centred(letterW/2, 34, 10, true, colDemo, "DEMO — not a real plan")
@@ -202,9 +203,9 @@ func drawPlan(d *doc, p Plan) {
 		if lay.footerH > 0 {
 			y := letterH - planBottom - lay.footerH
 			d.fillColor(colTint)
-			d.pdf.Rect(planMargin, y, planW, lay.footerH, "F")
+			d.fillRect(planMargin, y, planW, lay.footerH)
 			d.fillColor(colBlue)
-			d.pdf.Rect(planMargin, y, 3, lay.footerH, "F")
+			d.fillRect(planMargin, y, 3, lay.footerH)
 			d.drawLines(column{x: planMargin + 13, y: y + 9, w: planW - 22, h: lay.footerH - 18}, lay.footer)
 		}
 		if pages > 1 {
