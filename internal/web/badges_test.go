@@ -109,7 +109,7 @@ func TestCertificateCredentialEndpoints(t *testing.T) {
 		t.Errorf("check page, revoked: %s", text)
 	}
 	var api map[string]any
-	anon.Get("/api/v1/certificates/" + code).JSON(t, &api)
+	anon.Get("/api/v1/certificates/"+code).JSON(t, &api)
 	if api["status"] != "revoked" {
 		t.Errorf("verification API after revoking: %v", api)
 	}
