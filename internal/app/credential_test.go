@@ -105,4 +105,3 @@ func TestCredentialVerifyCommand(t *testing.T) {
 		t.Fatalf("another credential key: %+v", r)
 	}
 }
-
