@@ -135,3 +135,29 @@ func TestCertificateCredentialEndpoints(t *testing.T) {
 		}
 	}
 }
+
+// TestCredentialsAreRateLimitedLikeVerification: the credential, its JWT,
+// the issuer profile and the status list count against the same public
+// allowance per address as verification.
+func TestCredentialsAreRateLimitedLikeVerification(t *testing.T) {
+	app := testkit.NewApp(t)
+	tm := app.NewTeam(t, "Limited RLC")
+	f := makeCohort(t, app, tm)
+	f.complete(t, app, tm)
+	cert := testkit.Must[store.Certificate](t)(app.IssueCertificate(t.Context(), testkit.Actor(tm.Trainer), f.Cohort.ID, f.Participant.ID, ""))
+	anon := app.Client(t)
+	paths := []string{"/api/v1/certificates/" + cert.Code + "/credential", "/api/v1/certificates/" + cert.Code + "/credential.jwt",
+		"/credentials/issuers/" + itoa(tm.Org.ID), "/credentials/status/" + itoa(tm.Org.ID), "/verify/" + cert.GroupedCode()}
+	for i := range 30 {
+		if r := anon.Get(paths[i%len(paths)]); r.Status != 200 {
+			t.Fatalf("lookup %d (%s): %d", i+1, paths[i%len(paths)], r.Status)
+		}
+	}
+	r := anon.Get(paths[0])
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" || !strings.Contains(r.Body, `"code":"rate_limited"`) {
+		t.Fatalf("lookup 31: %d %s", r.Status, r.Body)
+	}
+	if r := anon.Get(paths[2]); r.Status != http.StatusTooManyRequests {
+		t.Fatalf("issuer profile over the limit: %d", r.Status)
+	}
+}
