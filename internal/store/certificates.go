@@ -46,12 +46,12 @@ func (c Certificate) RevokedOn() string {
 	return cohort.Today(c.RevokedAt)
 }
 
-const certificateColumns = `id, cohort_id, participant_id, code, recipient, programme_name, issuer, issued_on, demo, issued_at, revoked_at, revoke_reason`
+const certificateColumns = `id, cohort_id, participant_id, code, recipient, programme_name, issuer, issued_on, demo, issued_at, revoked_at, revoke_reason, status_index`
 
-func scanCertificate(sc interface{ Scan(...any) error }) (Certificate, error) {
+func scanCertificate(sc interface{ Scan(...any) error }, extra ...any) (Certificate, error) {
 	var c Certificate
 	var issued, revoked int64
-	err := sc.Scan(&c.ID, &c.CohortID, &c.ParticipantID, &c.Code, &c.Recipient, &c.Programme, &c.Issuer, &c.IssuedOn, &c.Demo, &issued, &revoked, &c.RevokeReason)
+	err := sc.Scan(append(extra, &c.ID, &c.CohortID, &c.ParticipantID, &c.Code, &c.Recipient, &c.Programme, &c.Issuer, &c.IssuedOn, &c.Demo, &issued, &revoked, &c.RevokeReason, &c.StatusIndex)...)
 	c.IssuedAt, c.RevokedAt = fromMS(issued), fromMS(revoked)
 	return c, err
 }

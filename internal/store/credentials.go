@@ -112,17 +112,13 @@ func (s *Store) publicCertificate(ctx context.Context, code, ip, detail string) 
 		return 0, Certificate{}, notFound
 	}
 	var orgID int64
-	var c Certificate
-	var issued, revoked int64
-	err := s.rdb.QueryRowContext(ctx, "SELECT org_id, status_index, "+certificateColumns+" FROM certificates WHERE code = $1", norm).
-		Scan(&orgID, &c.StatusIndex, &c.ID, &c.CohortID, &c.ParticipantID, &c.Code, &c.Recipient, &c.Programme, &c.Issuer, &c.IssuedOn, &c.Demo, &issued, &revoked, &c.RevokeReason)
+	c, err := scanCertificate(s.rdb.QueryRowContext(ctx, "SELECT org_id, "+certificateColumns+" FROM certificates WHERE code = $1", norm), &orgID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, Certificate{}, notFound
 	}
 	if err != nil {
 		return 0, Certificate{}, err
 	}
-	c.IssuedAt, c.RevokedAt = fromMS(issued), fromMS(revoked)
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		return s.appendAudit(ctx, tx, audit.Entry{OrgID: orgID, IP: ip, Action: audit.ActionRead, RecordType: "certificate", RecordID: idString(c.ID), Detail: detail})
 	})
