@@ -87,6 +87,8 @@ func commands() []command {
 		// Backups and restore (issue 19).
 		{"restore", "replace a SQLite database with a checked copy, or with continuous copies as at a time", restore},
 		{"decrypt", "write an encrypted copy in the clear, e.g. for pg_restore", decrypt},
+		// Open Badges credentials (issue 20).
+		{"credential verify", "check a credential file: signature, dates and revocation", credentialVerify},
 	}
 }
 
@@ -295,7 +297,19 @@ func openDB(ctx context.Context, cfg Config, clock core.Clock, createKey, migrat
 		s.Close()
 		return nil, err
 	}
+	// Issue 20: the credential key, checked against the public keys the
+	// organisations' credentials were issued under.
+	if keys.Credential, err = loadCredentialKey(ctx, cfg, s, createKey && migrate); err != nil {
+		s.Close()
+		return nil, err
+	}
 	s.UseKeys(keys)
+	if migrate && keys.Credential != nil {
+		if err := s.CheckCredentialKey(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 

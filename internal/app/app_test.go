@@ -125,6 +125,9 @@ func openStore(t *testing.T, env map[string]string) *store.Store {
 		t.Fatal(err)
 	}
 	keys, _ := auth.DeriveKeys([]byte(strings.TrimSpace(string(raw))))
+	if ck, err := os.ReadFile(filepath.Join(env["PEERPATH_DATA_DIR"], "credential.key")); err == nil {
+		keys.Credential = []byte(strings.TrimSpace(string(ck)))
+	}
 	s, err := store.Open(t.Context(), env["PEERPATH_DB"], store.Options{Keys: keys})
 	if err != nil {
 		t.Fatal(err)

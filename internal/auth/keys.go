@@ -16,6 +16,12 @@ import (
 type Keys struct {
 	AuditMAC []byte // keys the audit log's HMAC chain
 	Seal     []byte // AES-256 key that seals second-factor secrets
+	// Credential is the installation's credential key (credential.key),
+	// from which each organisation's Ed25519 signing key is derived. It is
+	// a file of its own, not derived from the master key, so that it can be
+	// kept, backed up or replaced on its own. Empty: credentials cannot be
+	// signed.
+	Credential []byte
 }
 
 // DeriveKeys derives the purpose-specific keys from the master key.

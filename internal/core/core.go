@@ -27,7 +27,10 @@ const (
 	KindConflict        Kind = "conflict"
 	KindTooLarge        Kind = "too_large"
 	KindRateLimited     Kind = "rate_limited"
-	KindInternal        Kind = "internal"
+	// KindGone is a record that existed and was withdrawn for good (a
+	// revoked certificate's credential): 410.
+	KindGone     Kind = "gone"
+	KindInternal Kind = "internal"
 )
 
 // Error is an error a user may see. Message is written for the person using

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -30,6 +29,7 @@ type Certificate struct {
 	IssuedAt      time.Time
 	RevokedAt     time.Time
 	RevokeReason  string
+	StatusIndex   int64 // its bit in the organisation's status list
 }
 
 // GroupedCode is the code as people read it: XXXX-XXXX-XXXX-XXXX-XXXX.
@@ -46,12 +46,12 @@ func (c Certificate) RevokedOn() string {
 	return cohort.Today(c.RevokedAt)
 }
 
-const certificateColumns = `id, cohort_id, participant_id, code, recipient, programme_name, issuer, issued_on, demo, issued_at, revoked_at, revoke_reason`
+const certificateColumns = `id, cohort_id, participant_id, code, recipient, programme_name, issuer, issued_on, demo, issued_at, revoked_at, revoke_reason, status_index`
 
-func scanCertificate(sc interface{ Scan(...any) error }) (Certificate, error) {
+func scanCertificate(sc interface{ Scan(...any) error }, extra ...any) (Certificate, error) {
 	var c Certificate
 	var issued, revoked int64
-	err := sc.Scan(&c.ID, &c.CohortID, &c.ParticipantID, &c.Code, &c.Recipient, &c.Programme, &c.Issuer, &c.IssuedOn, &c.Demo, &issued, &revoked, &c.RevokeReason)
+	err := sc.Scan(append(extra, &c.ID, &c.CohortID, &c.ParticipantID, &c.Code, &c.Recipient, &c.Programme, &c.Issuer, &c.IssuedOn, &c.Demo, &issued, &revoked, &c.RevokeReason, &c.StatusIndex)...)
 	c.IssuedAt, c.RevokedAt = fromMS(issued), fromMS(revoked)
 	return c, err
 }
@@ -153,9 +153,12 @@ func (s *Store) IssueCertificate(ctx context.Context, a Actor, cohortID, pid int
 		// 96 random bits: two certificates drawing the same code is not
 		// going to happen; the unique index on code would refuse it if it did.
 		cert.Code = auth.NewCode(12)
-		if err := tx.QueryRowContext(ctx, `INSERT INTO certificates (org_id, cohort_id, participant_id, code, recipient, programme_name, issuer, issued_on, demo, issued_by, issued_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			a.OrgID, c.ID, p.ID, cert.Code, cert.Recipient, cert.Programme, cert.Issuer, cert.IssuedOn, cert.Demo, a.UserID, ms(now)).Scan(&cert.ID); err != nil {
+		if cert.StatusIndex, err = s.allocateStatusIndex(ctx, tx, a.OrgID); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO certificates (org_id, cohort_id, participant_id, code, recipient, programme_name, issuer, issued_on, demo, issued_by, issued_at, status_index)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			a.OrgID, c.ID, p.ID, cert.Code, cert.Recipient, cert.Programme, cert.Issuer, cert.IssuedOn, cert.Demo, a.UserID, ms(now), cert.StatusIndex).Scan(&cert.ID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE participants SET status = 'completed', completed_on = $1, updated_at = $2 WHERE id = $3 AND org_id = $4",
@@ -301,31 +304,22 @@ type PublicCertificate struct {
 // caller's address only (no name), so an organisation can see how often,
 // and from where, its certificates are checked.
 func (s *Store) VerifyCertificate(ctx context.Context, code, ip string) (PublicCertificate, error) {
-	notFound := core.NotFound("No certificate with this code. The certificate")
-	norm, ok := cohort.NormalizeCode(code)
-	if !ok {
-		return PublicCertificate{}, notFound
-	}
-	var orgID int64
-	var c Certificate
-	row := s.rdb.QueryRowContext(ctx, "SELECT org_id, "+certificateColumns+" FROM certificates WHERE code = $1", norm)
-	var issued, revoked int64
-	err := row.Scan(&orgID, &c.ID, &c.CohortID, &c.ParticipantID, &c.Code, &c.Recipient, &c.Programme, &c.Issuer, &c.IssuedOn, &c.Demo, &issued, &revoked, &c.RevokeReason)
-	if errors.Is(err, sql.ErrNoRows) {
-		return PublicCertificate{}, notFound
-	}
+	orgID, c, err := s.publicCertificate(ctx, code, ip, "public verification")
 	if err != nil {
 		return PublicCertificate{}, err
 	}
-	c.RevokedAt = fromMS(revoked)
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		return s.appendAudit(ctx, tx, audit.Entry{OrgID: orgID, IP: ip, Action: audit.ActionRead, RecordType: "certificate", RecordID: idString(c.ID), Detail: "public verification"})
-	})
+	// Valid or revoked is read from the status list the credential points
+	// to, so the page, the API and a wallet's verifier cannot disagree.
+	revoked, err := s.revokedInList(ctx, orgID, c.StatusIndex)
 	if err != nil {
 		return PublicCertificate{}, err
 	}
-	return PublicCertificate{Code: c.GroupedCode(), Recipient: c.Recipient, Programme: c.Programme, Issuer: c.Issuer, IssuedOn: c.IssuedOn,
-		Demo: c.Demo, Revoked: c.Revoked(), RevokedOn: c.RevokedOn()}, nil
+	out := PublicCertificate{Code: c.GroupedCode(), Recipient: c.Recipient, Programme: c.Programme, Issuer: c.Issuer, IssuedOn: c.IssuedOn,
+		Demo: c.Demo, Revoked: revoked}
+	if revoked {
+		out.RevokedOn = c.RevokedOn()
+	}
+	return out, nil
 }
 
 // CertificateToPrint returns a participant's valid certificate for printing,

@@ -146,6 +146,11 @@ func (c *contract) check(method string, u *url.URL, header http.Header, reqBody 
 // options are the validator's options: no authentication (the server checks
 // that), and short messages that give the field's JSON pointer and the
 // reason instead of the whole schema and value.
+func init() {
+	// A credential as a JWT (issue 20) is a compact string, read as text.
+	openapi3filter.RegisterBodyDecoder("application/vc+jwt", openapi3filter.PlainBodyDecoder)
+}
+
 func options(excludeRequestBody bool) *openapi3filter.Options {
 	o := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true, ExcludeRequestBody: excludeRequestBody}
 	o.WithCustomSchemaErrorFunc(func(err *openapi3.SchemaError) string {

@@ -66,6 +66,7 @@ func Keys() auth.Keys {
 	if err != nil {
 		panic(err)
 	}
+	k.Credential = []byte("peerpath test credential key 0123456789abcdef")
 	return k
 }
 

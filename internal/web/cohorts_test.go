@@ -86,6 +86,7 @@ func cohortTemplateSteps(t *testing.T, app *testkit.App) {
 	app.SessionClient(t, tm.Peer).Get("/my/courses")
 	app.Client(t).Get("/verify")
 	app.Client(t).Get("/verify/" + cert.GroupedCode())
+	app.Client(t).Get("/credentials/check")
 }
 
 func TestCohortPagesAccess(t *testing.T) {

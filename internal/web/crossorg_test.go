@@ -78,6 +78,8 @@ var foreignRecords = map[string]string{
 	"play":                               `SELECT code FROM learning_games WHERE org_id = $1 ORDER BY id LIMIT 1`,
 	"verify":                             `SELECT code FROM certificates WHERE org_id = $1 ORDER BY id LIMIT 1`,
 	"certificates":                       `SELECT code FROM certificates WHERE org_id = $1 ORDER BY id LIMIT 1`,
+	"credentials/issuers":                `SELECT id FROM organisations WHERE id = $1`,
+	"credentials/status":                 `SELECT id FROM organisations WHERE id = $1`,
 	"team/duplicates":                    `SELECT id FROM person_duplicate_flags WHERE org_id = $1 ORDER BY id LIMIT 1`,
 	"duplicates":                         `SELECT id FROM person_duplicate_flags WHERE org_id = $1 ORDER BY id LIMIT 1`,
 	"supports":                           `SELECT id FROM natural_supports WHERE org_id = $1 ORDER BY id LIMIT 1`,
@@ -102,11 +104,15 @@ var notRecords = map[string]string{
 // record, each with the reason. An entry that is not needed any more fails
 // the test, so the list stays short.
 var foreignAnswers = map[string]string{
-	"GET /verify/{code}":              "public certificate verification: anyone holding a certificate's code may check it",
-	"GET /api/v1/certificates/{code}": "public certificate verification, as JSON",
-	"GET /play/{code}":                "joining a classroom game by the code shown in the room: no sign-in, and no records about people",
-	"POST /play/{code}":               "answering in a classroom game by its code, as above",
-	"GET /play/{code}/board":          "the projector view of a classroom game by its code, as above",
+	"GET /verify/{code}":                             "public certificate verification: anyone holding a certificate's code may check it",
+	"GET /api/v1/certificates/{code}":                "public certificate verification, as JSON",
+	"GET /api/v1/certificates/{code}/credential":     "a certificate's Open Badges credential, public like verification: whoever holds the code holds the certificate",
+	"GET /api/v1/certificates/{code}/credential.jwt": "the same credential as a JWT",
+	"GET /credentials/issuers/{org}":                 "an organisation's public issuer profile and key, which every verifier of its credentials reads",
+	"GET /credentials/status/{org}":                  "an organisation's public revocation list, which every verifier of its credentials reads",
+	"GET /play/{code}":                               "joining a classroom game by the code shown in the room: no sign-in, and no records about people",
+	"POST /play/{code}":                              "answering in a classroom game by its code, as above",
+	"GET /play/{code}/board":                         "the projector view of a classroom game by its code, as above",
 }
 
 // fillForeign puts the other organisation's real records into a pattern's

@@ -28,6 +28,8 @@ func statusOf(k core.Kind) int {
 		return http.StatusRequestEntityTooLarge
 	case core.KindRateLimited:
 		return http.StatusTooManyRequests
+	case core.KindGone:
+		return http.StatusGone
 	}
 	return http.StatusInternalServerError
 }
@@ -49,7 +51,7 @@ type apiError struct {
 }
 
 type apiErrorBody struct {
-	Code    string            `json:"code" enum:"invalid,unauthenticated,forbidden,not_found,conflict,too_large,rate_limited,internal"`
+	Code    string            `json:"code" enum:"invalid,unauthenticated,forbidden,not_found,conflict,gone,too_large,rate_limited,internal"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
 }

@@ -163,6 +163,7 @@ var errorResponses = map[int]struct{ name, description string }{
 	http.StatusConflict:              {"Conflict", "The request clashes with the record's current state (for example, an outdated `version`)."},
 	http.StatusRequestEntityTooLarge: {"TooLarge", "The request body is larger than this operation accepts."},
 	http.StatusUnprocessableEntity:   {"Invalid", "A value is not acceptable; `fields` maps each field to a message saying what to do."},
+	http.StatusGone:                  {"Gone", "The record existed and was withdrawn for good (a revoked certificate's credential)."},
 	http.StatusTooManyRequests:       {"RateLimited", "Too many requests from this address; try again later."},
 }
 

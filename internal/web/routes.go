@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"peerpath/internal/credential"
 
 	"peerpath/internal/auth"
 	"peerpath/internal/framework"
@@ -527,6 +528,17 @@ func (s *Server) routeTable() []route {
 			API: &apiDoc{Summary: "Revoke a participant's certificate, with a reason kept inside the organisation (administrators)", Tag: "certificates", Request: revokeJSON{}, Response: certificateJSON{}}},
 		{Method: get, Pattern: "/api/v1/certificates/{code}", Perm: public, Handler: s.apiVerifyCertificate,
 			API: &apiDoc{Summary: "Check a certificate by its code: name, programme, date, issuer and status only. No sign-in; 30 lookups a minute per address; 404 for an unknown code", Tag: "certificates", Public: true, Response: publicCertificateJSON{}, Errors: []int{http.StatusTooManyRequests}}},
+		// Open Badges 3.0 credentials (issue 20): public, rate-limited like
+		// verification; the issuer profiles and status lists live at stable
+		// URLs written into every credential.
+		{Method: get, Pattern: "/api/v1/certificates/{code}/credential", Perm: public, Handler: s.apiCertificateCredential,
+			API: &apiDoc{Summary: "The certificate as an Open Badges 3.0 OpenBadgeCredential (JSON-LD, W3C VC 2.0) with an embedded eddsa-rdfc-2022 Data Integrity proof. No sign-in; 30 lookups a minute per address; 404 for an unknown code, 410 once revoked", Tag: "certificates", Public: true, Produces: "application/ld+json", Response: credential.OpenBadgeCredential{}, Errors: []int{http.StatusGone, http.StatusTooManyRequests}}},
+		{Method: get, Pattern: "/api/v1/certificates/{code}/credential.jwt", Perm: public, Handler: s.apiCertificateCredentialJWT,
+			API: &apiDoc{Summary: "The same credential as a JWT (typ vc+jwt, alg EdDSA; kid names the issuer's key). No sign-in; 30 lookups a minute per address; 404 for an unknown code, 410 once revoked", Tag: "certificates", Public: true, Produces: "application/vc+jwt", Response: "", Errors: []int{http.StatusGone, http.StatusTooManyRequests}}},
+		{Method: get, Pattern: "/credentials/issuers/{org}", Perm: public, Handler: s.issuerProfile},
+		{Method: get, Pattern: "/credentials/status/{org}", Perm: public, Handler: s.statusList},
+		{Method: get, Pattern: "/credentials/check", Perm: public, Handler: s.credentialCheckPage},
+		{Method: post, Pattern: "/credentials/check", Perm: public, Handler: s.checkCredential, MaxBody: maxCredentialFile + 64<<10},
 
 		// Programme rules the organisation confirms (issue 12): pass marks,
 		// attempts and thresholds are peerpath's suggestions until an
