@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"crypto/hmac"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"peerpath/internal/audit"
@@ -18,7 +21,8 @@ const LegacyChain int64 = -1
 type ChainReport struct {
 	OrgID   int64  // the organisation; 0 for entries with none (failed sign-ins of unknown emails); LegacyChain
 	Name    string // the organisation's name, when it has one
-	Entries int64  // entries found good
+	Entries int64  // entries found good in the chain
+	Waiting int64  // entries of changes found good, waiting for their place in the chain (PostgreSQL)
 	Anchor  *audit.Anchor
 	Err     error // nil when the chain is intact
 }
@@ -42,7 +46,7 @@ func (r AuditReport) OK() bool {
 func (r AuditReport) Entries() int64 {
 	var n int64
 	for _, c := range r.Chains {
-		n += c.Entries
+		n += c.Entries + c.Waiting
 	}
 	return n
 }
@@ -125,7 +129,7 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 		return rep, err
 	}
 	// Chains whose head row is gone still have entries, or an anchor.
-	more, err := s.rdb.QueryContext(ctx, "SELECT DISTINCT org_id FROM audit_log WHERE org_seq > 0")
+	more, err := s.rdb.QueryContext(ctx, "SELECT DISTINCT org_id FROM audit_log WHERE org_seq <> 0")
 	if err != nil {
 		return rep, err
 	}
@@ -164,8 +168,14 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 		var after int64
 	walk:
 		for {
+			// Entries past the head read above were appended since, while
+			// the chain was being walked: they are for the next check.
+			upTo := int64(math.MaxInt64)
+			if h, ok := heads[org]; ok {
+				upTo = h.seq
+			}
 			rows, err := s.rdb.QueryContext(ctx, `SELECT org_seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac
-				FROM audit_log WHERE org_id = $1 AND org_seq > $2 ORDER BY org_seq LIMIT $3`, org, after, batch)
+				FROM audit_log WHERE org_id = $1 AND org_seq > $2 AND org_seq <= $4 ORDER BY org_seq LIMIT $3`, org, after, batch, upTo)
 			if err != nil {
 				return rep, err
 			}
@@ -210,12 +220,17 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 				c.Err = v.Finish(h.seq, h.mac, h.hmac)
 			}
 		}
+		if c.Err == nil {
+			if c.Waiting, c.Err = s.verifyWaiting(ctx, org); c.Err != nil && !errors.Is(c.Err, errWaitingChanged) {
+				return rep, c.Err
+			}
+		}
 		if c.Err == nil && anchor != nil && !anchorSeen {
 			last, _ := v.Last()
 			c.Err = fmt.Errorf("entry %d: the chain ends at entry %d, but on %s it had reached entry %d (anchor file line %d): entries were removed from the end, for example by restoring an older copy of the database",
 				last+1, last, anchor.At.UTC().Format(time.RFC3339), anchor.Seq, anchor.Line)
 		}
-		if ok := heads[org]; c.Err == nil && ok.seq == 0 && v.Count() == 0 && anchor == nil {
+		if ok := heads[org]; c.Err == nil && ok.seq == 0 && v.Count() == 0 && c.Waiting == 0 && anchor == nil {
 			continue // a head row made for a chain whose first entry was rolled back
 		}
 		rep.Chains = append(rep.Chains, c)
@@ -322,4 +337,32 @@ func (s *Store) AuditHeads(ctx context.Context) ([]audit.Anchor, error) {
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// errWaitingChanged marks a waiting entry whose MAC does not match it.
+var errWaitingChanged = errors.New("changed while it waited")
+
+// verifyWaiting checks, one by one, the organisation's entries that wait
+// for their place in the chain, and counts them.
+func (s *Store) verifyWaiting(ctx context.Context, org int64) (int64, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac
+		FROM audit_log WHERE org_id = $1 AND org_seq < 0 ORDER BY seq`, org)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var n int64
+	for rows.Next() {
+		var row int64
+		e, err := scanEntryAt(rows, &row)
+		if err != nil {
+			return n, err
+		}
+		e.Seq = waitingSeq
+		if !strings.HasPrefix(e.PrevMAC, waitingMark) || !hmac.Equal([]byte(audit.Sum(s.keys.AuditMAC, e)), []byte(e.MAC)) {
+			return n, fmt.Errorf("log row %d, written by a change and waiting for its place in the chain, does not match its MAC: %w (or the key is not this installation's)", row, errWaitingChanged)
+		}
+		n++
+	}
+	return n, rows.Err()
 }
