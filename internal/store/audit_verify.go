@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/hmac"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -95,7 +96,18 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 		return AuditReport{}, errors.New("no audit key: give the --data-dir that holds this installation's secret.key")
 	}
 	var rep AuditReport
-	legacy, err := s.verifyLegacyChain(ctx)
+	// One snapshot for the whole check: heads, chains and waiting entries
+	// as they stood at one moment, however busy the installation is.
+	opts := &sql.TxOptions{}
+	if s.dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	q, err := s.rdb.BeginTx(ctx, opts)
+	if err != nil {
+		return rep, err
+	}
+	defer q.Rollback() //nolint:errcheck // read only
+	legacy, err := s.verifyLegacyChain(ctx, q)
 	if err != nil {
 		return rep, err
 	}
@@ -106,7 +118,7 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 		seq       int64
 		mac, hmac string
 	}{}
-	rows, err := s.rdb.QueryContext(ctx, "SELECT org_id, seq, mac, head_mac FROM audit_head")
+	rows, err := q.QueryContext(ctx, "SELECT org_id, seq, mac, head_mac FROM audit_head")
 	if err != nil {
 		return rep, err
 	}
@@ -129,7 +141,7 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 		return rep, err
 	}
 	// Chains whose head row is gone still have entries, or an anchor.
-	more, err := s.rdb.QueryContext(ctx, "SELECT DISTINCT org_id FROM audit_log WHERE org_seq <> 0")
+	more, err := q.QueryContext(ctx, "SELECT DISTINCT org_id FROM audit_log WHERE org_seq <> 0")
 	if err != nil {
 		return rep, err
 	}
@@ -151,7 +163,7 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 	}
 	slices.Sort(orgs)
 	orgs = slices.Compact(orgs)
-	names, err := s.orgNames(ctx)
+	names, err := s.orgNames(ctx, q)
 	if err != nil {
 		return rep, err
 	}
@@ -174,7 +186,7 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 			if h, ok := heads[org]; ok {
 				upTo = h.seq
 			}
-			rows, err := s.rdb.QueryContext(ctx, `SELECT org_seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac
+			rows, err := q.QueryContext(ctx, `SELECT org_seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac
 				FROM audit_log WHERE org_id = $1 AND org_seq > $2 AND org_seq <= $4 ORDER BY org_seq LIMIT $3`, org, after, batch, upTo)
 			if err != nil {
 				return rep, err
@@ -221,7 +233,7 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 			}
 		}
 		if c.Err == nil {
-			if c.Waiting, c.Err = s.verifyWaiting(ctx, org); c.Err != nil && !errors.Is(c.Err, errWaitingChanged) {
+			if c.Waiting, c.Err = s.verifyWaiting(ctx, q, org); c.Err != nil && !errors.Is(c.Err, errWaitingChanged) {
 				return rep, c.Err
 			}
 		}
@@ -240,11 +252,11 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 
 // verifyLegacyChain checks the chain of entries written before the chains
 // were split (org_seq = 0) against its frozen head.
-func (s *Store) verifyLegacyChain(ctx context.Context) (ChainReport, error) {
+func (s *Store) verifyLegacyChain(ctx context.Context, q querier) (ChainReport, error) {
 	c := ChainReport{OrgID: LegacyChain}
 	var headSeq int64
 	var headMAC, headSum string
-	if err := s.rdb.QueryRowContext(ctx, "SELECT seq, mac, head_mac FROM audit_legacy_head WHERE id = 1").Scan(&headSeq, &headMAC, &headSum); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT seq, mac, head_mac FROM audit_legacy_head WHERE id = 1").Scan(&headSeq, &headMAC, &headSum); err != nil {
 		return c, fmt.Errorf("the legacy audit head: %w", err)
 	}
 	v := audit.NewVerifier(s.keys.AuditMAC)
@@ -252,7 +264,7 @@ func (s *Store) verifyLegacyChain(ctx context.Context) (ChainReport, error) {
 	var after int64
 	for {
 		// audit_legacy (a partial index) holds just these rows.
-		rows, err := s.rdb.QueryContext(ctx, `SELECT seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac
+		rows, err := q.QueryContext(ctx, `SELECT seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac
 			FROM audit_log WHERE org_seq = 0 AND seq > $1 ORDER BY seq LIMIT $2`, after, batch)
 		if err != nil {
 			return c, err
@@ -301,8 +313,8 @@ func scanChainEntry(rows interface{ Scan(...any) error }) (audit.Entry, error) {
 }
 
 // orgNames maps every organisation's id to its name.
-func (s *Store) orgNames(ctx context.Context) (map[int64]string, error) {
-	rows, err := s.rdb.QueryContext(ctx, "SELECT id, name FROM organisations")
+func (s *Store) orgNames(ctx context.Context, q querier) (map[int64]string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id, name FROM organisations")
 	if err != nil {
 		return nil, err
 	}
@@ -344,8 +356,8 @@ var errWaitingChanged = errors.New("changed while it waited")
 
 // verifyWaiting checks, one by one, the organisation's entries that wait
 // for their place in the chain, and counts them.
-func (s *Store) verifyWaiting(ctx context.Context, org int64) (int64, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac
+func (s *Store) verifyWaiting(ctx context.Context, q querier, org int64) (int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac
 		FROM audit_log WHERE org_id = $1 AND org_seq < 0 ORDER BY seq`, org)
 	if err != nil {
 		return 0, err
