@@ -104,8 +104,8 @@ func (s *Store) sealWaiting(ctx context.Context, tx *sql.Tx, orgID, seq int64, p
 			return 0, "", err
 		}
 		type placed struct {
-			row  int64
-			e    audit.Entry
+			row int64
+			e   audit.Entry
 		}
 		var ps []placed
 		n := 0
