@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -44,11 +47,124 @@ func (s *Store) recordRead(ctx context.Context, a Actor, recordType string, reco
 	return s.audit.write(ctx, e)
 }
 
-// appendAudit appends one entry to its organisation's chain inside tx: the
-// audit entry of a change, in the change's own transaction.
+// appendAudit writes the audit entry of a change in the change's own
+// transaction, so the two commit or fail together.
+//
+// On SQLite, which has one writer anyway, the entry takes its place in its
+// organisation's chain at once. On PostgreSQL it is written *waiting*
+// (org_seq -1) with a MAC of its own over its contents and a random nonce,
+// and the audit writer gives it its place in the chain just after the
+// commit (sealWaiting). So a change never waits for its organisation's head
+// row, and changes in one organisation commit side by side instead of one
+// fsync after another. A waiting entry cannot be forged or altered without
+// the key; what the wait allows, for those few milliseconds, is its
+// removal by someone who can write to the database (docs/audit.md).
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
 	e.At = s.now()
-	return s.appendChain(ctx, tx, e.OrgID, []audit.Entry{e})
+	if s.dialect != Postgres {
+		return s.appendChain(ctx, tx, e.OrgID, []audit.Entry{e})
+	}
+	if len(s.keys.AuditMAC) == 0 {
+		return errors.New("store: no audit key configured")
+	}
+	nonce := make([]byte, 16)
+	if _, err := rand.Read(nonce); err != nil {
+		return err
+	}
+	e.Seq, e.PrevMAC = waitingSeq, waitingMark+hex.EncodeToString(nonce)
+	e.MAC = audit.Sum(s.keys.AuditMAC, e)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (org_seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		e.Seq, ms(e.At), e.OrgID, e.UserID, e.IP, string(e.Action), e.RecordType, e.RecordID, e.Detail, e.PrevMAC, e.MAC); err != nil {
+		return fmt.Errorf("writing the audit log: %w", err)
+	}
+	org := e.OrgID
+	s.afterCommit(tx, func() { s.audit.seal(org) })
+	return nil
+}
+
+// waitingSeq and waitingMark mark an entry that waits for its place in the
+// chain: its org_seq, and the start of its prev_mac (then a nonce).
+const (
+	waitingSeq  = -1
+	waitingMark = "waiting:"
+)
+
+// sealWaiting gives the organisation's waiting entries their places in its
+// chain after (seq, prev), inside tx, which holds the head row; it returns
+// the new end of the chain. An entry whose own MAC does not match its
+// contents was changed while it waited: it is left waiting, and audit
+// verify reports it.
+func (s *Store) sealWaiting(ctx context.Context, tx *sql.Tx, orgID, seq int64, prev string) (int64, string, error) {
+	const batch = 1000
+	for {
+		rows, err := tx.QueryContext(ctx, `SELECT seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac
+			FROM audit_log WHERE org_id = $1 AND org_seq < 0 ORDER BY seq LIMIT $2`, orgID, batch)
+		if err != nil {
+			return 0, "", err
+		}
+		type placed struct {
+			row int64
+			e   audit.Entry
+		}
+		var ps []placed
+		n := 0
+		for rows.Next() {
+			n++
+			var row int64
+			e, err := scanEntryAt(rows, &row)
+			if err != nil {
+				rows.Close()
+				return 0, "", err
+			}
+			e.Seq = waitingSeq
+			if !hmac.Equal([]byte(audit.Sum(s.keys.AuditMAC, e)), []byte(e.MAC)) {
+				continue
+			}
+			seq++
+			e.Seq = seq
+			audit.Seal(s.keys.AuditMAC, &e, prev)
+			prev = e.MAC
+			ps = append(ps, placed{row, e})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, "", err
+		}
+		if len(ps) > 0 {
+			var q strings.Builder
+			q.WriteString("UPDATE audit_log AS a SET org_seq = v.org_seq, prev_mac = v.prev_mac, mac = v.mac FROM (VALUES ")
+			args := make([]any, 0, 4*len(ps))
+			for i, p := range ps {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				k := len(args)
+				fmt.Fprintf(&q, "($%d::bigint, $%d::bigint, $%d::text, $%d::text)", k+1, k+2, k+3, k+4)
+				args = append(args, p.row, p.e.Seq, p.e.PrevMAC, p.e.MAC)
+			}
+			q.WriteString(") AS v(seq, org_seq, prev_mac, mac) WHERE a.seq = v.seq AND a.org_seq < 0")
+			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+				return 0, "", fmt.Errorf("placing audit entries in the chain: %w", err)
+			}
+		}
+		if n < batch || len(ps) == 0 {
+			return seq, prev, nil
+		}
+	}
+}
+
+// scanEntryAt scans an audit_log row (seq, at, org_id, …, mac) into an
+// entry, and its row number into row.
+func scanEntryAt(rows interface{ Scan(...any) error }, row *int64) (audit.Entry, error) {
+	var e audit.Entry
+	var at int64
+	var action string
+	if err := rows.Scan(row, &at, &e.OrgID, &e.UserID, &e.IP, &action, &e.RecordType, &e.RecordID, &e.Detail, &e.PrevMAC, &e.MAC); err != nil {
+		return e, err
+	}
+	e.At, e.Action = fromMS(at), audit.Action(action)
+	return e, nil
 }
 
 // appendChain appends entries, all of organisation orgID, to that
@@ -64,6 +180,15 @@ func (s *Store) appendChain(ctx context.Context, tx *sql.Tx, orgID int64, es []a
 	seq, prev, err := s.lockAuditHead(ctx, tx, orgID)
 	if err != nil {
 		return err
+	}
+	if s.dialect == Postgres {
+		// Whoever holds the head first places the changes' waiting entries.
+		if seq, prev, err = s.sealWaiting(ctx, tx, orgID, seq, prev); err != nil {
+			return err
+		}
+	}
+	if len(es) == 0 {
+		return s.moveAuditHead(ctx, tx, orgID, seq, prev)
 	}
 	var q strings.Builder
 	q.WriteString("INSERT INTO audit_log (org_seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac) VALUES ")
@@ -84,7 +209,12 @@ func (s *Store) appendChain(ctx context.Context, tx *sql.Tx, orgID int64, es []a
 	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 		return fmt.Errorf("writing the audit log: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, "UPDATE audit_head SET seq = $1, mac = $2, head_mac = $3 WHERE org_id = $4",
+	return s.moveAuditHead(ctx, tx, orgID, seq, prev)
+}
+
+// moveAuditHead records the chain's new end in its head row.
+func (s *Store) moveAuditHead(ctx context.Context, tx *sql.Tx, orgID, seq int64, prev string) error {
+	_, err := tx.ExecContext(ctx, "UPDATE audit_head SET seq = $1, mac = $2, head_mac = $3 WHERE org_id = $4",
 		seq, prev, audit.OrgHeadSum(s.keys.AuditMAC, orgID, seq, prev), orgID)
 	return err
 }

@@ -2,9 +2,13 @@ package store
 
 import (
 	"context"
+	"crypto/hmac"
+	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"peerpath/internal/audit"
@@ -18,7 +22,8 @@ const LegacyChain int64 = -1
 type ChainReport struct {
 	OrgID   int64  // the organisation; 0 for entries with none (failed sign-ins of unknown emails); LegacyChain
 	Name    string // the organisation's name, when it has one
-	Entries int64  // entries found good
+	Entries int64  // entries found good in the chain
+	Waiting int64  // entries of changes found good, waiting for their place in the chain (PostgreSQL)
 	Anchor  *audit.Anchor
 	Err     error // nil when the chain is intact
 }
@@ -42,7 +47,7 @@ func (r AuditReport) OK() bool {
 func (r AuditReport) Entries() int64 {
 	var n int64
 	for _, c := range r.Chains {
-		n += c.Entries
+		n += c.Entries + c.Waiting
 	}
 	return n
 }
@@ -91,7 +96,18 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 		return AuditReport{}, errors.New("no audit key: give the --data-dir that holds this installation's secret.key")
 	}
 	var rep AuditReport
-	legacy, err := s.verifyLegacyChain(ctx)
+	// One snapshot for the whole check: heads, chains and waiting entries
+	// as they stood at one moment, however busy the installation is.
+	opts := &sql.TxOptions{}
+	if s.dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	q, err := s.rdb.BeginTx(ctx, opts)
+	if err != nil {
+		return rep, err
+	}
+	defer q.Rollback() //nolint:errcheck // read only
+	legacy, err := s.verifyLegacyChain(ctx, q)
 	if err != nil {
 		return rep, err
 	}
@@ -102,7 +118,7 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 		seq       int64
 		mac, hmac string
 	}{}
-	rows, err := s.rdb.QueryContext(ctx, "SELECT org_id, seq, mac, head_mac FROM audit_head")
+	rows, err := q.QueryContext(ctx, "SELECT org_id, seq, mac, head_mac FROM audit_head")
 	if err != nil {
 		return rep, err
 	}
@@ -125,7 +141,7 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 		return rep, err
 	}
 	// Chains whose head row is gone still have entries, or an anchor.
-	more, err := s.rdb.QueryContext(ctx, "SELECT DISTINCT org_id FROM audit_log WHERE org_seq > 0")
+	more, err := q.QueryContext(ctx, "SELECT DISTINCT org_id FROM audit_log WHERE org_seq <> 0")
 	if err != nil {
 		return rep, err
 	}
@@ -147,7 +163,7 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 	}
 	slices.Sort(orgs)
 	orgs = slices.Compact(orgs)
-	names, err := s.orgNames(ctx)
+	names, err := s.orgNames(ctx, q)
 	if err != nil {
 		return rep, err
 	}
@@ -164,8 +180,14 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 		var after int64
 	walk:
 		for {
-			rows, err := s.rdb.QueryContext(ctx, `SELECT org_seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac
-				FROM audit_log WHERE org_id = $1 AND org_seq > $2 ORDER BY org_seq LIMIT $3`, org, after, batch)
+			// Entries past the head read above were appended since, while
+			// the chain was being walked: they are for the next check.
+			upTo := int64(math.MaxInt64)
+			if h, ok := heads[org]; ok {
+				upTo = h.seq
+			}
+			rows, err := q.QueryContext(ctx, `SELECT org_seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac
+				FROM audit_log WHERE org_id = $1 AND org_seq > $2 AND org_seq <= $4 ORDER BY org_seq LIMIT $3`, org, after, batch, upTo)
 			if err != nil {
 				return rep, err
 			}
@@ -210,12 +232,17 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 				c.Err = v.Finish(h.seq, h.mac, h.hmac)
 			}
 		}
+		if c.Err == nil {
+			if c.Waiting, c.Err = s.verifyWaiting(ctx, q, org); c.Err != nil && !errors.Is(c.Err, errWaitingChanged) {
+				return rep, c.Err
+			}
+		}
 		if c.Err == nil && anchor != nil && !anchorSeen {
 			last, _ := v.Last()
 			c.Err = fmt.Errorf("entry %d: the chain ends at entry %d, but on %s it had reached entry %d (anchor file line %d): entries were removed from the end, for example by restoring an older copy of the database",
 				last+1, last, anchor.At.UTC().Format(time.RFC3339), anchor.Seq, anchor.Line)
 		}
-		if ok := heads[org]; c.Err == nil && ok.seq == 0 && v.Count() == 0 && anchor == nil {
+		if ok := heads[org]; c.Err == nil && ok.seq == 0 && v.Count() == 0 && c.Waiting == 0 && anchor == nil {
 			continue // a head row made for a chain whose first entry was rolled back
 		}
 		rep.Chains = append(rep.Chains, c)
@@ -225,11 +252,11 @@ func (s *Store) VerifyAuditChains(ctx context.Context, anchors []audit.Anchor) (
 
 // verifyLegacyChain checks the chain of entries written before the chains
 // were split (org_seq = 0) against its frozen head.
-func (s *Store) verifyLegacyChain(ctx context.Context) (ChainReport, error) {
+func (s *Store) verifyLegacyChain(ctx context.Context, q querier) (ChainReport, error) {
 	c := ChainReport{OrgID: LegacyChain}
 	var headSeq int64
 	var headMAC, headSum string
-	if err := s.rdb.QueryRowContext(ctx, "SELECT seq, mac, head_mac FROM audit_legacy_head WHERE id = 1").Scan(&headSeq, &headMAC, &headSum); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT seq, mac, head_mac FROM audit_legacy_head WHERE id = 1").Scan(&headSeq, &headMAC, &headSum); err != nil {
 		return c, fmt.Errorf("the legacy audit head: %w", err)
 	}
 	v := audit.NewVerifier(s.keys.AuditMAC)
@@ -237,7 +264,7 @@ func (s *Store) verifyLegacyChain(ctx context.Context) (ChainReport, error) {
 	var after int64
 	for {
 		// audit_legacy (a partial index) holds just these rows.
-		rows, err := s.rdb.QueryContext(ctx, `SELECT seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac
+		rows, err := q.QueryContext(ctx, `SELECT seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac
 			FROM audit_log WHERE org_seq = 0 AND seq > $1 ORDER BY seq LIMIT $2`, after, batch)
 		if err != nil {
 			return c, err
@@ -286,8 +313,8 @@ func scanChainEntry(rows interface{ Scan(...any) error }) (audit.Entry, error) {
 }
 
 // orgNames maps every organisation's id to its name.
-func (s *Store) orgNames(ctx context.Context) (map[int64]string, error) {
-	rows, err := s.rdb.QueryContext(ctx, "SELECT id, name FROM organisations")
+func (s *Store) orgNames(ctx context.Context, q querier) (map[int64]string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id, name FROM organisations")
 	if err != nil {
 		return nil, err
 	}
@@ -322,4 +349,32 @@ func (s *Store) AuditHeads(ctx context.Context) ([]audit.Anchor, error) {
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// errWaitingChanged marks a waiting entry whose MAC does not match it.
+var errWaitingChanged = errors.New("changed while it waited")
+
+// verifyWaiting checks, one by one, the organisation's entries that wait
+// for their place in the chain, and counts them.
+func (s *Store) verifyWaiting(ctx context.Context, q querier, org int64) (int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac
+		FROM audit_log WHERE org_id = $1 AND org_seq < 0 ORDER BY seq`, org)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var n int64
+	for rows.Next() {
+		var row int64
+		e, err := scanEntryAt(rows, &row)
+		if err != nil {
+			return n, err
+		}
+		e.Seq = waitingSeq
+		if !strings.HasPrefix(e.PrevMAC, waitingMark) || !hmac.Equal([]byte(audit.Sum(s.keys.AuditMAC, e)), []byte(e.MAC)) {
+			return n, fmt.Errorf("log row %d, written by a change and waiting for its place in the chain, does not match its MAC: %w (or the key is not this installation's)", row, errWaitingChanged)
+		}
+		n++
+	}
+	return n, rows.Err()
 }

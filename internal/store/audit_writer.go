@@ -55,6 +55,7 @@ type auditWriter struct {
 	s      *Store
 	mu     sync.Mutex
 	queue  map[int64][]*pendingRead // by lane
+	seals  map[int64]bool           // organisations whose changes' entries wait for their place (PostgreSQL)
 	busy   map[int64]bool           // lanes with a goroutine writing
 	closed bool
 	wg     sync.WaitGroup
@@ -64,7 +65,7 @@ type auditWriter struct {
 }
 
 func newAuditWriter(s *Store) *auditWriter {
-	return &auditWriter{s: s, queue: map[int64][]*pendingRead{}, busy: map[int64]bool{}, slots: make(chan struct{}, auditBatchLanes)}
+	return &auditWriter{s: s, queue: map[int64][]*pendingRead{}, seals: map[int64]bool{}, busy: map[int64]bool{}, slots: make(chan struct{}, auditBatchLanes)}
 }
 
 func (w *auditWriter) lane(orgID int64) int64 {
@@ -114,13 +115,40 @@ func (w *auditWriter) write(ctx context.Context, es ...audit.Entry) error {
 	return errors.Join(errs...)
 }
 
-// run writes a lane's batches until its queue is empty.
+// seal asks for the waiting entries of organisation orgID's changes to be
+// placed in its chain, soon and without waiting for it: a change's commit
+// calls it. It rides with the next batch of reads of that organisation, or
+// makes a batch of its own.
+func (w *auditWriter) seal(orgID int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return // the next process to hold the head places them
+	}
+	w.seals[orgID] = true
+	lane := w.lane(orgID)
+	if !w.busy[lane] {
+		w.busy[lane] = true
+		w.wg.Add(1)
+		go w.run(lane)
+	}
+}
+
+// run writes a lane's batches until its queue is empty and nothing waits
+// to be placed.
 func (w *auditWriter) run(lane int64) {
 	defer w.wg.Done()
 	for {
 		w.mu.Lock()
 		batch := w.queue[lane]
-		if len(batch) == 0 {
+		var seal []int64
+		for org := range w.seals {
+			if w.lane(org) == lane {
+				seal = append(seal, org)
+				delete(w.seals, org)
+			}
+		}
+		if len(batch) == 0 && len(seal) == 0 {
 			delete(w.queue, lane)
 			delete(w.busy, lane)
 			w.mu.Unlock()
@@ -134,7 +162,7 @@ func (w *auditWriter) run(lane int64) {
 		}
 		w.mu.Unlock()
 		w.slots <- struct{}{}
-		err := w.s.writeBatch(batch)
+		err := w.s.writeBatch(batch, seal...)
 		<-w.slots
 		if err == nil {
 			w.batches.Add(1)
@@ -155,12 +183,13 @@ func (w *auditWriter) close() {
 
 // writeBatch appends a batch in one transaction, organisation by
 // organisation in id order (so that two processes' batches on SQLite-like
-// databases can never wait for each other in a circle).
-func (s *Store) writeBatch(batch []*pendingRead) error {
+// databases can never wait for each other in a circle). The organisations
+// in seal have waiting entries to place even without reads of their own.
+func (s *Store) writeBatch(batch []*pendingRead, seal ...int64) error {
 	ctx, cancel := context.WithTimeout(context.Background(), auditBatchTimeout)
 	defer cancel()
 	byOrg := map[int64][]audit.Entry{}
-	var orgs []int64
+	orgs := slices.Clone(seal)
 	for _, p := range batch {
 		if _, ok := byOrg[p.e.OrgID]; !ok {
 			orgs = append(orgs, p.e.OrgID)
@@ -168,6 +197,7 @@ func (s *Store) writeBatch(batch []*pendingRead) error {
 		byOrg[p.e.OrgID] = append(byOrg[p.e.OrgID], p.e)
 	}
 	slices.Sort(orgs)
+	orgs = slices.Compact(orgs)
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		for _, org := range orgs {
 			if err := s.appendChain(ctx, tx, org, byOrg[org]); err != nil {
@@ -176,4 +206,36 @@ func (s *Store) writeBatch(batch []*pendingRead) error {
 		}
 		return nil
 	})
+}
+
+// SealWaitingAudit places every waiting entry of changes in its
+// organisation's chain now: entries a process stopped before placing
+// (PostgreSQL only; on SQLite nothing ever waits). serve calls it when it
+// starts and then every hour; any batch of an organisation's reads does the
+// same for that organisation.
+func (s *Store) SealWaitingAudit(ctx context.Context) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	rows, err := s.rdb.QueryContext(ctx, "SELECT DISTINCT org_id FROM audit_log WHERE org_seq < 0")
+	if err != nil {
+		return err
+	}
+	var orgs []int64
+	for rows.Next() {
+		var org int64
+		if err := rows.Scan(&org); err != nil {
+			rows.Close()
+			return err
+		}
+		orgs = append(orgs, org)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(orgs) == 0 {
+		return nil
+	}
+	return s.writeBatch(nil, orgs...)
 }

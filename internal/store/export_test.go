@@ -5,6 +5,8 @@ import (
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
+
+	"peerpath/internal/audit"
 )
 
 // Hooks for the store's external tests.
@@ -76,4 +78,20 @@ func (s *Store) PersonColumnsInSchema(ctx context.Context) ([]string, error) {
 		out = append(out, t+"."+c)
 	}
 	return out, rows.Err()
+}
+
+// LeaveAuditEntryWaiting writes a change's audit entry the way a process
+// that stopped just after the commit leaves it on PostgreSQL: committed,
+// waiting for its place in the chain, with nobody asked to place it.
+func (s *Store) LeaveAuditEntryWaiting(ctx context.Context, a Actor, recordType string, id int64) error {
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
+	if err := s.record(ctx, tx, a, audit.ActionUpdate, recordType, id, "left waiting"); err != nil {
+		return err
+	}
+	s.takeCommitHooks(tx) // the process "stops": nobody asks for it to be placed
+	return tx.Commit()
 }
