@@ -481,15 +481,26 @@ func (s *Store) RecordDisclosure(ctx context.Context, a Actor, personID int64, i
 					return refused(missing)
 				}
 			} else {
-				missing := "a Part 2 consent on the person's record"
+				// Say what is missing from the consent closest to covering
+				// it: one naming this recipient and purpose (revoked or
+				// ended), else an active one (naming others), else none.
+				missing, rank := "a Part 2 consent on the person's record", 0
 				for _, c := range cs {
 					ok, m := c.covers(in)
 					if ok {
 						in.ConsentID = c.ID
 						break
 					}
-					if c.ActiveOn(in.DisclosedOn) {
-						missing = m
+					r := 0
+					switch {
+					case c.Superseded():
+					case normalise(c.Recipient) == normalise(in.Recipient) && normalise(c.Purpose) == normalise(in.Purpose):
+						r = 3
+					case c.ActiveOn(in.DisclosedOn):
+						r = 2
+					}
+					if r > rank {
+						missing, rank = m, r
 					}
 				}
 				if in.ConsentID == 0 {
