@@ -113,6 +113,8 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	loadFrameworkRules,
 	// Issue 15, security 5: a possible duplicate waiting for the administrator.
 	loadDuplicates, // duplicates.go
+	// Issue 18: a Part 2 consent (two versions) and a disclosure under it.
+	loadPart2, // part2.go
 }
 
 // loadDeparture deactivates the workers who moved on, once.

@@ -657,3 +657,11 @@ func (s *Store) DisclosureAccounting(ctx context.Context, a Actor, personID int6
 	}
 	return acc, s.recordRead(ctx, a, "person", personID, "accounting of disclosures from "+from)
 }
+
+// HasDisclosures reports whether an organisation has recorded any
+// disclosure (the demo loads its Part 2 records once).
+func (s *Store) HasDisclosures(ctx context.Context, orgID int64) (bool, error) {
+	var n int
+	err := s.rdb.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM disclosures WHERE org_id = $1 LIMIT 1) t", orgID).Scan(&n)
+	return n > 0, err
+}
