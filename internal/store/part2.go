@@ -106,6 +106,9 @@ func (in *Part2ConsentInput) trim() {
 		&in.ExpiresOn, &in.ExpiryEvent, &in.SignedOn, &in.SignatureMethod, &in.SignedName, &in.Witness, &in.SignatureImage} {
 		*v = strings.TrimSpace(*v)
 	}
+	if in.SignatureMethod != "drawn" {
+		in.SignatureImage = ""
+	}
 	if in.TPO {
 		if in.Recipient == "" {
 			in.Recipient = TPORecipient

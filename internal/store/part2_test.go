@@ -1,6 +1,10 @@
 package store_test
 
 import (
+	"bytes"
+	"encoding/base64"
+	"image"
+	"image/png"
 	"testing"
 
 	"peerpath/internal/core"
@@ -183,6 +187,27 @@ func TestPart2TPOConsent(t *testing.T) {
 	}
 	if _, err := db.RecordDisclosure(ctx, pat, p.ID, store.DisclosureInput{Recipient: "Dr. Chen", Purpose: "Research", Information: "Goals"}); core.KindOf(err) != core.KindConflict {
 		t.Fatalf("research under TPO: %v", err)
+	}
+}
+
+func TestPart2DrawnSignature(t *testing.T) {
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "Drawn")
+	pat := testkit.Actor(tm.Peer)
+	p := addPerson(t, db, pat, "Dev")
+	in := part2Consent("Riverbend Clinic", "Coordinate care")
+	in.SignatureMethod, in.SignedName, in.SignatureImage = "drawn", "", "data:image/png;base64,bm90IGEgcG5n"
+	if f := fieldsOf(t, mustErr(db.RecordPart2Consent(ctx, pat, p.ID, in))); f["signature_image"] == "" {
+		t.Fatalf("not a PNG: %v", f)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 60, 18))); err != nil {
+		t.Fatal(err)
+	}
+	in.SignatureImage = "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
+	c, err := db.RecordPart2Consent(ctx, pat, p.ID, in)
+	if err != nil || c.SignatureMethod != "drawn" || c.SignatureImage != in.SignatureImage {
+		t.Fatalf("drawn: %+v %v", c.Part2.SignatureMethod, err)
 	}
 }
 
