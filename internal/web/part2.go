@@ -350,15 +350,6 @@ func consentState(l *i18n.Localizer, c store.Consent) string {
 	return l.T("part2.consent.active")
 }
 
-func writePDF(w http.ResponseWriter, name string, pdf []byte) error {
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", name+".pdf"))
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(len(pdf)))
-	_, err := w.Write(pdf)
-	return err
-}
-
 // consentPDF prints a Part 2 consent, in the person's language (or ?lang=),
 // for the person to read and sign or keep.
 func (s *Server) consentPDF(w http.ResponseWriter, r *http.Request) error {
