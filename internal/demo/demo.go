@@ -115,6 +115,8 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	loadDuplicates, // duplicates.go
 	// Issue 20: a revoked and reissued certificate, so the status list has a bit set.
 	loadBadges, // badges.go
+	// Issue 18: a Part 2 consent (two versions) and a disclosure under it.
+	loadPart2, // part2.go
 }
 
 // loadDeparture deactivates the workers who moved on, once.

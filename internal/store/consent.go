@@ -11,12 +11,15 @@ import (
 	"peerpath/internal/core"
 )
 
-// Consent is a person's agreement to peer support: when, what it covers,
-// who witnessed it, the signed form if there is one, and its withdrawal.
+// Consent is a person's consent of one kind: to peer support (when, what it
+// covers, who witnessed it, the signed form if there is one), or to the
+// disclosure of their records under 42 CFR Part 2 (the elements of §2.31,
+// see part2.go). Either can be withdrawn (revoked).
 type Consent struct {
 	ID            int64
 	PersonID      int64
-	GivenOn       string
+	Kind          string // ConsentPeerSupport or ConsentPart2
+	GivenOn       string // the day it was signed
 	Covers        string
 	WitnessedBy   string
 	DocumentID    int64
@@ -25,6 +28,7 @@ type Consent struct {
 	WithdrawnNote string
 	CreatedAt     time.Time
 	CreatedBy     int64
+	Part2
 }
 
 // Current reports whether the consent stands (it has not been withdrawn).
@@ -74,6 +78,9 @@ func (s *Store) RecordConsent(ctx context.Context, a Actor, personID int64, in C
 			a.OrgID, personID, in.GivenOn, in.Covers, in.WitnessedBy, nullID(doc), ms(s.now()), a.UserID).Scan(&id); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, "UPDATE consents SET series_id = id WHERE id = $1", id); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, a, audit.ActionCreate, "consent", id, "person "+idString(personID))
 	})
 	if err != nil {
@@ -82,8 +89,10 @@ func (s *Store) RecordConsent(ctx context.Context, a Actor, personID int64, in C
 	return s.consent(ctx, s.rdb, a, id)
 }
 
-const consentSelect = `SELECT c.id, c.person_id, c.given_on, c.covers, c.witnessed_by, COALESCE(c.document_id, 0), COALESCE(d.filename, ''),
-	c.withdrawn_on, c.withdrawn_note, c.created_at, c.created_by
+const consentSelect = `SELECT c.id, c.person_id, c.kind, c.given_on, c.covers, c.witnessed_by, COALESCE(c.document_id, 0), COALESCE(d.filename, ''),
+	c.withdrawn_on, c.withdrawn_note, c.created_at, c.created_by,
+	c.person_name, c.discloser, c.information, c.recipient, c.tpo, c.purpose, c.how_to_revoke, c.expires_on, c.expiry_event,
+	c.signature_method, c.signed_name, c.signature_image, c.series_id, c.version, c.superseded_at, c.revoked_at, c.revoked_by
 	FROM consents c JOIN people p ON p.id = c.person_id LEFT JOIN documents d ON d.id = c.document_id `
 
 func (s *Store) queryConsents(ctx context.Context, q querier, where string, args ...any) ([]Consent, error) {
@@ -95,12 +104,20 @@ func (s *Store) queryConsents(ctx context.Context, q querier, where string, args
 	var out []Consent
 	for rows.Next() {
 		var c Consent
-		var created int64
-		if err := rows.Scan(&c.ID, &c.PersonID, &c.GivenOn, &c.Covers, &c.WitnessedBy, &c.DocumentID, &c.DocumentName,
-			&c.WithdrawnOn, &c.WithdrawnNote, &created, &c.CreatedBy); err != nil {
+		var created, superseded, revoked int64
+		if err := rows.Scan(&c.ID, &c.PersonID, &c.Kind, &c.GivenOn, &c.Covers, &c.WitnessedBy, &c.DocumentID, &c.DocumentName,
+			&c.WithdrawnOn, &c.WithdrawnNote, &created, &c.CreatedBy,
+			&c.PersonName, &c.Discloser, &c.Information, &c.Recipient, &c.TPO, &c.Purpose, &c.HowToRevoke, &c.ExpiresOn, &c.ExpiryEvent,
+			&c.SignatureMethod, &c.SignedName, &c.SignatureImage, &c.SeriesID, &c.Version, &superseded, &revoked, &c.RevokedBy); err != nil {
 			return nil, err
 		}
 		c.CreatedAt = fromMS(created)
+		if superseded != 0 {
+			c.SupersededAt = fromMS(superseded)
+		}
+		if revoked != 0 {
+			c.RevokedAt = fromMS(revoked)
+		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -118,10 +135,10 @@ func (s *Store) consent(ctx context.Context, q querier, a Actor, id int64) (Cons
 	return cs[0], nil
 }
 
-// consentsOf lists a person's consent records, newest first. The caller
-// has checked visibility and audits.
+// consentsOf lists a person's consent records to peer support, newest
+// first. The caller has checked visibility and audits.
 func (s *Store) consentsOf(ctx context.Context, q querier, orgID, personID int64) ([]Consent, error) {
-	return s.queryConsents(ctx, q, "WHERE c.org_id = $1 AND c.person_id = $2 ORDER BY c.given_on DESC, c.id DESC LIMIT 50", orgID, personID)
+	return s.queryConsents(ctx, q, "WHERE c.org_id = $1 AND c.person_id = $2 AND c.kind = $3 ORDER BY c.given_on DESC, c.id DESC LIMIT 50", orgID, personID, ConsentPeerSupport)
 }
 
 // WithdrawConsent records that a person withdrew their consent on a day.

@@ -18,6 +18,15 @@ func (s *Store) forUpdate() string {
 	return ""
 }
 
+// forUpdateOf is forUpdate for the rows of one table (alias) of a query
+// with outer joins, which PostgreSQL cannot lock as a whole.
+func (s *Store) forUpdateOf(alias string) string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE OF " + alias
+	}
+	return ""
+}
+
 // bulkPlaceholder is the n-th placeholder of a bulk insert (scale.go). On
 // SQLite it is a plain "?": the driver looks each "$n" up by name, which
 // for thousands of parameters in one statement costs more than the insert.

@@ -254,6 +254,8 @@ var mergeSteps = []mergeStep{
 	}},
 	{column: "consents.person_id", why: "every consent moves (the newest still stands)", sql: []string{
 		`UPDATE consents SET person_id = :keep WHERE org_id = :org AND person_id = :from`}},
+	{column: "disclosures.person_id", why: "every disclosure moves, so the accounting of disclosures stays whole", sql: []string{
+		`UPDATE disclosures SET person_id = :keep WHERE org_id = :org AND person_id = :from`}},
 	{column: "goal_cycles.person_id", why: "every goal cycle moves", sql: []string{
 		`UPDATE goal_cycles SET person_id = :keep WHERE org_id = :org AND person_id = :from`}},
 	{column: "goals.person_id", why: "every goal moves, with its progress notes (which hang on the goal)", sql: []string{

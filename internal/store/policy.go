@@ -189,6 +189,18 @@ func (a Actor) MaySeeSignatures() bool { return a.Has(auth.RoleAdmin) }
 // users, their roles and anyone's API tokens: administrators.
 func (a Actor) MayManageUsers() bool { return a.Has(auth.RoleAdmin) }
 
+// MayRecordConsent reports whether the actor may record a consent on the
+// record of a person they see (a Part 2 consent, or a new version of one).
+func (a Actor) MayRecordConsent() bool { return a.WorksWithPeople() }
+
+// MayRevokeConsent reports whether the actor may record the revocation of
+// a consent on the record of a person they see.
+func (a Actor) MayRevokeConsent() bool { return a.WorksWithPeople() }
+
+// MayRecordDisclosure reports whether the actor may record a disclosure of
+// a person's records outside the organisation (and print its notice).
+func (a Actor) MayRecordDisclosure() bool { return a.WorksWithPeople() }
+
 // MayLoadGeneratedData reports whether the actor may load generated people
 // into their organisation: an administrator of one.
 func (a Actor) MayLoadGeneratedData() bool { return a.Has(auth.RoleAdmin) && a.OrgID != 0 }

@@ -37,7 +37,14 @@ type User struct {
 	// save started from an older version is refused (see UpdateUser).
 	Version   int
 	UpdatedAt time.Time
+	// PersonID is set on a portal account: the person supported it belongs
+	// to. Such a user holds no role and reaches only the portal (IsPortal).
+	PersonID int64
 }
+
+// IsPortal reports whether the user is a person supported signing in to
+// their own portal, not a member of staff.
+func (u User) IsPortal() bool { return u.PersonID != 0 }
 
 // Locked reports whether the account is locked at time now.
 func (u User) Locked(now time.Time) bool { return u.LockedUntil.After(now) }

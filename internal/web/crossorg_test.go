@@ -39,6 +39,8 @@ var foreignRecords = map[string]string{
 	"referrals":                          `SELECT id FROM referrals WHERE org_id = $1 ORDER BY id LIMIT 1`,
 	"resources":                          `SELECT id FROM resources WHERE org_id = $1 ORDER BY id LIMIT 1`,
 	"consents":                           `SELECT id FROM consents WHERE org_id = $1 ORDER BY document_id IS NULL, id LIMIT 1`,
+	"people/consents":                    `SELECT id FROM consents WHERE org_id = $1 AND withdrawn_on = '' ORDER BY person_id = $2 DESC, kind = 'part2' DESC, id DESC LIMIT 1`,
+	"disclosures":                        `SELECT id FROM disclosures WHERE org_id = $1 ORDER BY id LIMIT 1`,
 	"drafts":                             `SELECT d.id FROM drafts d JOIN users u ON u.id = d.user_id WHERE u.org_id = $1 ORDER BY d.id LIMIT 1`,
 	"groups":                             `SELECT g.id FROM peer_groups g WHERE g.org_id = $1 ORDER BY (SELECT count(*) FROM group_sessions s WHERE s.group_id = g.id) DESC, g.id LIMIT 1`,
 	"groups/members":                     `SELECT person_id FROM group_members WHERE org_id = $1 ORDER BY group_id = $2 DESC, person_id LIMIT 1`,
@@ -284,6 +286,11 @@ func foreignIDsInBodies(t *testing.T, app *testkit.App, raw *sql.DB, orgID int64
 	}
 	person, worker, card, user := pick("people"), pick("workers"), pick("learning/cards"), pick("admin/users")
 	ownPeer := id(users[2].ID)
+	own, err := app.CreatePerson(t.Context(), testkit.Actor(users[2]), store.PersonInput{PreferredName: "Sweep Person"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ownPerson, consent := id(own.ID), pick("people/consents")
 	cases := []struct {
 		method, path, body string // %s is the id
 		foreign            string
@@ -295,6 +302,8 @@ func foreignIDsInBodies(t *testing.T, app *testkit.App, raw *sql.DB, orgID int64
 		{"POST", "/api/v1/workers/" + ownPeer + "/hand-over", `{"to": "%s"}`, worker},
 		{"POST", "/api/v1/reviews", `{"card_id": "%s", "rating": "good"}`, card},
 		{"GET", "/api/v1/tokens?user_id=%s", "", user},
+		{"POST", "/api/v1/people/" + ownPerson + "/disclosures", `{"recipient": "Clinic", "purpose": "Care", "information": "Dates", "consent_id": "%s"}`, consent},
+		{"POST", "/api/v1/people/" + ownPerson + "/consents", `{"kind": "part2", "discloser": "Us", "information": "Dates", "recipient": "Clinic", "purpose": "Care", "expires_on": "2027-12-31", "signed_on": "2026-11-20", "signature": {"method": "typed", "name": "S P"}, "replaces": "%s"}`, consent},
 	}
 	n := 0
 	for _, c := range cases {

@@ -476,10 +476,7 @@ func (s *Server) planPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="development-plan.pdf"`)
-	w.Write(pdf)
-	return nil
+	return writePDF(w, "development-plan", pdf)
 }
 
 // ---- The profile and the stage ----

@@ -499,12 +499,7 @@ func (s *Server) personPlanPDF(k *store.PlanKind, card bool) handler {
 		if plan.Version > 0 {
 			name += "-v" + strconv.Itoa(plan.Version)
 		}
-		w.Header().Set("Content-Type", "application/pdf")
-		w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", name+".pdf"))
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Content-Length", strconv.Itoa(len(pdf)))
-		_, err = w.Write(pdf)
-		return err
+		return writePDF(w, name, pdf)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"peerpath/internal/auth"
+	"peerpath/internal/i18n"
 	"peerpath/internal/store"
 	"peerpath/internal/workforce"
 )
@@ -78,6 +79,7 @@ type view struct {
 	RequestID string
 	Path      string
 	D         any
+	L         *i18n.Localizer // the reader's language (localizer in i18n.go)
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, data any) error {
@@ -92,7 +94,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 		return fmt.Errorf("no template %s", name)
 	}
 	p := principal(r)
-	v := view{P: p, Nav: s.nav(r, p), Flash: takeFlash(w, r), RequestID: requestID(r), Path: r.URL.Path, D: data}
+	v := view{P: p, Nav: s.nav(r, p), Flash: takeFlash(w, r), RequestID: requestID(r), Path: r.URL.Path, D: data, L: localizer(r)}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.log.Error("rendering", "template", name, "request_id", requestID(r), "err", err)
@@ -165,7 +167,7 @@ func redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
 }
 
 func (s *Server) funcs() template.FuncMap {
-	return template.FuncMap{
+	m := template.FuncMap{
 		"asset":     func(name string) string { return s.assets.url(name) },
 		"field":     newField,
 		"roleLabel": auth.RoleLabel,
@@ -231,6 +233,11 @@ func (s *Server) funcs() template.FuncMap {
 		// First day (issue 16): what a stage needs, in plain words.
 		"stageNeeds": stageNeeds,
 	}
+	// The message catalogue: {{t .L "key"}} and {{tn .L "key" count}}.
+	for k, f := range i18n.Funcs() {
+		m[k] = f
+	}
+	return m
 }
 
 // Times are shown in Massachusetts time: the users are there.

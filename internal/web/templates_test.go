@@ -117,6 +117,8 @@ func journeySteps(t *testing.T, app *testkit.App) []func() {
 		func() { planTemplateSteps(t, app) }, // plans (issue 7): plans_test.go
 		// Recovery picture (issue 13): recovery_test.go.
 		func() { recoveryTemplateSteps(t, app) },
+		// Part 2 consent and disclosures (issue 18): part2_test.go.
+		func() { part2TemplateSteps(t, app) },
 		func() { // possible duplicates (issue 15, defect 5): duplicates_test.go
 			if _, err := app.CreatePerson(t.Context(), testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "JOURNEY PERSON"}); err != nil {
 				t.Fatal(err)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -64,4 +65,16 @@ func postForm(r *http.Request) (*form, error) {
 		return nil, err
 	}
 	return newForm(r.PostForm), nil
+}
+
+// writePDF answers a printout to open in the browser, named name.pdf (a
+// name without the person's name: downloads folders and shared printers
+// list file names), never cached.
+func writePDF(w http.ResponseWriter, name string, pdf []byte) error {
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", name+".pdf"))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(pdf)))
+	_, err := w.Write(pdf)
+	return err
 }

@@ -94,6 +94,37 @@
     });
   });
 
+  // A drawn signature (Part 2 consent): the pad is shown once JavaScript
+  // runs; what is drawn goes into the hidden signature_image field as a
+  // PNG. Without JavaScript the person types their name or signs on paper.
+  document.addEventListener("DOMContentLoaded", function () {
+    var pad = document.querySelector("[data-signature-pad]");
+    if (!pad) return;
+    var canvas = pad.querySelector("canvas");
+    var field = document.getElementById(pad.getAttribute("data-signature-pad"));
+    var ctx = canvas.getContext("2d");
+    var drawing = false, drawn = false;
+    pad.hidden = false;
+    ctx.lineWidth = 2.5; ctx.lineCap = "round"; ctx.strokeStyle = "#111";
+    function at(e) {
+      var r = canvas.getBoundingClientRect();
+      return { x: (e.clientX - r.left) * canvas.width / r.width, y: (e.clientY - r.top) * canvas.height / r.height };
+    }
+    canvas.addEventListener("pointerdown", function (e) {
+      drawing = true; var p = at(e); ctx.beginPath(); ctx.moveTo(p.x, p.y); canvas.setPointerCapture(e.pointerId);
+    });
+    canvas.addEventListener("pointermove", function (e) {
+      if (!drawing) return; var p = at(e); ctx.lineTo(p.x, p.y); ctx.stroke(); drawn = true;
+    });
+    canvas.addEventListener("pointerup", function () {
+      drawing = false;
+      if (drawn) field.value = canvas.toDataURL("image/png");
+    });
+    pad.querySelector("button").addEventListener("click", function () {
+      ctx.clearRect(0, 0, canvas.width, canvas.height); drawn = false; field.value = "";
+    });
+  });
+
   // Move focus to an error summary so screen-reader users hear it first.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector(".error-summary");

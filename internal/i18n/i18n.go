@@ -1,0 +1,195 @@
+// Package i18n is peerpath's one message catalogue: every string a person
+// reads in the portal, the printouts made for them and the emails sent to
+// them, in English, Spanish and Portuguese.
+//
+// The catalogue is three TOML files embedded in the binary (active.en.toml,
+// active.es.toml, active.pt.toml) read by github.com/nicksnyder/go-i18n, which
+// brings the CLDR plural rules (Spanish and Portuguese have a "many" form for
+// a million and more) and the goi18n extract/merge tools. English is the
+// source language: a key missing from another file falls back to English at
+// run time, and TestEveryKeyInEveryLanguage fails before that can ship.
+//
+// Choosing the language: For takes what is known about the reader in order of
+// preference — the language stored on their record (free text such as
+// "Spanish", "Português" or "es") first, then the browser's Accept-Language
+// header — and picks the first one the catalogue has, English otherwise.
+//
+// In Go: i18n.For(p.PreferredLanguage, r.Header.Get("Accept-Language")).T("portal.home.title").
+// In templates: {{t .L "portal.home.title"}}, with named values as pairs:
+// {{t .L "portal.invite.expires" "When" $when}}, and plurals with {{tn .L "key" $count}}.
+// docs/i18n.md says how to add a string or a language.
+package i18n
+
+import (
+	"embed"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed active.*.toml
+var files embed.FS
+
+// Languages are the catalogue's languages, English (the source) first.
+var Languages = []string{"en", "es", "pt"}
+
+var (
+	bundle  *goi18n.Bundle
+	matcher language.Matcher
+	tags    []language.Tag
+)
+
+func init() {
+	bundle = goi18n.NewBundle(language.English)
+	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	for _, l := range Languages {
+		if _, err := bundle.LoadMessageFileFS(files, "active."+l+".toml"); err != nil {
+			panic(fmt.Sprintf("i18n: %s: %v", l, err))
+		}
+		tags = append(tags, language.MustParse(l))
+	}
+	matcher = language.NewMatcher(tags)
+}
+
+// Localizer speaks one language. The zero value is not usable; get one from
+// For or In.
+type Localizer struct {
+	lang string
+	l    *goi18n.Localizer
+}
+
+// In returns the localizer for one of Languages (English for anything else).
+func In(lang string) *Localizer {
+	lang = Match(lang)
+	return &Localizer{lang: lang, l: goi18n.NewLocalizer(bundle, lang)}
+}
+
+// For returns the localizer for the first of prefs the catalogue has. Each
+// pref is a stored language (free text or a tag) or an Accept-Language header.
+func For(prefs ...string) *Localizer { return In(Match(prefs...)) }
+
+// Match returns the code ("en", "es" or "pt") of the first preference the
+// catalogue can serve, "en" when none can.
+func Match(prefs ...string) string {
+	for _, p := range prefs {
+		if c := match(p); c != "" {
+			return c
+		}
+	}
+	return "en"
+}
+
+// names maps how languages are written on people's records to codes. Kept
+// short: anything else is tried as a language tag.
+var names = map[string]string{
+	"english": "en", "inglés": "en", "ingles": "en", "inglês": "en",
+	"spanish": "es", "español": "es", "espanol": "es", "castellano": "es", "espanhol": "es",
+	"portuguese": "pt", "português": "pt", "portugues": "pt", "portugués": "pt",
+	"brazilian portuguese": "pt", "portuguese (brazil)": "pt", "português do brasil": "pt",
+}
+
+func match(p string) string {
+	p = strings.TrimSpace(strings.ToLower(p))
+	if p == "" {
+		return ""
+	}
+	if c, ok := names[p]; ok {
+		return c
+	}
+	// An Accept-Language header ("es-US,es;q=0.9,en;q=0.8") or a single tag.
+	wanted, _, err := language.ParseAcceptLanguage(p)
+	if err != nil || len(wanted) == 0 {
+		return ""
+	}
+	for _, w := range wanted {
+		if _, i, conf := matcher.Match(w); conf >= language.High {
+			return Languages[i]
+		}
+	}
+	return ""
+}
+
+// Lang is the localizer's language code, for <html lang>.
+func (l *Localizer) Lang() string { return l.lang }
+
+// T returns the message id in the localizer's language, filled with the named
+// values given as pairs ("Name", "Maria"). A key the catalogue lacks shows as
+// the key itself, so a missing string is visible and the test catches it.
+func (l *Localizer) T(id string, pairs ...any) string {
+	return l.localize(id, nil, pairs)
+}
+
+// N is T for a message with plural forms, chosen by count (also available to
+// the message as {{.Count}}).
+func (l *Localizer) N(id string, count int, pairs ...any) string {
+	return l.localize(id, count, append([]any{"Count", count}, pairs...))
+}
+
+func (l *Localizer) localize(id string, count any, pairs []any) string {
+	var data map[string]any
+	if len(pairs) > 0 {
+		data = make(map[string]any, len(pairs)/2)
+		for i := 0; i+1 < len(pairs); i += 2 {
+			data[fmt.Sprint(pairs[i])] = pairs[i+1]
+		}
+	}
+	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+	if s == "" && err != nil {
+		return id
+	}
+	return s
+}
+
+// Funcs are the template functions: t (T) and tn (N), each taking the
+// localizer first.
+func Funcs() map[string]any {
+	return map[string]any{
+		"t": func(l *Localizer, id string, pairs ...any) string {
+			if l == nil {
+				l = In("en")
+			}
+			return l.T(id, pairs...)
+		},
+		"tn": func(l *Localizer, id string, count int, pairs ...any) string {
+			if l == nil {
+				l = In("en")
+			}
+			return l.N(id, count, pairs...)
+		},
+	}
+}
+
+// Keys lists the message ids of one language's file, sorted; for tests and
+// tools.
+func Keys(lang string) ([]string, error) {
+	buf, err := files.ReadFile("active." + lang + ".toml")
+	if err != nil {
+		return nil, err
+	}
+	mf, err := goi18n.ParseMessageFileBytes(buf, "active."+lang+".toml", map[string]goi18n.UnmarshalFunc{"toml": toml.Unmarshal})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(mf.Messages))
+	for _, m := range mf.Messages {
+		out = append(out, m.ID)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// LanguageName is the name of a catalogue language in that language, for a
+// language switcher.
+func LanguageName(code string) string {
+	switch code {
+	case "es":
+		return "Español"
+	case "pt":
+		return "Português"
+	}
+	return "English"
+}
