@@ -77,3 +77,7 @@ func (s *Store) PersonColumnsInSchema(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// FailImportAfterSaving makes an import fail with err once its rows are
+// written, before it commits.
+func FailImportAfterSaving(in *ImportInput, err error) { in.onSaved = func() error { return err } }

@@ -78,6 +78,7 @@ func TestPolicy(t *testing.T) {
 		{"-    -    -    -    y    -    -    y    y    y", "MaySeeSignatures", Actor.MaySeeSignatures},
 		{"-    -    -    -    y    -    -    y    y    y", "MayManageUsers", Actor.MayManageUsers},
 		{"-    -    -    -    y    -    -    y    y    y", "MayLoadGeneratedData", Actor.MayLoadGeneratedData},
+		{"-    -    -    -    y    -    -    y    y    y", "MayImportRecords", Actor.MayImportRecords},
 		// Rules about a user's roles rather than the actor's.
 		{"-    -    -    -    y    -    -    y    y    y", "administers(roles)", func(a Actor) bool { return administers(a.Roles) }},
 		{"-    -    y    -    y    y    -    y    y    y", "mayBeSupervisor(roles)", func(a Actor) bool { return mayBeSupervisor(a.Roles) }},

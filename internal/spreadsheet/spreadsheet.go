@@ -1,9 +1,9 @@
-// Package sheet reads a spreadsheet being imported — a CSV file or an Excel
+// Package spreadsheet reads a spreadsheet being imported — a CSV file or an Excel
 // workbook (.xlsx) — into a header and numbered rows, and says in plain
 // words, line by line, what keeps it from being read: a file that is not
 // UTF-8 text, a line the CSV reader cannot split. It knows nothing about
 // what the columns mean (internal/store/imports.go does).
-package sheet
+package spreadsheet
 
 import (
 	"bytes"
