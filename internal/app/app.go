@@ -86,6 +86,8 @@ func commands() []command {
 		{"openapi", "print the API's OpenAPI document (JSON)", openAPI},
 		// Backups and restore (issue 19).
 		{"restore", "replace a SQLite database with a checked copy", restore},
+		// Moving in from spreadsheets (issue 19).
+		{"import", "import people, contacts, goals or resources from a CSV or .xlsx file", importCmd},
 	}
 }
 
