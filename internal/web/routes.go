@@ -68,6 +68,12 @@ func (s *Server) routeTable() []route {
 		{Method: get, Pattern: "/admin/organisation", Perm: admin, Handler: s.orgSettingsPage},
 		{Method: post, Pattern: "/admin/organisation", Perm: admin, Handler: s.orgSettings},
 		{Method: get, Pattern: "/admin/audit", Perm: admin, Handler: s.auditLog},
+		// Moving in from spreadsheets (issue 19).
+		{Method: get, Pattern: "/admin/import", Perm: admin, Handler: s.adminImportPage},
+		{Method: post, Pattern: "/admin/import", Perm: admin, Handler: s.adminImportUpload, MaxBody: MaxUpload + 1<<20},
+		{Method: get, Pattern: "/admin/import/samples/{kind}", Perm: admin, Handler: s.adminImportSample},
+		{Method: get, Pattern: "/admin/import/{upload}", Perm: admin, Handler: s.adminImportJob},
+		{Method: post, Pattern: "/admin/import/{upload}", Perm: admin, Handler: s.adminImportJobPost},
 
 		// The development framework (issue 4): charts, requirements.
 		{Method: get, Pattern: "/framework", Perm: signedIn, Handler: s.frameworkPage},

@@ -1,0 +1,328 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"peerpath/internal/auth"
+	"peerpath/internal/core"
+	"peerpath/internal/csvout"
+	"peerpath/internal/spreadsheet"
+	"peerpath/internal/store"
+)
+
+// Moving in (issue 19): the admin page that imports people, contacts,
+// goals and resources from a CSV or .xlsx file, as `peerpath import` does.
+// Upload → mapping and preview (a dry run of the whole file) → import (in
+// the background, its progress shown) → what it did. The uploaded file
+// waits in this server's memory, for the administrator who sent it, for
+// importKeep; nothing of it is written until the import commits.
+
+// importKeep is how long an uploaded file waits for its import.
+const importKeep = 2 * time.Hour
+
+type importJob struct {
+	id             string
+	orgID, userID  int64
+	kind           string
+	table          spreadsheet.Table
+	created        time.Time
+	mu             sync.Mutex
+	mapping        map[string]string
+	running, ended bool
+	done, total    int
+	report         store.ImportReport
+	failure        string // an error that is not about the file
+}
+
+type importJobs struct {
+	mu   sync.Mutex
+	jobs map[string]*importJob
+}
+
+func (j *importJobs) add(job *importJob, now time.Time) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.jobs == nil {
+		j.jobs = map[string]*importJob{}
+	}
+	for id, old := range j.jobs {
+		old.mu.Lock()
+		if now.Sub(old.created) > importKeep && !old.running {
+			delete(j.jobs, id)
+		}
+		old.mu.Unlock()
+	}
+	j.jobs[job.id] = job
+}
+
+// get is the upload id of the actor's, or core.NotFound.
+func (j *importJobs) get(a store.Actor, id string) (*importJob, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	job := j.jobs[id]
+	if job == nil || job.orgID != a.OrgID || job.userID != a.UserID {
+		return nil, core.NotFound("The upload")
+	}
+	return job, nil
+}
+
+type importPageView struct {
+	Form    *form
+	Kinds   []string
+	Batches []store.ImportBatch
+	Lines   []spreadsheet.Problem
+	Max     int
+}
+
+func (s *Server) adminImportPage(w http.ResponseWriter, r *http.Request) error {
+	f, ok := s.draftForm(r)
+	if !ok {
+		f = newForm(nil)
+	}
+	return s.renderImportPage(w, r, http.StatusOK, f, nil)
+}
+
+func (s *Server) renderImportPage(w http.ResponseWriter, r *http.Request, status int, f *form, lines []spreadsheet.Problem) error {
+	batches, err := s.store.ImportBatches(r.Context(), s.actor(r), 10)
+	if err != nil {
+		return err
+	}
+	return s.renderStatus(w, r, status, "admin_import.html", importPageView{Form: f, Kinds: store.ImportKinds, Batches: batches, Lines: lines, Max: MaxUpload >> 20})
+}
+
+// adminImportUpload reads the file and keeps it for the mapping step.
+func (s *Server) adminImportUpload(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseMultipart(r)
+	if err != nil {
+		return err
+	}
+	a := s.actor(r)
+	kind := f.Get("kind")
+	if store.ImportFields(kind) == nil {
+		f.Errors["kind"] = "Choose what the file holds."
+	}
+	data, name, err := uploadedFile(r)
+	if err != nil {
+		f.Errors["file"] = err.Error()
+	}
+	if len(f.Errors) > 0 {
+		return s.renderImportPage(w, r, http.StatusUnprocessableEntity, f, nil)
+	}
+	table, err := spreadsheet.Read(name, data)
+	var probs spreadsheet.Problems
+	if errors.As(err, &probs) {
+		f.Errors["file"] = "This file cannot be read, so nothing was imported. Correct the lines below, or save the file again as CSV UTF-8."
+		return s.renderImportPage(w, r, http.StatusUnprocessableEntity, f, probs)
+	}
+	if err != nil {
+		return err
+	}
+	b := make([]byte, 16)
+	rand.Read(b)
+	job := &importJob{id: hex.EncodeToString(b), orgID: a.OrgID, userID: a.UserID, kind: kind, table: table, created: s.clock.Now(), mapping: map[string]string{}}
+	s.imports.add(job, s.clock.Now())
+	return redirect(w, r, "/admin/import/"+job.id, "")
+}
+
+func uploadedFile(r *http.Request) ([]byte, string, error) {
+	file, hdr, err := r.FormFile("file")
+	if errors.Is(err, http.ErrMissingFile) {
+		return nil, "", errors.New("Choose a CSV or Excel (.xlsx) file to import.")
+	}
+	if err != nil {
+		return nil, "", errors.New("The file could not be read. Try choosing it again.")
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, MaxUpload+1))
+	if err != nil {
+		return nil, "", errors.New("The file could not be read. Try choosing it again.")
+	}
+	if len(data) > MaxUpload {
+		return nil, "", fmt.Errorf("Choose a file of at most %d MB, or split it.", MaxUpload>>20)
+	}
+	return data, hdr.Filename, nil
+}
+
+// importFieldChoice is a field offered for a column.
+type importFieldChoice struct {
+	Name, Label string
+	Required    bool
+}
+
+// importColumnView is a column of the file with the field it goes to.
+type importColumnView struct {
+	Index   int
+	Column  string
+	Field   string
+	Example string // its value on the first row
+}
+
+type importJobView struct {
+	ID       string
+	Kind     string
+	FileName string
+	Rows     int
+	Fields   []store.ImportField
+	Columns  []importColumnView
+	Report   store.ImportReport
+	Running  bool
+	Ended    bool
+	Done     int
+	Total    int
+	Percent  int
+	Step     string
+	Failure  string
+	Form     *form
+}
+
+func (s *Server) adminImportJob(w http.ResponseWriter, r *http.Request) error {
+	a := s.actor(r)
+	job, err := s.imports.get(a, r.PathValue("upload"))
+	if err != nil {
+		return err
+	}
+	job.mu.Lock()
+	v := importJobView{ID: job.id, Kind: job.kind, FileName: job.table.Name, Rows: len(job.table.Rows), Fields: store.ImportFields(job.kind),
+		Running: job.running, Ended: job.ended, Done: job.done, Total: job.total, Report: job.report, Failure: job.failure, Form: newForm(nil)}
+	mapping := make(map[string]string, len(job.mapping))
+	for k, val := range job.mapping {
+		mapping[k] = val
+	}
+	job.mu.Unlock()
+	if v.Total > 0 {
+		v.Percent = v.Done * 100 / v.Total
+		v.Step = fmt.Sprintf("Checked %d of %d rows.", min(v.Done, v.Rows), v.Rows)
+		if v.Done > v.Rows {
+			v.Step = fmt.Sprintf("Checked every row; saved %d of %d.", v.Done-v.Rows, v.Rows)
+		}
+	}
+	if !v.Running && !v.Ended {
+		// The mapping and preview: a dry run of the whole file.
+		v.Report, err = s.store.ImportRecords(r.Context(), a, store.ImportInput{Kind: job.kind, Table: job.table, Mapping: mapping, DryRun: true})
+		if err != nil && len(v.Report.Problems) == 0 {
+			return err
+		}
+		for i, c := range v.Report.Columns {
+			cv := importColumnView{Index: i, Column: c.Column, Field: c.Field}
+			if len(job.table.Rows) > 0 && i < len(job.table.Rows[0].Cells) {
+				cv.Example = job.table.Rows[0].Cells[i]
+			}
+			v.Columns = append(v.Columns, cv)
+		}
+	}
+	status := http.StatusOK
+	if v.Ended && len(v.Report.Problems) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	return s.renderStatus(w, r, status, "admin_import_job.html", v)
+}
+
+// adminImportJobPost changes the mapping (Preview again) or starts the
+// import with it.
+func (s *Server) adminImportJobPost(w http.ResponseWriter, r *http.Request) error {
+	a := s.actor(r)
+	job, err := s.imports.get(a, r.PathValue("upload"))
+	if err != nil {
+		return err
+	}
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	job.mu.Lock()
+	defer job.mu.Unlock()
+	if job.running || job.ended {
+		return core.Conflict("This file was imported already. Upload it again to import it again.")
+	}
+	for i, h := range job.table.Header {
+		if v, ok := f.Values["map-"+strconv.Itoa(i)]; ok && h != "" {
+			job.mapping[h] = strings.TrimSpace(v[0])
+		}
+	}
+	if f.Get("action") != "import" {
+		return redirect(w, r, "/admin/import/"+job.id, "")
+	}
+	job.running, job.total = true, 2*len(job.table.Rows)
+	in := store.ImportInput{Kind: job.kind, Table: job.table, Mapping: job.mapping, Progress: func(done, total int) {
+		job.mu.Lock()
+		job.done, job.total = done, total
+		job.mu.Unlock()
+	}}
+	go func() {
+		rep, err := s.store.ImportRecords(context.Background(), a, in)
+		job.mu.Lock()
+		defer job.mu.Unlock()
+		job.running, job.ended, job.report = false, true, rep
+		if err != nil && len(rep.Problems) == 0 {
+			s.log.Error("import failed", "upload", job.id, "err", err)
+			job.failure = "The import failed and nothing was saved. Try again; if it fails again, tell whoever runs peerpath."
+		}
+	}()
+	return redirect(w, r, "/admin/import/"+job.id, "")
+}
+
+// adminImportSample is a small file of each kind to try the import with:
+// fictional rows naming this organisation's own workers.
+func (s *Server) adminImportSample(w http.ResponseWriter, r *http.Request) error {
+	kind := r.PathValue("kind")
+	fields := store.ImportFields(kind)
+	if fields == nil {
+		return core.NotFound("The sample")
+	}
+	a := s.actor(r)
+	email := "worker@example.org"
+	for _, role := range []auth.Role{auth.RolePeer, auth.RoleSupervisor, auth.RoleAdmin} {
+		if us, err := s.store.UsersWithRole(r.Context(), a.OrgID, role); err == nil && len(us) > 0 {
+			email = us[0].Email
+			break
+		}
+	}
+	now := s.clock.Now()
+	yesterday, lastWeek := core.Today(now.AddDate(0, 0, -1)), core.Today(now.AddDate(0, 0, -7))
+	rows := map[string][][]string{
+		store.ImportPeople: {
+			{"source_id", "preferred_name", "pronouns", "date_of_birth", "preferred_language", "phone", "okay_to_contact", "programmes", "check_in_every_days", "supported_since", "worker_emails"},
+			{"SAMPLE-1", "Robin Sample", "they/them", "4/12/1988", "English", "617-555-0199", "phone_call; text", "Peer support", "7", lastWeek, email},
+			{"SAMPLE-2", "Lee Example", "she/her", "", "Spanish", "", "", "", "14", "", email},
+		},
+		store.ImportContacts: {
+			{"source_id", "person_source_id", "occurred_at", "duration_minutes", "mode", "kind", "note"},
+			{"SAMPLE-C1", "SAMPLE-1", yesterday + " 10:30", "45", "in_person", "check_in", "Talked about the week ahead."},
+			{"SAMPLE-C2", "SAMPLE-2", yesterday + " 2:00 PM", "20", "phone", "outreach", ""},
+		},
+		store.ImportGoals: {
+			{"source_id", "person_source_id", "text", "life_area", "steps", "target_date"},
+			{"SAMPLE-G1", "SAMPLE-1", "Walk to the river every morning", "health", "Start with Mondays and Thursdays", ""},
+			{"SAMPLE-G2", "SAMPLE-2", "Find a quiet room of my own", "home", "Ask about the housing list", ""},
+		},
+		store.ImportResources: {
+			{"source_id", "name", "kind", "address", "phone", "hours", "languages", "website"},
+			{"SAMPLE-R1", "Sample Street Food Pantry", "food", "12 Sample Street, Springfield, MA", "413-555-0100", "Tue and Thu 10 am–2 pm", "English, Spanish", "https://pantry.example.org"},
+		},
+	}
+	var buf bytes.Buffer
+	cw := csvout.New(&buf)
+	for _, row := range rows[kind] {
+		if err := cw.Write(row...); err != nil {
+			return err
+		}
+	}
+	if err := cw.Flush(); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="peerpath-sample-`+kind+`.csv"`)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
