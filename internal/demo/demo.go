@@ -113,6 +113,8 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	loadFrameworkRules,
 	// Issue 15, security 5: a possible duplicate waiting for the administrator.
 	loadDuplicates, // duplicates.go
+	// Issue 19, moving in: the spreadsheet of places Dana imported (imports.go).
+	loadImports,
 }
 
 // loadDeparture deactivates the workers who moved on, once.
