@@ -101,6 +101,9 @@ func importCmd(ctx context.Context, args []string, io stdio, getenv env) error {
 		}
 		last = pct
 		rows := total / 2
+		if dryRun {
+			rows = total
+		}
 		if done <= rows {
 			fmt.Fprintf(io.err, "progress: %d%% (checked %d of %d rows)\n", pct, done, rows)
 		} else {

@@ -325,7 +325,10 @@ func (s *Store) ImportRecords(ctx context.Context, a Actor, in ImportInput) (Imp
 	if in.Preview == 0 {
 		in.Preview = 10
 	}
-	total := 2 * len(in.Table.Rows)
+	total := 2 * len(in.Table.Rows) // each row is checked, then saved
+	if in.DryRun {
+		total = len(in.Table.Rows)
+	}
 	progress := func(done int) {
 		if in.Progress != nil && (done%50 == 0 || done == total) {
 			in.Progress(done, total)
@@ -348,6 +351,15 @@ func (s *Store) ImportRecords(ctx context.Context, a Actor, in ImportInput) (Imp
 			}
 		}
 		rep.Created = len(rows) - rep.Skipped
+		if in.DryRun {
+			// Every check is done; what is left is writing, which the
+			// checks leave nothing to refuse (resource names, workers and
+			// people are resolved above, an open goal cycle is found or
+			// started). Writing and rolling back would only take as long
+			// as the import itself.
+			progress(total)
+			return errDryRun
+		}
 		var err error
 		if rep.BatchID, err = im.save(ctx, rows, in.Table, rep, func(i int) { progress(len(rows) + i) }); err != nil {
 			return err
@@ -356,9 +368,6 @@ func (s *Store) ImportRecords(ctx context.Context, a Actor, in ImportInput) (Imp
 			if err := in.onSaved(); err != nil {
 				return err
 			}
-		}
-		if in.DryRun {
-			return errDryRun
 		}
 		return nil
 	})
