@@ -283,7 +283,6 @@ type importRow struct {
 	workers  []int64
 	since    string // people: supported since, as given (validated by supportedSince)
 	personID int64  // contacts and goals
-	preview  []ImportValue
 }
 
 // errDryRun ends a dry run's transaction, so nothing it wrote stays.

@@ -112,9 +112,9 @@ func (s *Server) adminImportUpload(w http.ResponseWriter, r *http.Request) error
 	if store.ImportFields(kind) == nil {
 		f.Errors["kind"] = "Choose what the file holds."
 	}
-	data, name, err := uploadedFile(r)
-	if err != nil {
-		f.Errors["file"] = err.Error()
+	data, name, problem := uploadedFile(r)
+	if problem != "" {
+		f.Errors["file"] = problem
 	}
 	if len(f.Errors) > 0 {
 		return s.renderImportPage(w, r, http.StatusUnprocessableEntity, f, nil)
@@ -135,29 +135,24 @@ func (s *Server) adminImportUpload(w http.ResponseWriter, r *http.Request) error
 	return redirect(w, r, "/admin/import/"+job.id, "")
 }
 
-func uploadedFile(r *http.Request) ([]byte, string, error) {
+// uploadedFile is the file sent, or a message saying why there is none.
+func uploadedFile(r *http.Request) (data []byte, name, problem string) {
 	file, hdr, err := r.FormFile("file")
 	if errors.Is(err, http.ErrMissingFile) {
-		return nil, "", errors.New("Choose a CSV or Excel (.xlsx) file to import.")
+		return nil, "", "Choose a CSV or Excel (.xlsx) file to import."
 	}
 	if err != nil {
-		return nil, "", errors.New("The file could not be read. Try choosing it again.")
+		return nil, "", "The file could not be read. Try choosing it again."
 	}
 	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, MaxUpload+1))
+	data, err = io.ReadAll(io.LimitReader(file, MaxUpload+1))
 	if err != nil {
-		return nil, "", errors.New("The file could not be read. Try choosing it again.")
+		return nil, "", "The file could not be read. Try choosing it again."
 	}
 	if len(data) > MaxUpload {
-		return nil, "", fmt.Errorf("Choose a file of at most %d MB, or split it.", MaxUpload>>20)
+		return nil, "", fmt.Sprintf("Choose a file of at most %d MB, or split it.", MaxUpload>>20)
 	}
-	return data, hdr.Filename, nil
-}
-
-// importFieldChoice is a field offered for a column.
-type importFieldChoice struct {
-	Name, Label string
-	Required    bool
+	return data, hdr.Filename, ""
 }
 
 // importColumnView is a column of the file with the field it goes to.
