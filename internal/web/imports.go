@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -320,4 +321,108 @@ func (s *Server) adminImportSample(w http.ResponseWriter, r *http.Request) error
 	w.Header().Set("Content-Disposition", `attachment; filename="peerpath-sample-`+kind+`.csv"`)
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// ---- API: POST /api/v1/imports ----
+
+type newImportJSON struct {
+	Kind     string            `json:"kind" enum:"people,contacts,goals,resources"`
+	FileName string            `json:"file_name" doc:"the file's name, kept with the import (people.csv)"`
+	Content  string            `json:"content" doc:"the file, base64: CSV (UTF-8) or an Excel workbook (.xlsx)"`
+	Mapping  map[string]string `json:"mapping,omitempty" doc:"column name → field; a column left out of it is mapped by its name, a column mapped to \"\" is left out"`
+	DryRun   bool              `json:"dry_run,omitempty" doc:"check every row and preview the first ones, save nothing (answered 200)"`
+}
+
+type importColumnJSON struct {
+	Column string `json:"column"`
+	Field  string `json:"field" doc:"empty when the column is left out"`
+}
+
+type importValueJSON struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+type importPreviewJSON struct {
+	Line     int               `json:"line"`
+	SourceID string            `json:"source_id" doc:"the row's id: its source_id, or row:<digest> for a file without one"`
+	Skip     bool              `json:"skip" doc:"imported before: skipped, the record left as it is"`
+	Values   []importValueJSON `json:"values" doc:"the values as they will be saved"`
+}
+
+type importJSON struct {
+	Kind     string              `json:"kind" enum:"people,contacts,goals,resources"`
+	BatchID  string              `json:"batch_id" doc:"empty in a dry run"`
+	Checksum string              `json:"checksum" doc:"the file's SHA-256, hex"`
+	Rows     int                 `json:"rows"`
+	Created  int                 `json:"created" doc:"added (in a dry run: would be added)"`
+	Skipped  int                 `json:"skipped" doc:"imported before, left as they are"`
+	DryRun   bool                `json:"dry_run"`
+	Columns  []importColumnJSON  `json:"columns"`
+	Preview  []importPreviewJSON `json:"preview"`
+}
+
+// apiImport imports a file as the admin page does, in the request. Any
+// wrong line answers 422 with one field per problem ("line 4, Date of
+// birth") and saves nothing.
+func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
+	var in newImportJSON
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if store.ImportFields(in.Kind) == nil {
+		return core.Invalid(map[string]string{"kind": "Use one of: " + strings.Join(store.ImportKinds, ", ") + "."})
+	}
+	data, err := base64.StdEncoding.DecodeString(in.Content)
+	if err != nil || len(data) == 0 {
+		return core.Invalid(map[string]string{"content": "Send the file's bytes, base64-encoded."})
+	}
+	table, err := spreadsheet.Read(in.FileName, data)
+	var probs spreadsheet.Problems
+	if errors.As(err, &probs) {
+		f := map[string]string{}
+		for _, p := range probs {
+			f[fmt.Sprintf("line %d", p.Line)] = p.Message
+		}
+		return core.Invalid(f)
+	}
+	if err != nil {
+		return err
+	}
+	rep, err := s.store.ImportRecords(r.Context(), s.actor(r), store.ImportInput{Kind: in.Kind, Table: table, Mapping: in.Mapping, DryRun: in.DryRun})
+	if len(rep.Problems) > 0 {
+		f := map[string]string{}
+		for _, p := range rep.Problems {
+			k := fmt.Sprintf("line %d, %s", p.Line, p.Column)
+			if f[k] != "" {
+				f[k] += " "
+			}
+			f[k] += p.Message
+		}
+		return &core.Error{Kind: core.KindInvalid, Message: "Nothing was imported: correct the lines named.", Fields: f}
+	}
+	if err != nil {
+		return err
+	}
+	out := importJSON{Kind: rep.Kind, Checksum: rep.Checksum, Rows: rep.Rows, Created: rep.Created, Skipped: rep.Skipped, DryRun: rep.DryRun,
+		Columns: []importColumnJSON{}, Preview: []importPreviewJSON{}}
+	if rep.BatchID != 0 {
+		out.BatchID = id(rep.BatchID)
+	}
+	for _, c := range rep.Columns {
+		out.Columns = append(out.Columns, importColumnJSON{c.Column, c.Field})
+	}
+	for _, p := range rep.Preview {
+		pv := importPreviewJSON{Line: p.Line, SourceID: p.SourceID, Skip: p.Skip, Values: []importValueJSON{}}
+		for _, v := range p.Values {
+			pv.Values = append(pv.Values, importValueJSON{v.Label, v.Value})
+		}
+		out.Preview = append(out.Preview, pv)
+	}
+	status := http.StatusCreated
+	if in.DryRun {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, out)
+	return nil
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -139,6 +140,46 @@ func TestImportPage(t *testing.T) {
 
 	// A supervisor does not reach the page.
 	if r := app.SessionClient(t, tm.Supervisor).Get("/admin/import"); r.Status != http.StatusForbidden {
+		t.Errorf("a supervisor: %d", r.Status)
+	}
+}
+
+func TestImportAPI(t *testing.T) {
+	app := testkit.NewApp(t)
+	tm := app.NewTeam(t, "Riverbend")
+	c := app.APIClient(t, tm.Admin)
+	file := base64.StdEncoding.EncodeToString([]byte("name,kind,checked\nRiverbend Warm Line,other,11/02/2026\nRiverbend Clothing Closet,other,\n"))
+	body := map[string]any{"kind": "resources", "file_name": "places.csv", "content": file, "mapping": map[string]string{"checked": "verified_on"}, "dry_run": true}
+	res := c.Send(http.MethodPost, "/api/v1/imports", body)
+	var out struct {
+		BatchID string `json:"batch_id"`
+		Created int    `json:"created"`
+		Skipped int    `json:"skipped"`
+		Preview []struct {
+			Values []struct{ Label, Value string }
+		} `json:"preview"`
+	}
+	res.JSON(t, &out)
+	if res.Status != http.StatusOK || out.Created != 2 || out.BatchID != "" || len(out.Preview) != 2 {
+		t.Fatalf("dry run: %d %s", res.Status, res.Body)
+	}
+	delete(body, "dry_run")
+	res = c.Send(http.MethodPost, "/api/v1/imports", body)
+	res.JSON(t, &out)
+	if res.Status != http.StatusCreated || out.Created != 2 || out.BatchID == "" {
+		t.Fatalf("import: %d %s", res.Status, res.Body)
+	}
+	res = c.Send(http.MethodPost, "/api/v1/imports", body)
+	res.JSON(t, &out)
+	if res.Status != http.StatusCreated || out.Created != 0 || out.Skipped != 2 {
+		t.Fatalf("again: %d %s", res.Status, res.Body)
+	}
+	body["content"], body["mapping"] = base64.StdEncoding.EncodeToString([]byte("name,kind\nA,other\nB,pets\n")), nil
+	res = c.Send(http.MethodPost, "/api/v1/imports", body)
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"line 3, kind"`) {
+		t.Fatalf("a wrong line: %d %s", res.Status, res.Body)
+	}
+	if r := app.APIClient(t, tm.Supervisor).Send(http.MethodPost, "/api/v1/imports", body); r.Status != http.StatusForbidden {
 		t.Errorf("a supervisor: %d", r.Status)
 	}
 }
