@@ -449,7 +449,7 @@ func (im *importer) read(lines []spreadsheet.Row, progress func(int)) []*importR
 		for j, c := range im.cols {
 			v := ""
 			if j < len(l.Cells) {
-				v = strings.TrimSpace(l.Cells[j])
+				v = unquoteCell(strings.TrimSpace(l.Cells[j]))
 			}
 			if c.Field != "" {
 				r.vals[c.Field] = v
@@ -479,7 +479,17 @@ func (im *importer) read(lines []spreadsheet.Row, progress func(int)) []*importR
 	return rows
 }
 
-// splitList splits a cell holding several values (";", "|" or ",").
+// unquoteCell takes off the apostrophe a spreadsheet export puts before a
+// cell starting with = + - or @ (so it is not run as a formula), as
+// peerpath's own CSV files do (internal/csvout).
+func unquoteCell(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@", rune(v[1])) {
+		return v[1:]
+	}
+	return v
+}
+
+// cellList splits a cell holding several values (";", "|" or ",").
 func cellList(v string) []string {
 	var out []string
 	for _, p := range strings.FieldsFunc(v, func(r rune) bool { return r == ';' || r == '|' || r == ',' }) {

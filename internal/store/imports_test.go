@@ -151,11 +151,12 @@ func TestImportPeopleContactsGoalsAndResources(t *testing.T) {
 		t.Errorf("goals again: %+v", rep)
 	}
 
-	res := readSheet(t, "resources.csv", "name,kind,website,verified_on\nRiverbend RLC,rlc,https://rlc.example.org,11/02/2026\n")
+	// A cell an export protected from running as a formula comes back as it was.
+	res := readSheet(t, "resources.csv", "name,kind,website,verified_on,hours\nRiverbend RLC,rlc,https://rlc.example.org,11/02/2026,'-closed Sundays-\n")
 	if rep, err = db.ImportRecords(ctx, admin, store.ImportInput{Kind: store.ImportResources, Table: res}); err != nil || rep.Created != 1 {
 		t.Fatalf("resources: %+v %v\n%s", rep, err, problemsOf(rep))
 	}
-	if n := count("SELECT COUNT(*) FROM resources WHERE org_id = $1 AND verified_on = '2026-11-02' AND name_key = 'riverbend rlc'", tm.Org.ID); n != 1 {
+	if n := count("SELECT COUNT(*) FROM resources WHERE org_id = $1 AND verified_on = '2026-11-02' AND name_key = 'riverbend rlc' AND hours = '-closed Sundays-'", tm.Org.ID); n != 1 {
 		t.Error("the resource is not saved as the form saves it")
 	}
 	if n := count("SELECT COUNT(*) FROM import_batches WHERE org_id = $1", tm.Org.ID); n != 7 {
