@@ -89,6 +89,8 @@ func commands() []command {
 		{"decrypt", "write an encrypted copy in the clear, e.g. for pg_restore", decrypt},
 		// Open Badges credentials (issue 20).
 		{"credential verify", "check a credential file: signature, dates and revocation", credentialVerify},
+		// Moving in from spreadsheets (issue 19).
+		{"import", "import people, contacts, goals or resources from a CSV or .xlsx file", importCmd},
 	}
 }
 

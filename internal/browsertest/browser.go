@@ -203,6 +203,13 @@ func (tab *Tab) Submit(sel string) {
 	tab.Axe()
 }
 
+// Upload chooses a file from disk in the file input matched by sel.
+func (tab *Tab) Upload(sel, path string) {
+	tab.t.Helper()
+	tab.visible(sel)
+	tab.do(chromedp.SetUploadFiles(chromedp.CSS(sel), []string{path}))
+}
+
 // Click clicks an element that does not leave the page (htmx, copy buttons).
 func (tab *Tab) Click(sel string) {
 	tab.t.Helper()

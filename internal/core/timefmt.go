@@ -72,3 +72,47 @@ func TimeOfDayUntil(t time.Time) string {
 // Massachusetts time: a machine format the browser shows in its own way,
 // never text for people.
 const LocalInputLayout = "2006-01-02T15:04"
+
+// Dates and times read from a spreadsheet being imported: the stored form
+// (2026-11-23), or the US form spreadsheets write (11/23/2026), with an
+// optional time of day, 24-hour ("14:30") or 12-hour ("2:30 PM").
+var (
+	sheetDateLayouts = []string{DateLayout, "1/2/2006"}
+	sheetTimeLayouts = []string{HHMM, "15:04:05", "3:04 PM", "3:04PM", "3:04 pm", "3:04pm"}
+)
+
+// SheetDate reads a date typed in a spreadsheet and gives it as YYYY-MM-DD;
+// ok is false for any other form.
+func SheetDate(v string) (date string, ok bool) {
+	v = strings.TrimSpace(v)
+	for _, l := range sheetDateLayouts {
+		if t, err := time.Parse(l, v); err == nil {
+			return t.Format(DateLayout), true
+		}
+	}
+	return "", false
+}
+
+// SheetDateTime reads a date with an optional time of day ("2026-11-23
+// 14:30", "11/23/2026 2:30 PM", "2026-11-23T14:30") as an instant in
+// Massachusetts time; a date alone is noon that day. ok is false for any
+// other form.
+func SheetDateTime(v string) (t time.Time, ok bool) {
+	v = strings.TrimSpace(v)
+	day, clock, _ := strings.Cut(strings.Replace(v, "T", " ", 1), " ")
+	d, ok := SheetDate(day)
+	if !ok {
+		return time.Time{}, false
+	}
+	date, _ := time.ParseInLocation(DateLayout, d, Local)
+	clock = strings.TrimSpace(clock)
+	if clock == "" {
+		return date.Add(12 * time.Hour), true
+	}
+	for _, l := range sheetTimeLayouts {
+		if c, err := time.Parse(l, clock); err == nil {
+			return time.Date(date.Year(), date.Month(), date.Day(), c.Hour(), c.Minute(), c.Second(), 0, Local), true
+		}
+	}
+	return time.Time{}, false
+}

@@ -117,6 +117,8 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	loadBadges, // badges.go
 	// Issue 18: a Part 2 consent (two versions) and a disclosure under it.
 	loadPart2, // part2.go
+	// Issue 19, moving in: the spreadsheet of places Dana imported (imports.go).
+	loadImports,
 }
 
 // loadDeparture deactivates the workers who moved on, once.

@@ -25,6 +25,9 @@ func (s *Store) record(ctx context.Context, tx *sql.Tx, a Actor, action audit.Ac
 	if action != audit.ActionRead {
 		s.authChanged(tx, a, recordType, recordID)
 	}
+	if b := importBatchFrom(ctx); b != 0 && action == audit.ActionCreate && recordType != "import_batch" {
+		detail = strings.TrimPrefix(detail+"; imported: batch "+idString(b), "; ") // imports.go
+	}
 	return s.appendAudit(ctx, tx, audit.Entry{OrgID: a.OrgID, UserID: a.UserID, IP: a.IP, Action: action, RecordType: recordType, RecordID: rid, Detail: detail})
 }
 

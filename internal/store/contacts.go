@@ -173,10 +173,8 @@ func (s *Store) addContact(ctx context.Context, a Actor, personID int64, in Cont
 		if err := s.visiblePerson(ctx, tx, a, personID); err != nil {
 			return err
 		}
-		now := ms(s.now())
-		if err := tx.QueryRowContext(ctx, `INSERT INTO contacts (org_id, person_id, occurred_at, duration_minutes, format, mode, kind,
-			participants, note, created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10) RETURNING id`,
-			a.OrgID, personID, ms(in.OccurredAt), in.DurationMinutes, in.Format, in.Mode, in.Kind, in.Participants, in.Note, now, a.UserID).Scan(&id); err != nil {
+		var err error
+		if id, err = s.insertContact(ctx, tx, a, personID, in); err != nil {
 			return err
 		}
 		if err := s.refreshCheckIn(ctx, tx, a.OrgID, personID); err != nil {
@@ -191,6 +189,16 @@ func (s *Store) addContact(ctx context.Context, a Actor, personID int64, in Cont
 		return Contact{}, err
 	}
 	return s.contact(ctx, s.rdb, a, id)
+}
+
+// insertContact writes a validated contact; the caller moves the person's
+// next check-in on (refreshCheckIn, or refreshCheckIns for many) and audits.
+func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, a Actor, personID int64, in ContactInput) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO contacts (org_id, person_id, occurred_at, duration_minutes, format, mode, kind,
+		participants, note, created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10) RETURNING id`,
+		a.OrgID, personID, ms(in.OccurredAt), in.DurationMinutes, in.Format, in.Mode, in.Kind, in.Participants, in.Note, ms(s.now()), a.UserID).Scan(&id)
+	return id, err
 }
 
 func (s *Store) contact(ctx context.Context, q querier, a Actor, id int64) (Contact, error) {

@@ -95,3 +95,6 @@ func (s *Store) LeaveAuditEntryWaiting(ctx context.Context, a Actor, recordType 
 	s.takeCommitHooks(tx) // the process "stops": nobody asks for it to be placed
 	return tx.Commit()
 }
+// FailImportAfterSaving makes an import fail with err once its rows are
+// written, before it commits.
+func FailImportAfterSaving(in *ImportInput, err error) { in.onSaved = func() error { return err } }

@@ -178,15 +178,8 @@ func (s *Store) AddGoal(ctx context.Context, a Actor, personID int64, in GoalInp
 		}
 		cycleID := in.CycleID
 		if cycleID == 0 {
-			err := tx.QueryRowContext(ctx, "SELECT id FROM goal_cycles WHERE org_id = $1 AND person_id = $2 AND reviewed_at = 0 ORDER BY starts_on DESC, id DESC LIMIT 1",
-				a.OrgID, personID).Scan(&cycleID)
-			if errors.Is(err, sql.ErrNoRows) {
-				c, err := s.insertCycle(ctx, tx, a, personID, "")
-				if err != nil {
-					return err
-				}
-				cycleID = c.ID
-			} else if err != nil {
+			var err error
+			if cycleID, err = s.openCycleID(ctx, tx, a, personID); err != nil {
 				return err
 			}
 		} else {
@@ -208,6 +201,18 @@ func (s *Store) AddGoal(ctx context.Context, a Actor, personID int64, in GoalInp
 		return Goal{}, err
 	}
 	return s.goal(ctx, s.rdb, a, id)
+}
+
+// openCycleID is the person's open goal cycle, started today if they have none.
+func (s *Store) openCycleID(ctx context.Context, tx *sql.Tx, a Actor, personID int64) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, "SELECT id FROM goal_cycles WHERE org_id = $1 AND person_id = $2 AND reviewed_at = 0 ORDER BY starts_on DESC, id DESC LIMIT 1",
+		a.OrgID, personID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		c, err := s.insertCycle(ctx, tx, a, personID, "")
+		return c.ID, err
+	}
+	return id, err
 }
 
 func (s *Store) insertGoal(ctx context.Context, tx *sql.Tx, a Actor, personID, cycleID int64, in GoalInput, from int64) (int64, error) {

@@ -427,19 +427,7 @@ func (s *Store) CreatePerson(ctx context.Context, a Actor, in PersonInput) (Pers
 		workers = append(workers, a.UserID)
 	}
 	workers = uniqueIDs(workers)
-	now := s.now()
-	since := now
-	if v := strings.TrimSpace(in.SupportedSince); v != "" && v != s.Today() {
-		t, err := time.ParseInLocation(dateLayout, v, Zone)
-		switch {
-		case err != nil:
-			f["supported_since"] = "Enter the day support began, such as 2026-09-01, or leave it empty for today."
-		case v > s.Today() || v < "1990-01-01":
-			f["supported_since"] = "Enter a day in the past, or leave it empty for today."
-		default:
-			since = t.UTC()
-		}
-	}
+	since := s.supportedSince(in.SupportedSince, f)
 	if len(workers) == 0 {
 		f["assigned_worker_ids"] = "Choose at least one worker to support this person."
 	}
@@ -451,33 +439,62 @@ func (s *Store) CreatePerson(ctx context.Context, a Actor, in PersonInput) (Pers
 		if err := s.checkWorkers(ctx, tx, a.OrgID, workers); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO people (org_id, preferred_name, legal_name, preferred_key, legal_key, pronouns, born_on,
-			preferred_language, phone, email, mailing_address, okay_to_contact, status, check_in_every_days, active_since_at,
-			check_in_due_on, created_at, created_by, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $17) RETURNING id`,
-			a.OrgID, p.PreferredName, p.LegalName, searchKey(p.PreferredName), searchKey(p.LegalName), p.Pronouns, p.BornOn,
-			p.PreferredLanguage, p.Phone, p.Email, p.MailingAddress, strings.Join(p.OkayToContact, ","), p.Status, p.CheckInEveryDays,
-			ms(since), checkInDue(time.Time{}, since, p.CheckInEveryDays), ms(now), a.UserID).Scan(&id)
-		if err != nil {
-			return err
-		}
-		if err := setWorkers(ctx, tx, a.OrgID, id, workers, ms(now)); err != nil {
-			return err
-		}
-		if err := setProgrammes(ctx, tx, a.OrgID, id, p.Programmes); err != nil {
-			return err
-		}
-		if err := s.record(ctx, tx, a, audit.ActionCreate, "person", id, ""); err != nil {
-			return err
-		}
-		// Someone alike already recorded is flagged for a supervisor or an
-		// administrator, never told to the worker (duplicates.go).
-		return s.flagDuplicates(ctx, tx, a, p, id)
+		var err error
+		id, err = s.insertPerson(ctx, tx, a, p, workers, since)
+		return err
 	})
 	if err != nil {
 		return Person{}, err
 	}
 	return s.person(ctx, s.rdb, a, id)
+}
+
+// supportedSince reads the day support began (YYYY-MM-DD; today when
+// empty), putting a message in f when it is not a day in the past.
+func (s *Store) supportedSince(v string, f map[string]string) time.Time {
+	since := s.now()
+	if v = strings.TrimSpace(v); v != "" && v != s.Today() {
+		t, err := time.ParseInLocation(dateLayout, v, Zone)
+		switch {
+		case err != nil:
+			f["supported_since"] = "Enter the day support began, such as 2026-09-01, or leave it empty for today."
+		case v > s.Today() || v < "1990-01-01":
+			f["supported_since"] = "Enter a day in the past, or leave it empty for today."
+		default:
+			since = t.UTC()
+		}
+	}
+	return since
+}
+
+// insertPerson writes a validated person with their workers (checked by
+// checkWorkers) and programmes, the first check-in a rhythm after since,
+// and the audit entry; someone alike already recorded is flagged.
+func (s *Store) insertPerson(ctx context.Context, tx *sql.Tx, a Actor, p Person, workers []int64, since time.Time) (int64, error) {
+	now := s.now()
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO people (org_id, preferred_name, legal_name, preferred_key, legal_key, pronouns, born_on,
+		preferred_language, phone, email, mailing_address, okay_to_contact, status, check_in_every_days, active_since_at,
+		check_in_due_on, created_at, created_by, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $17) RETURNING id`,
+		a.OrgID, p.PreferredName, p.LegalName, searchKey(p.PreferredName), searchKey(p.LegalName), p.Pronouns, p.BornOn,
+		p.PreferredLanguage, p.Phone, p.Email, p.MailingAddress, strings.Join(p.OkayToContact, ","), p.Status, p.CheckInEveryDays,
+		ms(since), checkInDue(time.Time{}, since, p.CheckInEveryDays), ms(now), a.UserID).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	if err := setWorkers(ctx, tx, a.OrgID, id, workers, ms(now)); err != nil {
+		return 0, err
+	}
+	if err := setProgrammes(ctx, tx, a.OrgID, id, p.Programmes); err != nil {
+		return 0, err
+	}
+	if err := s.record(ctx, tx, a, audit.ActionCreate, "person", id, ""); err != nil {
+		return 0, err
+	}
+	// Someone alike already recorded is flagged for a supervisor or an
+	// administrator, never told to the worker (duplicates.go).
+	return id, s.flagDuplicates(ctx, tx, a, p, id)
 }
 
 func setWorkers(ctx context.Context, tx *sql.Tx, orgID, personID int64, ids []int64, now int64) error {

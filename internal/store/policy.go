@@ -205,6 +205,11 @@ func (a Actor) MayRecordDisclosure() bool { return a.WorksWithPeople() }
 // into their organisation: an administrator of one.
 func (a Actor) MayLoadGeneratedData() bool { return a.Has(auth.RoleAdmin) && a.OrgID != 0 }
 
+// MayImportRecords reports whether the actor may import people, contacts,
+// goals and resources from a spreadsheet into their organisation: an
+// administrator of one.
+func (a Actor) MayImportRecords() bool { return a.Has(auth.RoleAdmin) && a.OrgID != 0 }
+
 // ---- The visibility rules, as SQL ----
 
 // visibleTo returns the SQL condition that limits person rows (aliased

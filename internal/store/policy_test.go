@@ -81,6 +81,7 @@ func TestPolicy(t *testing.T) {
 		{"-    y    y    -    y    y    y    y    y    y", "MayRecordConsent", Actor.MayRecordConsent},
 		{"-    y    y    -    y    y    y    y    y    y", "MayRevokeConsent", Actor.MayRevokeConsent},
 		{"-    y    y    -    y    y    y    y    y    y", "MayRecordDisclosure", Actor.MayRecordDisclosure},
+		{"-    -    -    -    y    -    -    y    y    y", "MayImportRecords", Actor.MayImportRecords},
 		// Rules about a user's roles rather than the actor's.
 		{"-    -    -    -    y    -    -    y    y    y", "administers(roles)", func(a Actor) bool { return administers(a.Roles) }},
 		{"-    -    y    -    y    y    -    y    y    y", "mayBeSupervisor(roles)", func(a Actor) bool { return mayBeSupervisor(a.Roles) }},

@@ -99,6 +99,8 @@ var notRecords = map[string]string{
 	"framework-choices":          "an item key of the chart in use, as framework/items",
 	"people/stages-of-change":    "a life area (health, home, purpose, community), the same words in every organisation",
 	"admin/recovery/instruments": "the key of an instrument peerpath ships (barc10), shown to any administrator",
+	"admin/import":               "an uploaded file's random key, held in the server's memory for the administrator who sent it (TestImportPage: another organisation's administrator gets 404)",
+	"admin/import/samples":       "a kind of record (people, contacts, goals, resources), the same words in every organisation",
 	"calendar":                   "a private feed's token file (cal_….ics): the database keeps only its hash, the token itself is the credential (TestCalendarFeed: unknown and reset tokens give 404)",
 }
 

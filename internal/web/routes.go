@@ -69,6 +69,15 @@ func (s *Server) routeTable() []route {
 		{Method: get, Pattern: "/admin/organisation", Perm: admin, Handler: s.orgSettingsPage},
 		{Method: post, Pattern: "/admin/organisation", Perm: admin, Handler: s.orgSettings},
 		{Method: get, Pattern: "/admin/audit", Perm: admin, Handler: s.auditLog},
+		// Moving in from spreadsheets (issue 19).
+		{Method: get, Pattern: "/admin/import", Perm: admin, Handler: s.adminImportPage},
+		{Method: post, Pattern: "/admin/import", Perm: admin, Handler: s.adminImportUpload, MaxBody: MaxUpload + 1<<20},
+		{Method: get, Pattern: "/admin/import/samples/{kind}", Perm: admin, Handler: s.adminImportSample},
+		{Method: get, Pattern: "/admin/import/{upload}", Perm: admin, Handler: s.adminImportJob},
+		{Method: post, Pattern: "/admin/import/{upload}", Perm: admin, Handler: s.adminImportJobPost},
+		{Method: post, Pattern: "/api/v1/imports", Perm: admin, Handler: s.apiImport, MaxBody: 8 << 20,
+			API: &apiDoc{Summary: "Import people, contacts, goals or resources from a CSV or .xlsx file, all or nothing (201; 200 for a dry run; 422 names every wrong line)",
+				Tag: "imports", Request: newImportJSON{}, Response: importJSON{}, Status: http.StatusCreated, AlsoOK: []int{http.StatusOK}}},
 
 		// The development framework (issue 4): charts, requirements.
 		{Method: get, Pattern: "/framework", Perm: signedIn, Handler: s.frameworkPage},

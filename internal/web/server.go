@@ -80,6 +80,8 @@ type Server struct {
 	rendered   map[string]bool // template names rendered so far, for tests
 
 	wordLists wordingCache // each organisation's word list for the wording helper
+
+	imports importJobs // files waiting for their import, and imports running (imports.go)
 }
 
 // New builds the server and its router.

@@ -64,6 +64,11 @@ func journeySteps(t *testing.T, app *testkit.App) []func() {
 		func() { admin.Get("/framework/items/s2.prereq.peer-experience") },
 		func() { admin.Get("/framework/compare?from=1&to=3&track=both") },
 		func() { admin.Get("/admin/frameworks") },
+		func() { admin.Get("/admin/import") },
+		func() {
+			res := importUpload(t, admin, app, "resources", "r.csv", "name,kind\nJourney Pantry,food\n")
+			admin.Get(res.Location())
+		},
 		func() {
 			link, _ := app.CreateAccountLink(t.Context(), testkit.Actor(tm.Admin), tm.Peer.ID, "reset")
 			app.Client(t).Get("/account/password?token=" + link)

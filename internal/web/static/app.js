@@ -131,4 +131,25 @@
     if (summary) summary.focus();
     document.querySelectorAll("[data-copy]").forEach(function (b) { b.hidden = !navigator.clipboard; });
   });
+
+  // An element with data-poll (an import running) is fetched again every
+  // few milliseconds given, in place; when the page no longer has it (the
+  // import ended), the page is loaded again to show what it did.
+  var poll = document.querySelector("[data-poll]");
+  if (poll && window.fetch && window.DOMParser) {
+    var every = parseInt(poll.getAttribute("data-poll"), 10) || 2000;
+    var tick = function () {
+      fetch(location.href, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var next = doc.getElementById(poll.id);
+        if (next && next.hasAttribute("data-poll")) {
+          poll.innerHTML = next.innerHTML;
+          setTimeout(tick, every);
+        } else {
+          location.reload();
+        }
+      }).catch(function () { setTimeout(tick, every * 2); });
+    };
+    setTimeout(tick, every);
+  }
 })();
