@@ -21,6 +21,7 @@ func (s *Store) record(ctx context.Context, tx *sql.Tx, a Actor, action audit.Ac
 	}
 	if action != audit.ActionRead {
 		s.authChanged(tx, a, recordType, recordID)
+		s.noteChange(tx, a, action)
 	}
 	return s.appendAudit(ctx, tx, audit.Entry{OrgID: a.OrgID, UserID: a.UserID, IP: a.IP, Action: action, RecordType: recordType, RecordID: rid, Detail: detail})
 }

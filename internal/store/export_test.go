@@ -77,3 +77,10 @@ func (s *Store) PersonColumnsInSchema(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// ReadsFromReplica reports whether a report read by a now goes to the
+// replica (staleOK), not the primary.
+func (s *Store) ReadsFromReplica(a Actor) bool {
+	r := s.replica.Load()
+	return r != nil && s.staleOK(a) == querier(r.db)
+}

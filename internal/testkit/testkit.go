@@ -317,3 +317,28 @@ func (db *DB) Raw(t testing.TB) *sql.DB {
 	t.Cleanup(func() { raw.Close() })
 	return raw
 }
+
+// ReplicaEnv names the variable holding the URL of a PostgreSQL streaming
+// standby of PEERPATH_TEST_POSTGRES's cluster (.ci/replica starts one).
+const ReplicaEnv = "PEERPATH_TEST_REPLICA"
+
+// ReplicaDSN returns the standby's URL for the database of primaryDSN (the
+// same database and schema, read on the standby), and skips the test when
+// PEERPATH_TEST_REPLICA is unset or the tests do not run on PostgreSQL.
+func ReplicaDSN(t testing.TB, primaryDSN string) string {
+	t.Helper()
+	base := os.Getenv(ReplicaEnv)
+	if base == "" || !store.IsPostgres(primaryDSN) {
+		t.Skip("needs " + PostgresEnv + " and " + ReplicaEnv + " (a standby of it; .ci/replica start makes one)")
+	}
+	r, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("%s: %v", ReplicaEnv, err)
+	}
+	p, err := url.Parse(primaryDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Host, p.User = r.Host, r.User
+	return p.String()
+}
