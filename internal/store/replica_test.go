@@ -3,11 +3,8 @@ package store_test
 import (
 	"context"
 	"database/sql"
-	"io"
-	"net"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -131,8 +128,8 @@ func TestReplicaDownFallsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := startProxy(t, u.Host)
-	u.Host = p.addr
+	var cut func()
+	u.Host, cut = testkit.Proxy(t, u.Host)
 	if err := db.UseReplica(t.Context(), u.String(), 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +137,7 @@ func TestReplicaDownFallsBack(t *testing.T) {
 	if !db.ReadsFromReplica(a) {
 		t.Fatal("reports do not read from the replica")
 	}
-	p.close()
+	cut()
 	st := db.CheckReplica(t.Context())
 	if st.InUse || !strings.Contains(st.Problem, "does not answer") {
 		t.Fatalf("a replica that is down: %+v", st)
@@ -165,52 +162,4 @@ func TestNotAReplicaIsRefused(t *testing.T) {
 	if st := db.ReplicaStatus(); st.Configured {
 		t.Errorf("a refused replica is configured: %+v", st)
 	}
-}
-
-// proxy forwards TCP connections to a database until closed, so a test
-// can take "the replica" away without stopping the shared standby.
-type proxy struct {
-	addr  string
-	ln    net.Listener
-	mu    sync.Mutex
-	conns []net.Conn
-}
-
-func startProxy(t *testing.T, target string) *proxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &proxy{addr: ln.Addr().String(), ln: ln}
-	t.Cleanup(p.close)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			d, err := net.Dial("tcp", target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, d)
-			p.mu.Unlock()
-			go func() { io.Copy(d, c); d.Close() }()
-			go func() { io.Copy(c, d); c.Close() }()
-		}
-	}()
-	return p
-}
-
-func (p *proxy) close() {
-	p.ln.Close()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
 }

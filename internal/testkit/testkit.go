@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -341,4 +342,47 @@ func ReplicaDSN(t testing.TB, primaryDSN string) string {
 	}
 	p.Host, p.User = r.Host, r.User
 	return p.String()
+}
+
+// Proxy forwards TCP connections to target (host:port) and returns its own
+// address and a function that closes it and every connection through it, so
+// a test can take a database away (a replica that goes down) without
+// stopping the real one.
+func Proxy(t testing.TB, target string) (addr string, cut func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	cut = func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+		conns = nil
+	}
+	t.Cleanup(cut)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			d, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			mu.Lock()
+			conns = append(conns, c, d)
+			mu.Unlock()
+			go func() { io.Copy(d, c); d.Close() }()
+			go func() { io.Copy(c, d); c.Close() }()
+		}
+	}()
+	return ln.Addr().String(), cut
 }
