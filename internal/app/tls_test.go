@@ -166,6 +166,9 @@ func TestServeTLSFlagsAreChecked(t *testing.T) {
 		"acme directory alone":  {[]string{"--acme-directory", "https://ca.example.org/dir"}, "needs --tls-domain"},
 		"domain with scheme":    {[]string{"--tls-domain", "https://rlc.example.org"}, "domain name"},
 		"domain an IP":          {[]string{"--tls-domain", "10.0.0.1"}, "domain name"},
+		"acme CA alone":         {[]string{"--acme-ca-cert", certFile}, "needs --tls-domain"},
+		"acme CA not PEM":       {[]string{"--tls-domain", "rlc.example.org", "--acme-ca-cert", notPEM}, "no certificate in PEM"},
+		"acme CA unreadable":    {[]string{"--tls-domain", "rlc.example.org", "--acme-ca-cert", missing}, "cannot read the CA certificate"},
 		"acme directory http":   {[]string{"--tls-domain", "rlc.example.org", "--acme-directory", "http://ca.example.org/dir"}, "https://"},
 		"bad http-addr":         {[]string{"--tls-cert", certFile, "--tls-key", keyFile, "--http-addr", "eighty"}, "--http-addr"},
 	} {
