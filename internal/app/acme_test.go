@@ -10,11 +10,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -102,30 +100,7 @@ func TestServeObtainsACertificateFromACME(t *testing.T) {
 		t.Errorf("the certificate is not kept in the data directory's ACME cache: %v", err)
 	}
 
-	// Plain HTTP redirects to the domain over HTTPS.
-	m := regexp.MustCompile(`redirects plain HTTP on (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(stderr.String())
-	if m == nil {
-		t.Fatalf("no HTTP listener announced: %s", stderr.String())
-	}
-	res, err = client.Get(m[1] + "/people?q=a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != base+"/people?q=a" {
-		t.Fatalf("HTTP GET: %d to %q, want 301 to %s/people?q=a", res.StatusCode, res.Header.Get("Location"), base)
-	}
-
-	// Signing in over HTTPS sets a __Host- Secure cookie.
-	res, err = client.PostForm(base+"/login", url.Values{"email": {"b@x.test"}, "password": {"a sturdy long passphrase"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	cookie := res.Header.Get("Set-Cookie")
-	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(cookie, "__Host-peerpath=") || !strings.Contains(cookie, "; Secure") || strings.Contains(cookie, "Domain=") {
-		t.Fatalf("sign-in over HTTPS: %d, cookie %q", res.StatusCode, cookie)
-	}
+	checkRedirectAndCookie(t, client, stderr.String(), base)
 	if code := stop(); code != 0 {
 		t.Fatalf("serve exited %d: %s", code, stderr.String())
 	}
