@@ -185,8 +185,11 @@ func (s *Store) CheckReplica(ctx context.Context) ReplicaStatus {
 // statusLocked is the replica's status at now; r.mu is held.
 func (r *replica) statusLocked(now time.Time) ReplicaStatus {
 	st := ReplicaStatus{Configured: true, Lag: r.lag, Problem: r.problem}
+	if st.Problem == "" && r.freshTo.IsZero() {
+		st.Problem = "the replica has not caught up with the primary since peerpath started"
+	}
 	if st.Problem == "" {
-		if behind := now.Sub(r.freshTo); r.freshTo.IsZero() || behind > r.maxLag {
+		if behind := now.Sub(r.freshTo); behind > r.maxLag {
 			st.Lag = max(st.Lag, behind)
 			st.Problem = fmt.Sprintf("the replica is %s behind, more than the limit of %s", roundLag(st.Lag), r.maxLag)
 		}
