@@ -169,7 +169,7 @@ func (s *Store) CheckReplica(ctx context.Context) ReplicaStatus {
 			r.notes = r.notes[len(r.notes)-max:] // stuck for long: keep the newest
 		}
 		r.lag = 0
-		if replayed < p {
+		if replayed < p && !r.freshTo.IsZero() {
 			r.lag = at.Sub(r.freshTo)
 		}
 		for id, t := range r.wrote {
