@@ -315,13 +315,20 @@ func (s *syncBuffer) String() string {
 
 func startServe(t *testing.T, env map[string]string, args ...string) (base string, stderr *syncBuffer, stop func() int) {
 	t.Helper()
+	return startServeOn(t, env, `listening on (https?://127\.0\.0\.1:\d+)`, args...)
+}
+
+// startServeOn starts serve and waits until its output matches listening,
+// whose first group it returns.
+func startServeOn(t *testing.T, env map[string]string, listening string, args ...string) (base string, stderr *syncBuffer, stop func() int) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stderr = &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
 		done <- app.Main(ctx, append([]string{"peerpath", "serve", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), &bytes.Buffer{}, stderr, func(k string) string { return env[k] })
 	}()
-	re := regexp.MustCompile(`listening on (https?://127\.0\.0\.1:\d+)`)
+	re := regexp.MustCompile(listening)
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := re.FindStringSubmatch(stderr.String()); m != nil {

@@ -41,7 +41,12 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 	backupFlags(fs, &backups, getenv)
 	var tlsp tlsPlan // HTTPS without a proxy (issue 19)
 	tlsFlags(fs, &tlsp, getenv)
+	var replica replicaPlan // a PostgreSQL standby for reports (issue 19)
+	replicaFlags(fs, &replica, getenv)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := replica.check(fs, cfg.DB); err != nil {
 		return err
 	}
 	if err := backups.check(fs, cfg.DB); err != nil {
@@ -111,6 +116,14 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 			return err
 		}
 		fmt.Fprintf(io.err, "peerpath ships every transaction, encrypted, to %s (restore with peerpath restore --from %s [--at TIME])\n", backups.continuous, backups.continuous)
+	}
+	// A standby of this primary for reports, or nothing (issue 19).
+	if replica.dsn != "" {
+		if err := s.UseReplica(ctx, replica.dsn, replica.maxLag); err != nil {
+			return fmt.Errorf("--db-replica %s: %w", describeDB(replica.dsn), err)
+		}
+		fmt.Fprintln(io.err, describeReplica(replica, s.ReplicaStatus()))
+		go watchReplica(ctx, s, log, replicaEvery)
 	}
 
 	var demoLogins *web.DemoLogins

@@ -31,6 +31,7 @@ type tlsPlan struct {
 	domains   []string // --tls-domain (comma-separated)
 	acmeDir   string   // --acme-directory
 	acmeEmail string   // --acme-email
+	acmeCA    string   // --acme-ca-cert: trust this CA for the ACME server's own HTTPS
 	httpAddr  string   // --http-addr; "none": no HTTP listener
 }
 
@@ -54,6 +55,7 @@ func tlsFlags(fs *flag.FlagSet, p *tlsPlan, getenv env) {
 	p.domains = splitDomains(getenv("PEERPATH_TLS_DOMAIN"))
 	fs.StringVar(&p.acmeDir, "acme-directory", envOr(getenv, "PEERPATH_ACME_DIRECTORY", autocert.DefaultACMEDirectory), "the ACME server's directory URL, for --tls-domain (PEERPATH_ACME_DIRECTORY)")
 	fs.StringVar(&p.acmeEmail, "acme-email", getenv("PEERPATH_ACME_EMAIL"), "an address the ACME server may write to about the certificate, for --tls-domain (PEERPATH_ACME_EMAIL)")
+	fs.StringVar(&p.acmeCA, "acme-ca-cert", getenv("PEERPATH_ACME_CA_CERT"), "for a private ACME server (--acme-directory): the CA certificate (PEM) its own HTTPS certificate is signed by; default: the system's trusted CAs (PEERPATH_ACME_CA_CERT)")
 	fs.StringVar(&p.httpAddr, "http-addr", getenv("PEERPATH_HTTP_ADDR"), "with TLS on: where to listen for plain HTTP, which redirects to HTTPS and answers ACME challenges; default :80; none: do not listen (PEERPATH_HTTP_ADDR)")
 }
 
@@ -78,7 +80,7 @@ func (p *tlsPlan) check(fs *flag.FlagSet, proxy bool) error {
 				return usagef("--%s needs --tls-cert or --tls-domain", name)
 			}
 		}
-		for _, name := range []string{"acme-directory", "acme-email"} {
+		for _, name := range []string{"acme-directory", "acme-email", "acme-ca-cert"} {
 			if set[name] {
 				return usagef("--%s needs --tls-domain", name)
 			}
@@ -120,7 +122,32 @@ func (p *tlsPlan) check(fs *flag.FlagSet, proxy bool) error {
 	if p.acmeEmail != "" && !strings.Contains(p.acmeEmail, "@") {
 		return usagef("--acme-email must be an email address, not %q", p.acmeEmail)
 	}
+	if p.acmeCA != "" {
+		if _, err := p.acmeHTTPClient(); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// acmeHTTPClient is the HTTP client that talks to the ACME server: nil (the
+// default, trusting the system's CAs) unless --acme-ca-cert names the CA of
+// a private ACME server.
+func (p tlsPlan) acmeHTTPClient() (*http.Client, error) {
+	if p.acmeCA == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(p.acmeCA)
+	if err != nil {
+		return nil, usagef("--acme-ca-cert: cannot read the CA certificate: %v", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, usagef("--acme-ca-cert %s holds no certificate in PEM", p.acmeCA)
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return &http.Client{Transport: t, Timeout: time.Minute}, nil
 }
 
 // loadKeyPair reads a certificate and its key, saying plainly which part is
@@ -195,12 +222,16 @@ func (p tlsPlan) newACMEManager(dataDir string) (*autocert.Manager, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("making the ACME cache directory: %w", err)
 	}
+	hc, err := p.acmeHTTPClient()
+	if err != nil {
+		return nil, err
+	}
 	return &autocert.Manager{
 		Prompt:     autocert.AcceptTOS,
 		Cache:      autocert.DirCache(dir),
 		HostPolicy: autocert.HostWhitelist(p.domains...),
 		Email:      p.acmeEmail,
-		Client:     &acme.Client{DirectoryURL: p.acmeDir},
+		Client:     &acme.Client{DirectoryURL: p.acmeDir, HTTPClient: hc},
 	}, nil
 }
 

@@ -100,41 +100,7 @@ func TestServeHTTPSWithCertificate(t *testing.T) {
 		t.Error("served another certificate than --tls-cert")
 	}
 
-	// Plain HTTP redirects to the same path over HTTPS.
-	m := regexp.MustCompile(`redirects plain HTTP on (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(stderr.String())
-	if m == nil {
-		t.Fatalf("no HTTP listener announced: %s", stderr.String())
-	}
-	res, err = client.Get(m[1] + "/people?q=a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != base+"/people?q=a" {
-		t.Fatalf("HTTP GET: %d to %q, want 301 to %s/people?q=a", res.StatusCode, res.Header.Get("Location"), base)
-	}
-	if res.Header.Get("Strict-Transport-Security") != "" {
-		t.Error("HSTS sent over plain HTTP, where browsers ignore it")
-	}
-	res, err = client.PostForm(m[1]+"/login", url.Values{"email": {"b@x.test"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusPermanentRedirect || res.Header.Get("Location") != base+"/login" {
-		t.Fatalf("HTTP POST: %d to %q, want 308 (keeps the method)", res.StatusCode, res.Header.Get("Location"))
-	}
-
-	// Signing in over HTTPS sets a __Host- Secure cookie.
-	res, err = client.PostForm(base+"/login", url.Values{"email": {"b@x.test"}, "password": {"a sturdy long passphrase"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	cookie := res.Header.Get("Set-Cookie")
-	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(cookie, "__Host-peerpath=") || !strings.Contains(cookie, "; Secure") || !strings.Contains(cookie, "Path=/") || strings.Contains(cookie, "Domain=") {
-		t.Fatalf("sign-in over HTTPS: %d, cookie %q", res.StatusCode, cookie)
-	}
+	checkRedirectAndCookie(t, client, stderr.String(), base)
 	if code := stop(); code != 0 {
 		t.Fatalf("serve exited %d: %s", code, stderr.String())
 	}
@@ -166,6 +132,9 @@ func TestServeTLSFlagsAreChecked(t *testing.T) {
 		"acme directory alone":  {[]string{"--acme-directory", "https://ca.example.org/dir"}, "needs --tls-domain"},
 		"domain with scheme":    {[]string{"--tls-domain", "https://rlc.example.org"}, "domain name"},
 		"domain an IP":          {[]string{"--tls-domain", "10.0.0.1"}, "domain name"},
+		"acme CA alone":         {[]string{"--acme-ca-cert", certFile}, "needs --tls-domain"},
+		"acme CA not PEM":       {[]string{"--tls-domain", "rlc.example.org", "--acme-ca-cert", notPEM}, "no certificate in PEM"},
+		"acme CA unreadable":    {[]string{"--tls-domain", "rlc.example.org", "--acme-ca-cert", missing}, "cannot read the CA certificate"},
 		"acme directory http":   {[]string{"--tls-domain", "rlc.example.org", "--acme-directory", "http://ca.example.org/dir"}, "https://"},
 		"bad http-addr":         {[]string{"--tls-cert", certFile, "--tls-key", keyFile, "--http-addr", "eighty"}, "--http-addr"},
 	} {
@@ -216,5 +185,49 @@ func TestServeWithACMEDomain(t *testing.T) {
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("serve exited %d: %s", code, stderr.String())
+	}
+}
+
+// checkRedirectAndCookie checks what serve does with TLS on, after its
+// output (stderr) announced the plain-HTTP listener: plain HTTP redirects to
+// the same path at base over HTTPS (301 for GET, 308 for a form, no HSTS),
+// and signing in over HTTPS (the administrator withAdmin made) sets a
+// __Host- Secure session cookie.
+func checkRedirectAndCookie(t *testing.T, client *http.Client, stderr, base string) {
+	t.Helper()
+	// Plain HTTP redirects to the same path over HTTPS.
+	m := regexp.MustCompile(`redirects plain HTTP on (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(stderr)
+	if m == nil {
+		t.Fatalf("no HTTP listener announced: %s", stderr)
+	}
+	res, err := client.Get(m[1] + "/people?q=a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != base+"/people?q=a" {
+		t.Fatalf("HTTP GET: %d to %q, want 301 to %s/people?q=a", res.StatusCode, res.Header.Get("Location"), base)
+	}
+	if res.Header.Get("Strict-Transport-Security") != "" {
+		t.Error("HSTS sent over plain HTTP, where browsers ignore it")
+	}
+	res, err = client.PostForm(m[1]+"/login", url.Values{"email": {"b@x.test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusPermanentRedirect || res.Header.Get("Location") != base+"/login" {
+		t.Fatalf("HTTP POST: %d to %q, want 308 (keeps the method)", res.StatusCode, res.Header.Get("Location"))
+	}
+
+	// Signing in over HTTPS sets a __Host- Secure cookie.
+	res, err = client.PostForm(base+"/login", url.Values{"email": {"b@x.test"}, "password": {"a sturdy long passphrase"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	cookie := res.Header.Get("Set-Cookie")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(cookie, "__Host-peerpath=") || !strings.Contains(cookie, "; Secure") || !strings.Contains(cookie, "Path=/") || strings.Contains(cookie, "Domain=") {
+		t.Fatalf("sign-in over HTTPS: %d, cookie %q", res.StatusCode, cookie)
 	}
 }

@@ -24,6 +24,7 @@ func (s *Store) record(ctx context.Context, tx *sql.Tx, a Actor, action audit.Ac
 	}
 	if action != audit.ActionRead {
 		s.authChanged(tx, a, recordType, recordID)
+		s.noteChange(tx, a, action)
 	}
 	if b := importBatchFrom(ctx); b != 0 && action == audit.ActionCreate && recordType != "import_batch" {
 		detail = strings.TrimPrefix(detail+"; imported: batch "+idString(b), "; ") // imports.go

@@ -84,7 +84,8 @@ func (s *Store) CohortReport(ctx context.Context, a Actor, year int, p Page) (Re
 		q += fmt.Sprintf(" AND (c.starts_on > $%d OR (c.starts_on = $%d AND c.id > $%d))", len(pageArgs)-1, len(pageArgs)-1, len(pageArgs))
 	}
 	limit := p.limit()
-	cs, err := s.queryCohorts(ctx, q+fmt.Sprintf(" ORDER BY c.starts_on, c.id LIMIT %d", limit+1), pageArgs...)
+	db := s.staleOK(a) // a report: the replica may answer (replica.go)
+	cs, err := queryCohortsOn(ctx, db, q+fmt.Sprintf(" ORDER BY c.starts_on, c.id LIMIT %d", limit+1), pageArgs...)
 	if err != nil {
 		return Report{}, err
 	}
@@ -98,7 +99,7 @@ func (s *Store) CohortReport(ctx context.Context, a Actor, year int, p Page) (Re
 	}
 	if len(ids) > 0 {
 		ph, inArgs := inList(ids, []any{a.OrgID})
-		err := s.aggregate(ctx, a.OrgID, "IN ("+ph+")", inArgs[1:], func(cid int64, add func(*ReportRow)) {
+		err := aggregate(ctx, db, a.OrgID, "IN ("+ph+")", inArgs[1:], func(cid int64, add func(*ReportRow)) {
 			if i, ok := idx[cid]; ok {
 				add(&rep.Rows[i])
 			}
@@ -115,13 +116,13 @@ func (s *Store) CohortReport(ctx context.Context, a Actor, year int, p Page) (Re
 	targs = append(targs, from, to)
 	tscope += fmt.Sprintf(" AND c.starts_on >= $%d AND c.starts_on < $%d", len(targs)-1, len(targs))
 	rep.Total = ReportRow{Name: "All cohorts of " + strconv.Itoa(year)}
-	err = s.aggregate(ctx, a.OrgID, "IN (SELECT c.id FROM cohorts c WHERE "+tscope+")", targs[1:], func(_ int64, add func(*ReportRow)) {
+	err = aggregate(ctx, db, a.OrgID, "IN (SELECT c.id FROM cohorts c WHERE "+tscope+")", targs[1:], func(_ int64, add func(*ReportRow)) {
 		add(&rep.Total)
 	})
 	if err != nil {
 		return Report{}, err
 	}
-	if err := s.rdb.QueryRowContext(ctx, "SELECT COUNT(*) FROM cohorts c WHERE "+scope, args...).Scan(&rep.Total.Cohorts); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM cohorts c WHERE "+scope, args...).Scan(&rep.Total.Cohorts); err != nil {
 		return Report{}, err
 	}
 	if more {
@@ -134,10 +135,10 @@ func (s *Store) CohortReport(ctx context.Context, a Actor, year int, p Page) (Re
 // aggregate counts participants, certificates and outcomes per cohort for
 // the cohorts matched by "cohort_id <in>" (three grouped queries), and hands
 // each cohort's numbers to into.
-func (s *Store) aggregate(ctx context.Context, orgID int64, in string, inArgs []any, into func(cohortID int64, add func(*ReportRow))) error {
+func aggregate(ctx context.Context, db querier, orgID int64, in string, inArgs []any, into func(cohortID int64, add func(*ReportRow))) error {
 	args := append([]any{orgID}, inArgs...)
 	run := func(q string, scan func(*sql.Rows) (int64, func(*ReportRow), error)) error {
-		rows, err := s.rdb.QueryContext(ctx, q, args...)
+		rows, err := db.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -199,7 +200,7 @@ func (s *Store) aggregate(ctx context.Context, orgID int64, in string, inArgs []
 // newest first.
 func (s *Store) ReportYears(ctx context.Context, a Actor) ([]int, error) {
 	var args []any
-	rows, err := s.rdb.QueryContext(ctx, "SELECT DISTINCT substr(c.starts_on, 1, 4) FROM cohorts c WHERE "+cohortScope(a, &args)+" ORDER BY 1 DESC LIMIT 100", args...)
+	rows, err := s.staleOK(a).QueryContext(ctx, "SELECT DISTINCT substr(c.starts_on, 1, 4) FROM cohorts c WHERE "+cohortScope(a, &args)+" ORDER BY 1 DESC LIMIT 100", args...)
 	if err != nil {
 		return nil, err
 	}

@@ -640,7 +640,12 @@ func (s *Store) TrainerCohorts(ctx context.Context, a Actor, limit int) ([]Cohor
 }
 
 func (s *Store) queryCohorts(ctx context.Context, q string, args ...any) ([]Cohort, error) {
-	rows, err := s.rdb.QueryContext(ctx, q, args...)
+	return queryCohortsOn(ctx, s.rdb, q, args...)
+}
+
+// queryCohortsOn is queryCohorts on a given database (a report's, staleOK).
+func queryCohortsOn(ctx context.Context, db querier, q string, args ...any) ([]Cohort, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

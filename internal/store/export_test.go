@@ -98,3 +98,9 @@ func (s *Store) LeaveAuditEntryWaiting(ctx context.Context, a Actor, recordType 
 // FailImportAfterSaving makes an import fail with err once its rows are
 // written, before it commits.
 func FailImportAfterSaving(in *ImportInput, err error) { in.onSaved = func() error { return err } }
+// ReadsFromReplica reports whether a report read by a now goes to the
+// replica (staleOK), not the primary.
+func (s *Store) ReadsFromReplica(a Actor) bool {
+	r := s.replica.Load()
+	return r != nil && s.staleOK(a) == querier(r.db)
+}

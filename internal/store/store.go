@@ -64,6 +64,8 @@ type Store struct {
 	audit         *auditWriter // appends audited reads in batches (audit_writer.go)
 
 	mailBase atomic.Pointer[string] // email is on: peerpath's address for links in messages (outbox.go)
+
+	replica atomic.Pointer[replica] // a PostgreSQL standby for reports and exports (replica.go)
 }
 
 // Options configures Open.
@@ -133,7 +135,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 // Close waits for the audit batches in flight and closes the database.
 func (s *Store) Close() error {
 	s.audit.close()
-	err := s.wdb.Close()
+	err := errors.Join(s.wdb.Close(), s.closeReplica())
 	if s.rdb != s.wdb {
 		err = errors.Join(err, s.rdb.Close())
 	}

@@ -210,7 +210,8 @@ func (s *Store) ExportTeamDevelopment(ctx context.Context, a Actor, scope TeamSc
 		return err
 	}
 	n := 0
-	rows, err := s.rdb.QueryContext(ctx, `SELECT u.name, t.title, t.item_key, t.completed_on, t.provider, t.hours_x100
+	db := s.staleOK(a) // an export: the replica may answer (replica.go)
+	rows, err := db.QueryContext(ctx, `SELECT u.name, t.title, t.item_key, t.completed_on, t.provider, t.hours_x100
 		FROM training_completions t JOIN users u ON u.id = t.user_id `+teamWhere(scope)+` AND t.org_id = $1
 		ORDER BY u.name, u.id, t.completed_on, t.id`, a.OrgID, a.UserID)
 	if err != nil {
@@ -235,7 +236,7 @@ func (s *Store) ExportTeamDevelopment(ctx context.Context, a Actor, scope TeamSc
 	if err != nil {
 		return err
 	}
-	rows, err = s.rdb.QueryContext(ctx, `SELECT u.name, c.kind, c.name, c.issued_on, c.expires_on, c.issuer, c.number
+	rows, err = db.QueryContext(ctx, `SELECT u.name, c.kind, c.name, c.issued_on, c.expires_on, c.issuer, c.number
 		FROM credentials c JOIN users u ON u.id = c.user_id `+teamWhere(scope)+` AND c.org_id = $1
 		ORDER BY u.name, u.id, c.issued_on, c.id`, a.OrgID, a.UserID)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -317,4 +318,72 @@ func (db *DB) Raw(t testing.TB) *sql.DB {
 	}
 	t.Cleanup(func() { raw.Close() })
 	return raw
+}
+
+// ReplicaEnv names the variable holding the URL of a PostgreSQL streaming
+// standby of PEERPATH_TEST_POSTGRES's cluster (.ci/replica starts one).
+const ReplicaEnv = "PEERPATH_TEST_REPLICA"
+
+// ReplicaDSN returns the standby's URL for the database of primaryDSN (the
+// same database and schema, read on the standby), and skips the test when
+// PEERPATH_TEST_REPLICA is unset or the tests do not run on PostgreSQL.
+func ReplicaDSN(t testing.TB, primaryDSN string) string {
+	t.Helper()
+	base := os.Getenv(ReplicaEnv)
+	if base == "" || !store.IsPostgres(primaryDSN) {
+		t.Skip("needs " + PostgresEnv + " and " + ReplicaEnv + " (a standby of it; .ci/replica start makes one)")
+	}
+	r, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("%s: %v", ReplicaEnv, err)
+	}
+	p, err := url.Parse(primaryDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Host, p.User = r.Host, r.User
+	return p.String()
+}
+
+// Proxy forwards TCP connections to target (host:port) and returns its own
+// address and a function that closes it and every connection through it, so
+// a test can take a database away (a replica that goes down) without
+// stopping the real one.
+func Proxy(t testing.TB, target string) (addr string, cut func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	cut = func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+		conns = nil
+	}
+	t.Cleanup(cut)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			d, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			mu.Lock()
+			conns = append(conns, c, d)
+			mu.Unlock()
+			go func() { io.Copy(d, c); d.Close() }()
+			go func() { io.Copy(c, d); c.Close() }()
+		}
+	}()
+	return ln.Addr().String(), cut
 }

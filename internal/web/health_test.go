@@ -7,8 +7,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"peerpath/internal/store"
 	"peerpath/internal/testkit"
@@ -64,5 +67,44 @@ func TestHealthNeedsAWriteToCommit(t *testing.T) {
 	code, body := get(db.Store)
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "refuses writes") {
 		t.Fatalf("locked database: %d %q", code, body)
+	}
+}
+
+// TestHealthSaysWhetherTheReplicaIsUsed: with a replica, /healthz adds a
+// line saying whether reports read from it; when it goes down the status
+// stays 200 (peerpath works on the primary) and the line says why.
+func TestHealthSaysWhetherTheReplicaIsUsed(t *testing.T) {
+	db := testkit.NewStore(t)
+	rdsn := testkit.ReplicaDSN(t, db.DSN)
+	u, err := url.Parse(rdsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cut func()
+	u.Host, cut = testkit.Proxy(t, u.Host)
+	if err := db.UseReplica(t.Context(), u.String(), 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{Store: db.Store, Clock: db.Clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func() (int, string) {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+		return rec.Code, rec.Body.String()
+	}
+	for deadline := time.Now().Add(20 * time.Second); !db.CheckReplica(t.Context()).InUse; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the replica is never in use: %+v", db.ReplicaStatus())
+		}
+	}
+	if code, body := get(); code != 200 || !regexp.MustCompile(`^ok\nreplica: in use, [0-9.]+m?s behind\n$`).MatchString(body) {
+		t.Fatalf("replica in use: %d %q", code, body)
+	}
+	cut()
+	db.CheckReplica(t.Context())
+	if code, body := get(); code != 200 || body != "ok\nreplica: not in use, reports read from the primary: the replica does not answer\n" {
+		t.Fatalf("replica down: %d %q", code, body)
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -155,8 +156,22 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 		w.Write([]byte(problem + "\n"))
 		return nil
 	}
-	w.Write([]byte("ok\n"))
+	w.Write([]byte("ok\n" + replicaLine(s.store.ReplicaStatus())))
 	return nil
+}
+
+// replicaLine is /healthz's second line when a replica is configured (issue
+// 19). peerpath works without it, so the status stays 200: the line says
+// whether reports read from the replica, or from the primary and why.
+func replicaLine(st store.ReplicaStatus) string {
+	switch {
+	case !st.Configured:
+		return ""
+	case st.InUse:
+		return fmt.Sprintf("replica: in use, %s behind\n", st.Lag.Round(time.Millisecond))
+	default:
+		return "replica: not in use, reports read from the primary: " + st.Problem + "\n"
+	}
 }
 
 type draftsView struct {
