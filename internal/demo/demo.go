@@ -113,6 +113,8 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	loadFrameworkRules,
 	// Issue 15, security 5: a possible duplicate waiting for the administrator.
 	loadDuplicates, // duplicates.go
+	// Issue 18: Maria uses her own portal, in Spanish (portal.go).
+	loadPortal,
 }
 
 // loadDeparture deactivates the workers who moved on, once.

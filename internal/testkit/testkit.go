@@ -317,3 +317,18 @@ func (db *DB) Raw(t testing.TB) *sql.DB {
 	t.Cleanup(func() { raw.Close() })
 	return raw
 }
+
+// NewPortalUser gives person personID a portal account through an
+// invitation made by a, with the test password, and returns it.
+func (db *DB) NewPortalUser(t testing.TB, a store.Actor, personID int64) store.User {
+	t.Helper()
+	inv, err := db.InviteToPortal(context.Background(), a, personID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := db.AcceptPortalInvitation(context.Background(), inv.Token, Password, "192.0.2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
