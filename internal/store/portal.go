@@ -551,3 +551,21 @@ func (s *Store) SetPortalLanguage(ctx context.Context, a Actor, lang string) err
 		return s.record(ctx, tx, a, audit.ActionUpdate, "user", a.UserID, "portal language "+lang)
 	})
 }
+
+// InvitationLanguage is the language on the record of the person an
+// invitation was made for, used or not, so that "already used" and
+// "expired" are said in their language; "" when there is no such
+// invitation.
+func (s *Store) InvitationLanguage(ctx context.Context, tokenOrCode string) (string, error) {
+	t := strings.TrimSpace(tokenOrCode)
+	if t == "" {
+		return "", nil
+	}
+	var lang string
+	err := s.rdb.QueryRowContext(ctx, `SELECT p.preferred_language FROM portal_invitations i JOIN people p ON p.id = i.person_id AND p.org_id = i.org_id
+		WHERE i.token_hash = $1 OR i.code_hash = $2`, auth.HashToken(t), auth.HashToken(normaliseInvite(t))).Scan(&lang)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return lang, err
+}

@@ -664,6 +664,22 @@ func invitationProblem(l *i18n.Localizer, err error) string {
 	return ""
 }
 
+// invitationProblem answers an invitation that cannot be used (410 Gone),
+// plainly and in the language of the person it was made for.
+func (s *Server) invitationProblem(w http.ResponseWriter, r *http.Request, token string, err error, v acceptView) error {
+	lang, lerr := s.store.InvitationLanguage(r.Context(), token)
+	if lerr != nil {
+		return lerr
+	}
+	r = withLanguage(r, LocalizerFor(r, lang))
+	v.Problem = invitationProblem(localizer(r), err)
+	if v.Problem == "" {
+		return err
+	}
+	v.Info = store.PortalInvitationInfo{}
+	return s.renderStatus(w, r, http.StatusGone, "portal_accept.html", v)
+}
+
 func (s *Server) acceptPage(w http.ResponseWriter, r *http.Request) error {
 	token := strings.TrimSpace(r.URL.Query().Get("token"))
 	v := acceptView{Token: token, Form: newForm(url.Values{"token": {token}}), Langs: languageOptions(), Next: r.URL.RequestURI()}
@@ -671,12 +687,8 @@ func (s *Server) acceptPage(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, "portal_accept.html", v) // a form for the code
 	}
 	info, err := s.store.PortalInvitationFor(r.Context(), token)
-	if msg := invitationProblem(localizer(r), err); msg != "" {
-		v.Problem = msg
-		return s.renderStatus(w, r, http.StatusGone, "portal_accept.html", v)
-	}
 	if err != nil {
-		return err
+		return s.invitationProblem(w, r, token, err, v)
 	}
 	v.Info = info
 	r = withLanguage(r, LocalizerFor(r, info.Language))
@@ -693,26 +705,20 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request) error {
 	if !s.limits.login.allow(s.clientIP(r)) {
 		return rateLimited()
 	}
-	l := localizer(r)
 	info, err := s.store.PortalInvitationFor(r.Context(), token)
-	if msg := invitationProblem(l, err); msg != "" {
-		v.Problem = msg
-		return s.renderStatus(w, r, http.StatusGone, "portal_accept.html", v)
-	}
 	if err != nil {
-		return err
+		return s.invitationProblem(w, r, token, err, v)
 	}
 	v.Info = info
 	r = withLanguage(r, LocalizerFor(r, info.Language))
-	l = localizer(r)
+	l := localizer(r)
 	if f.Raw("password") != f.Raw("password_again") {
 		f.Errors["password_again"] = l.T("portal.accept.mismatch")
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "portal_accept.html", v)
 	}
 	_, err = s.store.AcceptPortalInvitation(r.Context(), token, f.Raw("password"), s.clientIP(r))
 	if msg := invitationProblem(l, err); msg != "" {
-		v.Problem = msg
-		return s.renderStatus(w, r, http.StatusGone, "portal_accept.html", v)
+		return s.invitationProblem(w, r, token, err, v)
 	}
 	if core.KindOf(err) == core.KindInvalid {
 		f.Errors["password"] = l.T("portal.accept.weak")

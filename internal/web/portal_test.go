@@ -208,7 +208,7 @@ func TestPortalInvitationHTTP(t *testing.T) {
 		t.Fatalf("accepted by API: %d %s", res.Status, res.Body)
 	}
 	res = anon.PostForm("/portal/accept", url.Values{"token": {token}, "password": {"el mar de Revere por la tarde"}, "password_again": {"el mar de Revere por la tarde"}})
-	if res.Status != http.StatusGone || !strings.Contains(res.Body, "already been used") {
+	if res.Status != http.StatusGone || !strings.Contains(res.Body, "ya se usó") {
 		t.Fatalf("used twice, said plainly: %d\n%s", res.Status, testkit.Text(res.Body))
 	}
 	if res := anon.Send("POST", "/api/v1/portal/accept", map[string]string{"token": token, "password": "el mar de Revere por la tarde"}); res.Status != http.StatusConflict || !strings.Contains(res.Body, "already been used") {
@@ -218,7 +218,7 @@ func TestPortalInvitationHTTP(t *testing.T) {
 	res = staff.Send("POST", "/api/v1/people/"+itoa(p.ID)+"/portal-invitation", nil)
 	res.JSON(t, &inv)
 	app.Clock.Advance(store.PortalInviteTTL + 1)
-	if res := anon.Get("/portal/accept?token=" + strings.SplitN(inv.Link, "token=", 2)[1]); res.Status != http.StatusGone || !strings.Contains(res.Body, "has expired") {
+	if res := anon.Get("/portal/accept?token=" + strings.SplitN(inv.Link, "token=", 2)[1]); res.Status != http.StatusGone || !strings.Contains(res.Body, "ha caducado") {
 		t.Fatalf("expired: %d\n%s", res.Status, testkit.Text(res.Body))
 	}
 	// Signing in like everyone else.
