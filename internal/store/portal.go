@@ -14,6 +14,8 @@ import (
 	"peerpath/internal/audit"
 	"peerpath/internal/auth"
 	"peerpath/internal/core"
+	"peerpath/internal/i18n"
+	"peerpath/internal/mail"
 )
 
 // The person's own portal (issue 18).
@@ -37,6 +39,7 @@ type PortalInvitation struct {
 	Code      string
 	Login     string // what the person signs in with: their email, or a sign-in name
 	ExpiresAt time.Time
+	Emailed   string // the address the invitation was also sent to, if any
 }
 
 // The answers for an invitation that cannot be used; the web shows them in
@@ -86,6 +89,18 @@ func normaliseInvite(s string) string {
 // see. Earlier open invitations of the person stop working. A person who
 // already has an account gets a new password through it (a reset).
 func (s *Store) InviteToPortal(ctx context.Context, a Actor, personID int64) (PortalInvitation, error) {
+	return s.invite(ctx, a, personID, nil)
+}
+
+// SendPortalInvitation is InviteToPortal that also puts an email holding
+// the link in the outbox, in the person's language, when their record has
+// an email address (Emailed says so). linkFor turns the token into the
+// address to open.
+func (s *Store) SendPortalInvitation(ctx context.Context, a Actor, personID int64, linkFor func(token string) string) (PortalInvitation, error) {
+	return s.invite(ctx, a, personID, linkFor)
+}
+
+func (s *Store) invite(ctx context.Context, a Actor, personID int64, linkFor func(string) string) (PortalInvitation, error) {
 	if !a.MayInviteToPortal() {
 		return PortalInvitation{}, core.NotFound("The person")
 	}
@@ -109,7 +124,22 @@ func (s *Store) InviteToPortal(ctx context.Context, a Actor, personID int64) (Po
 			inv.Login, a.UserID, ms(now), ms(inv.ExpiresAt)).Scan(&inv.ID); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, audit.ActionCreate, "portal_invitation", inv.ID, "person "+idString(personID))
+		detail := "person " + idString(personID)
+		if to := normaliseEmail(p.Email); linkFor != nil && to != "" && validEmail(to) {
+			var org string
+			if err := tx.QueryRowContext(ctx, "SELECT name FROM organisations WHERE id = $1", a.OrgID).Scan(&org); err != nil {
+				return err
+			}
+			l := i18n.For(p.PreferredLanguage)
+			m := mail.PortalInvitation(to, p.PreferredName, org, l.T("email.portal.subject", "Org", org), l.T("email.portal.para", "Org", org),
+				linkFor(inv.Token), l.T("email.portal.link"), l.T("email.portal.after", "Date", core.DateTime(inv.ExpiresAt), "Login", inv.Login),
+				mail.Words{Lang: l.Lang(), Hello: l.T("email.hello"), CopyLink: l.T("email.copy_link"), From: l.T("email.from")})
+			if err := s.enqueueMail(ctx, tx, a.OrgID, "portal_invitation", "", m); err != nil {
+				return err
+			}
+			inv.Emailed, detail = to, detail+", sent by email"
+		}
+		return s.record(ctx, tx, a, audit.ActionCreate, "portal_invitation", inv.ID, detail)
 	})
 	return inv, err
 }

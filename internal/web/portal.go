@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -739,6 +740,7 @@ type portalInviteView struct {
 	Code    string
 	Login   string
 	Expires time.Time
+	Emailed string
 }
 
 func (s *Server) portalLink(r *http.Request, token string) string {
@@ -751,7 +753,13 @@ func (s *Server) invitePersonToPortal(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	a := s.actor(r)
-	inv, err := s.store.InviteToPortal(r.Context(), a, pid)
+	invite := s.store.InviteToPortal
+	if s.mail { // the organisation has set up sending: the link goes by email too
+		invite = func(ctx context.Context, a store.Actor, pid int64) (store.PortalInvitation, error) {
+			return s.store.SendPortalInvitation(ctx, a, pid, func(token string) string { return s.portalLink(r, token) })
+		}
+	}
+	inv, err := invite(r.Context(), a, pid)
 	if err != nil {
 		return err
 	}
@@ -761,7 +769,7 @@ func (s *Server) invitePersonToPortal(w http.ResponseWriter, r *http.Request) er
 	}
 	// The invitation page is printed or read out to the person: in their language.
 	r = withLanguage(r, LocalizerFor(nil, p.PreferredLanguage))
-	return s.render(w, r, "portal_invite.html", portalInviteView{Person: p, Link: s.portalLink(r, inv.Token), Code: inv.Code, Login: inv.Login, Expires: inv.ExpiresAt})
+	return s.render(w, r, "portal_invite.html", portalInviteView{Person: p, Link: s.portalLink(r, inv.Token), Code: inv.Code, Login: inv.Login, Expires: inv.ExpiresAt, Emailed: inv.Emailed})
 }
 
 func (s *Server) answerCorrection(w http.ResponseWriter, r *http.Request) error {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -231,4 +232,30 @@ func TestPortalInvitationHTTP(t *testing.T) {
 		t.Fatalf("after sign-in:\n%s", testkit.Text(res.Body))
 	}
 	_ = auth.PermPortal
+}
+
+// TestPortalInvitationByEmailInTheirLanguage: with sending set up, the
+// invitation also goes to the person's email, in Portuguese for a person
+// whose record says Portuguese, and its link opens the acceptance page.
+func TestPortalInvitationByEmailInTheirLanguage(t *testing.T) {
+	smtp := testkit.NewSMTP(t)
+	app := testkit.NewMailApp(t)
+	tm := app.NewTeam(t, "Portal mail")
+	p := testkit.Must[store.Person](t)(app.CreatePerson(t.Context(), testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "Joana", PreferredLanguage: "Português", Email: "joana@mail.test"}))
+	staff := app.SessionClient(t, tm.Peer)
+	res := staff.PostForm("/people/"+itoa(p.ID)+"/portal-invitation", nil)
+	if res.Status != http.StatusOK || !strings.Contains(res.Body, "joana@mail.test") || !strings.Contains(res.Body, `lang="pt"`) {
+		t.Fatalf("invitation page: %d\n%s", res.Status, testkit.Text(res.Body))
+	}
+	if n, err := app.DeliverMail(t.Context(), 10, mailSender(t, smtp).Send); err != nil || n != 1 {
+		t.Fatalf("delivering: %d %v", n, err)
+	}
+	m := smtp.Messages()[0]
+	if m.To != "joana@mail.test" || !strings.Contains(m.Subject, "Seu próprio espaço") || !strings.Contains(m.Text, "Olá Joana") || !strings.Contains(m.HTML, `lang="pt"`) {
+		t.Fatalf("the email is not in Portuguese: %s\n%s", m.Subject, m.Text)
+	}
+	link := regexp.MustCompile(`http://[^\s"<]+/portal/accept\?token=[a-z0-9]+`).FindString(m.Text)
+	if page := app.Client(t).Get(strings.TrimPrefix(link, app.HTTP.URL)); !strings.Contains(page.Body, "Crie sua conta") {
+		t.Fatalf("the emailed link: %q\n%s", link, testkit.Text(page.Body))
+	}
 }
