@@ -100,10 +100,14 @@ const (
 	PermCohorts Permission = "cohorts"
 	// PermAdmin administers the organisation.
 	PermAdmin Permission = "admin"
+	// PermPortal is the person supported's own portal: only a portal
+	// account (a person, not a staff role) reaches it. No role grants it;
+	// the router lets portal accounts in and keeps them off everything else.
+	PermPortal Permission = "portal"
 )
 
 // AllPermissions lists every permission, for tests and documentation.
-var AllPermissions = []Permission{PermPublic, PermSignedIn, PermPeople, PermTeam, PermCohorts, PermAdmin}
+var AllPermissions = []Permission{PermPublic, PermSignedIn, PermPeople, PermTeam, PermCohorts, PermAdmin, PermPortal}
 
 var grants = map[Permission][]Role{
 	PermPeople:  {RolePeer, RoleSupervisor, RoleAdmin},

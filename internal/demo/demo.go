@@ -119,6 +119,8 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	loadPart2, // part2.go
 	// Issue 19, moving in: the spreadsheet of places Dana imported (imports.go).
 	loadImports,
+	// Issue 18: Maria uses her own portal, in Spanish (portal.go).
+	loadPortal,
 }
 
 // loadDeparture deactivates the workers who moved on, once.

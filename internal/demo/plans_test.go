@@ -39,8 +39,10 @@ func TestDemoPlansLoadOnceAndShowTheFlags(t *testing.T) {
 	if got := marcus[2].Section("professionals_and_crisis_lines").Contacts; len(got) == 0 || got[0].Phone != "988" {
 		t.Errorf("the demo plan does not start with the crisis lines: %+v", got)
 	}
-	if len(versions("Maria Santos", store.WellnessPlan)) != 1 || len(versions("Maria Santos", store.CrisisPreferences)) != 1 {
-		t.Error("Maria has no wellness plan or crisis preferences")
+	// Maria's wellness plan: written with her worker, then a line she added
+	// herself in her portal (portal.go).
+	if w := versions("Maria Santos", store.WellnessPlan); len(w) != 2 || !w[0].ByPerson || len(versions("Maria Santos", store.CrisisPreferences)) != 1 {
+		t.Error("Maria has no wellness plan with her own version, or no crisis preferences")
 	}
 	if sam := versions("Sam Nguyen", store.SafetyPlan); len(sam) != 2 || !sam[0].Reviewed {
 		t.Error("Sam's plan was not reviewed without changes")

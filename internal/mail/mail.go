@@ -31,9 +31,36 @@ type body struct {
 	Link      string
 	LinkLabel string
 	After     string
+	Words
 }
 
-var textBody = texttemplate.Must(texttemplate.New("text").Parse(`Hello {{.Name}},
+// Words are a message's own words around its content, in the reader's
+// language (for the emails a person supported receives). The zero value is
+// English.
+type Words struct {
+	Lang     string // "en", "es", "pt"
+	Hello    string // "Hello {{name}},": Hello is what comes before the name
+	CopyLink string // "If the link does not open, copy this address into your browser:"
+	From     string // "peerpath, for": what comes before the organisation's name
+}
+
+func (w Words) or() Words {
+	if w.Lang == "" {
+		w.Lang = "en"
+	}
+	if w.Hello == "" {
+		w.Hello = "Hello"
+	}
+	if w.CopyLink == "" {
+		w.CopyLink = "If the link does not open, copy this address into your browser:"
+	}
+	if w.From == "" {
+		w.From = "peerpath, for"
+	}
+	return w
+}
+
+var textBody = texttemplate.Must(texttemplate.New("text").Parse(`{{.Hello}} {{.Name}},
 {{range .Paras}}
 {{.}}
 {{end}}{{if .Link}}
@@ -42,22 +69,23 @@ var textBody = texttemplate.Must(texttemplate.New("text").Parse(`Hello {{.Name}}
 {{end}}{{if .After}}
 {{.After}}
 {{end}}
-peerpath, for {{.Org}}
+{{.From}} {{.Org}}
 `))
 
 var htmlBody = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Org}}</title></head>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Org}}</title></head>
 <body style="font-family: sans-serif; line-height: 1.5; color: #1b1b1b;">
-<p>Hello {{.Name}},</p>
+<p>{{.Hello}} {{.Name}},</p>
 {{range .Paras}}<p>{{.}}</p>
 {{end}}{{if .Link}}<p><a href="{{.Link}}">{{.LinkLabel}}</a></p>
-<p style="font-size: 0.9em;">If the link does not open, copy this address into your browser:<br>{{.Link}}</p>
+<p style="font-size: 0.9em;">{{.CopyLink}}<br>{{.Link}}</p>
 {{end}}{{if .After}}<p>{{.After}}</p>
-{{end}}<p>peerpath, for {{.Org}}</p>
+{{end}}<p>{{.From}} {{.Org}}</p>
 </body></html>
 `))
 
 func compose(to, subject string, b body) Message {
+	b.Words = b.Words.or()
 	var t, h bytes.Buffer
 	// The templates are fixed and their data are strings: they cannot fail.
 	_ = textBody.Execute(&t, b)
@@ -74,6 +102,13 @@ func Invitation(to, name, org, link string, expires time.Time) Message {
 		LinkLabel: "Choose your password",
 		After:     "The link works once, until " + core.DateTime(expires) + " (Massachusetts time). If you did not expect this message, you can ignore it.",
 	})
+}
+
+// PortalInvitation invites a person supported to their own portal, in
+// their language: w and the texts are already translated. It holds the
+// person's first name and a link, nothing about their support.
+func PortalInvitation(to, name, org, subject, para, link, linkLabel, after string, w Words) Message {
+	return compose(to, subject, body{Name: name, Org: org, Paras: []string{para}, Link: link, LinkLabel: linkLabel, After: after, Words: w})
 }
 
 // Reset lets a user choose a new password.

@@ -66,7 +66,7 @@ func drawCard(d *doc, p Plan) {
 
 	d.addPage()
 	if c.demo {
-		d.centred(letterW/2, cardY-16, 10, true, colDemo, "DEMO — not a real plan")
+		d.centred(letterW/2, cardY-16, 10, true, colDemo, p.Words.or().NotReal)
 	}
 
 	// Cutting line around both halves, folding line between them.
@@ -97,10 +97,9 @@ func drawCard(d *doc, p Plan) {
 	}
 	d.drawLines(footer, lay.footer)
 
-	d.text(cardX, cardY+cardH+16, 8, false, colGrey,
-		"Cut along the solid line and fold along the dashed line: the left half is the front, the right half the back.")
-	d.text(cardX, cardY+cardH+28, 8, false, colGrey,
-		"This card is a summary. Keep your full safety plan too.")
+	words := p.Words.or()
+	d.text(cardX, cardY+cardH+16, 8, false, colGrey, words.CutAndFold)
+	d.text(cardX, cardY+cardH+28, 8, false, colGrey, words.CardNote)
 }
 
 // layoutCard finds the largest size at which the card holds everything; at
@@ -200,7 +199,7 @@ func tryCard(c cleanPlan, size float64, maxItemLines, keepItems int, precut bool
 	lay.footer, lay.footerH, footerCut = cardFooter(c.footer, size, cardH-2*cardPad)
 	lay.cut = cut || dropped || footerCut || precut
 	if lay.cut {
-		body = append(body, line{text: seeFullPlan, size: size, color: colGrey,
+		body = append(body, line{text: c.seeFull, size: size, color: colGrey,
 			height: size * 1.22, before: size * 0.3})
 	}
 

@@ -1,6 +1,9 @@
 package printout
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Plan is a person's safety plan, as printed.
 type Plan struct {
@@ -10,6 +13,45 @@ type Plan struct {
 	Sections   []Section
 	Footer     string // e.g. crisis lines; line breaks are kept
 	Demo       bool   // print a "DEMO — not a real plan" mark
+	// Words are the printout's own words in the reader's language; the
+	// zero value is English.
+	Words Words
+}
+
+// Words are what a printout says around the plan, so it can be printed in
+// the person's language. Empty fields are the English defaults.
+type Words struct {
+	PageOf     string // "Page %d of %d"
+	Continued  string // "(continued)"
+	NotReal    string // "DEMO — not a real plan"
+	CutAndFold string // the pocket card's instructions
+	CardNote   string // "This card is a summary. Keep your full safety plan too."
+	SeeFull    string // ends a pocket card cut short: "(see full plan)"
+}
+
+func (w Words) or() Words {
+	def := Words{PageOf: "Page %d of %d", Continued: "(continued)", NotReal: "DEMO — not a real plan",
+		CutAndFold: "Cut along the solid line and fold along the dashed line: the left half is the front, the right half the back.",
+		CardNote:   "This card is a summary. Keep your full safety plan too.", SeeFull: seeFullPlan}
+	if w.PageOf == "" || strings.Count(w.PageOf, "%d") != 2 {
+		w.PageOf = def.PageOf
+	}
+	if w.Continued == "" {
+		w.Continued = def.Continued
+	}
+	if w.NotReal == "" {
+		w.NotReal = def.NotReal
+	}
+	if w.CutAndFold == "" {
+		w.CutAndFold = def.CutAndFold
+	}
+	if w.CardNote == "" {
+		w.CardNote = def.CardNote
+	}
+	if w.SeeFull == "" {
+		w.SeeFull = def.SeeFull
+	}
+	return w
 }
 
 // Section is one part of a plan: a heading and its items. An item may contain
@@ -48,6 +90,7 @@ type cleanPlan struct {
 	sections              []cleanSection
 	footer                []string
 	demo                  bool
+	seeFull               string
 }
 
 type cleanSection struct {
@@ -62,6 +105,7 @@ func cleanUp(p Plan) cleanPlan {
 		subtitle: cleanLine(p.Subtitle),
 		footer:   cleanParagraphs(p.Footer),
 		demo:     p.Demo,
+		seeFull:  p.Words.or().SeeFull,
 	}
 	if c.title == "" {
 		c.title = defaultTitle
@@ -175,6 +219,7 @@ func planFooter(footer []string, size float64) ([]line, float64) {
 
 func drawPlan(d *doc, p Plan) {
 	c := cleanUp(p)
+	words := p.Words.or()
 	title := joinName(c.title, c.name)
 	if c.demo {
 		title = "DEMO — " + title
@@ -191,11 +236,11 @@ func drawPlan(d *doc, p Plan) {
 		d.addPage()
 		if c.demo {
 			d.watermark(letterW/2, letterH/2, 130, "DEMO")
-			d.centred(letterW/2, 34, 10, true, colDemo, "DEMO — not a real plan")
+			d.centred(letterW/2, 34, 10, true, colDemo, words.NotReal)
 		}
 		if i > 0 {
 			// Continuation pages say whose plan they belong to.
-			s, _ := ellipsize(title+" (continued)", false, 8, planW)
+			s, _ := ellipsize(title+" "+words.Continued, false, 8, planW)
 			d.text(planMargin, planTop+8, 8, false, colGrey, s)
 			d.rule(planMargin, letterW-planMargin, planTop+14, 0.5, colRule)
 		}
@@ -209,7 +254,7 @@ func drawPlan(d *doc, p Plan) {
 			d.drawLines(column{x: planMargin + 13, y: y + 9, w: planW - 22, h: lay.footerH - 18}, lay.footer)
 		}
 		if pages > 1 {
-			s := fmt.Sprintf("Page %d of %d", i+1, pages)
+			s := fmt.Sprintf(words.PageOf, i+1, pages)
 			d.text(letterW-planMargin-textWidth(s, false, 8), letterH-planBottom/2+3, 8, false, colGrey, s)
 		}
 	}

@@ -174,7 +174,7 @@ func scanPrincipal(rows *sql.Rows, extra ...any) (Principal, bool, error) {
 		var locked, created, updated, orgCreated int64
 		var role string
 		var o Organisation
-		dest := append(append([]any{}, extra...), &u.ID, &u.OrgID, &u.Email, &u.Name, &sup, &u.SupervisorName, &u.Active, &u.HasPassword, &u.TOTPEnabled, &locked, &created, &u.Version, &updated,
+		dest := append(append([]any{}, extra...), &u.ID, &u.OrgID, &u.Email, &u.Name, &sup, &u.SupervisorName, &u.Active, &u.HasPassword, &u.TOTPEnabled, &locked, &created, &u.Version, &updated, &u.PersonID, &u.Language,
 			&role, &o.ID, &o.Name, &o.IsDemo, &o.RequireAdminMFA, &o.RequirePeopleMFA, &orgCreated)
 		if err := rows.Scan(dest...); err != nil {
 			return Principal{}, false, err

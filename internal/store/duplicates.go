@@ -247,6 +247,12 @@ type mergeStep struct {
 // one, and an audit entry is never rewritten (audit_log names records by
 // type and id, and the merged record's row stays).
 var mergeSteps = []mergeStep{
+	{column: "users.person_id", why: "the merged record's portal account now opens the kept record (a person may hold more than one account; each still signs in)", sql: []string{
+		`UPDATE users SET person_id = :keep WHERE org_id = :org AND person_id = :from`}},
+	{column: "portal_invitations.person_id", why: "every portal invitation moves", sql: []string{
+		`UPDATE portal_invitations SET person_id = :keep WHERE org_id = :org AND person_id = :from`}},
+	{column: "correction_requests.person_id", why: "every correction request moves", sql: []string{
+		`UPDATE correction_requests SET person_id = :keep WHERE org_id = :org AND person_id = :from`}},
 	{column: "contacts.person_id", why: "every contact moves; a group contact both records have for one session keeps the kept record's link to it", sql: []string{
 		`UPDATE contacts SET group_session_id = NULL WHERE org_id = :org AND person_id = :from AND group_session_id IN
 			(SELECT k.group_session_id FROM contacts k WHERE k.org_id = :org AND k.person_id = :keep AND k.group_session_id IS NOT NULL)`,

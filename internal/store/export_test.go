@@ -95,9 +95,11 @@ func (s *Store) LeaveAuditEntryWaiting(ctx context.Context, a Actor, recordType 
 	s.takeCommitHooks(tx) // the process "stops": nobody asks for it to be placed
 	return tx.Commit()
 }
+
 // FailImportAfterSaving makes an import fail with err once its rows are
 // written, before it commits.
 func FailImportAfterSaving(in *ImportInput, err error) { in.onSaved = func() error { return err } }
+
 // ReadsFromReplica reports whether a report read by a now goes to the
 // replica (staleOK), not the primary.
 func (s *Store) ReadsFromReplica(a Actor) bool {

@@ -219,7 +219,9 @@ type Plan struct {
 	SavedAt     time.Time
 	SavedBy     int64
 	SavedByName string
-	Sections    []PlanSection // every section of the kind, in its order
+	// ByPerson marks a version the person wrote themselves, in their portal.
+	ByPerson bool
+	Sections []PlanSection // every section of the kind, in its order
 }
 
 // Section returns the section key (empty if the kind has none such).
@@ -701,18 +703,19 @@ func safetyPlanDue(ph string) string {
 
 // ---- Reading ----
 
-const planSelect = `SELECT v.version, v.body, v.change, v.created_at, v.created_by, COALESCE(u.name, '')
+const planSelect = `SELECT v.version, v.body, v.change, v.created_at, v.created_by, COALESCE(u.name, ''), COALESCE(u.person_id, 0)
 	FROM plan_versions v LEFT JOIN users u ON u.id = v.created_by `
 
 func scanPlan(k *PlanKind, personID int64, sc interface{ Scan(...any) error }) (Plan, error) {
 	var version int
 	var body, change, name string
-	var at, by int64
-	if err := sc.Scan(&version, &body, &change, &at, &by, &name); err != nil {
+	var at, by, byPerson int64
+	if err := sc.Scan(&version, &body, &change, &at, &by, &name, &byPerson); err != nil {
 		return Plan{}, err
 	}
 	p, err := decodeBody(k, personID, body)
 	p.Version, p.Reviewed, p.SavedAt, p.SavedBy, p.SavedByName = version, change == planReview, fromMS(at), by, name
+	p.ByPerson = byPerson != 0
 	return p, err
 }
 
@@ -943,6 +946,7 @@ func (s *Store) addPlanVersion(ctx context.Context, a Actor, k *PlanKind, person
 		}
 		saved = *next
 		saved.Version, saved.Reviewed, saved.SavedAt, saved.SavedBy = version, change == planReview, at, a.UserID
+		saved.ByPerson = a.IsPerson()
 		return tx.QueryRowContext(ctx, "SELECT name FROM users WHERE id = $1", a.UserID).Scan(&saved.SavedByName)
 	})
 	return saved, err

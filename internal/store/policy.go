@@ -34,7 +34,23 @@ type Actor struct {
 	OrgID  int64
 	Roles  []auth.Role
 	IP     string
+	// PersonID is set when the actor is a person supported using their own
+	// portal: they hold no role and see only their own records (visibleTo).
+	PersonID int64
 }
+
+// IsPerson reports whether the actor is a person supported acting in their
+// own portal, not a member of staff.
+func (a Actor) IsPerson() bool { return a.PersonID != 0 }
+
+// MayInviteToPortal reports whether the actor may invite a person they can
+// see to their portal: anyone who works with people.
+func (a Actor) MayInviteToPortal() bool { return a.WorksWithPeople() }
+
+// MayAnswerCorrections reports whether the actor may answer a person's
+// request to correct their record: anyone who works with people and can see
+// the person (the store checks that).
+func (a Actor) MayAnswerCorrections() bool { return a.WorksWithPeople() }
 
 // Has reports whether the actor holds role r. Ask a named question below
 // instead: it says why the role matters.
@@ -234,6 +250,11 @@ func visibleTo(a Actor, alias string, args []any) (string, []any) {
 	args = append(args, a.OrgID)
 	org := fmt.Sprintf("%s.org_id = $%d", alias, len(args))
 	switch {
+	case a.OrgID != 0 && a.IsPerson():
+		// A person in their own portal sees their own record and nothing
+		// else, whatever id they try.
+		args = append(args, a.PersonID)
+		return fmt.Sprintf("%s AND %s.id = $%d AND %s.merged_into_id IS NULL", org, alias, len(args), alias), args
 	case a.OrgID == 0 || !a.worksWithPeople():
 		return "1 = 0", args[:len(args)-1]
 	case a.SeesEveryPerson():

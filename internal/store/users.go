@@ -40,6 +40,9 @@ type User struct {
 	// PersonID is set on a portal account: the person supported it belongs
 	// to. Such a user holds no role and reaches only the portal (IsPortal).
 	PersonID int64
+	// Language is the language a portal user chose for their portal ("es"),
+	// or "" to follow their record and their browser.
+	Language string
 }
 
 // IsPortal reports whether the user is a person supported signing in to
@@ -51,7 +54,7 @@ func (u User) Locked(now time.Time) bool { return u.LockedUntil.After(now) }
 
 // Actor returns the user as the actor of an operation from address ip.
 func (u User) Actor(ip string) Actor {
-	return Actor{UserID: u.ID, OrgID: u.OrgID, Roles: u.Roles, IP: ip}
+	return Actor{UserID: u.ID, OrgID: u.OrgID, Roles: u.Roles, IP: ip, PersonID: u.PersonID}
 }
 
 // Lifetimes of invitation and reset links. The sign-in policy (growing
@@ -83,7 +86,7 @@ type NewUser struct {
 }
 
 const userColumns = `u.id, u.org_id, u.email, u.name, u.supervisor_id, COALESCE(s.name, ''), u.active,
-	u.password_hash <> '', u.totp_secret <> '', u.locked_until, u.created_at, u.version, u.updated_at`
+	u.password_hash <> '', u.totp_secret <> '', u.locked_until, u.created_at, u.version, u.updated_at, COALESCE(u.person_id, 0), u.language`
 
 const userFrom = ` FROM users u LEFT JOIN users s ON s.id = u.supervisor_id `
 
@@ -91,7 +94,7 @@ func scanUser(sc interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var sup sql.NullInt64
 	var locked, created, updated int64
-	err := sc.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &sup, &u.SupervisorName, &u.Active, &u.HasPassword, &u.TOTPEnabled, &locked, &created, &u.Version, &updated)
+	err := sc.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &sup, &u.SupervisorName, &u.Active, &u.HasPassword, &u.TOTPEnabled, &locked, &created, &u.Version, &updated, &u.PersonID, &u.Language)
 	u.SupervisorID, u.LockedUntil, u.CreatedAt, u.UpdatedAt = sup.Int64, fromMS(locked), fromMS(created), fromMS(updated)
 	return u, err
 }

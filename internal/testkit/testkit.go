@@ -387,3 +387,18 @@ func Proxy(t testing.TB, target string) (addr string, cut func()) {
 	}()
 	return ln.Addr().String(), cut
 }
+
+// NewPortalUser gives person personID a portal account through an
+// invitation made by a, with the test password, and returns it.
+func (db *DB) NewPortalUser(t testing.TB, a store.Actor, personID int64) store.User {
+	t.Helper()
+	inv, err := db.InviteToPortal(context.Background(), a, personID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := db.AcceptPortalInvitation(context.Background(), inv.Token, Password, "192.0.2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}

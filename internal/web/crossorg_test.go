@@ -41,6 +41,10 @@ var foreignRecords = map[string]string{
 	"consents":                           `SELECT id FROM consents WHERE org_id = $1 ORDER BY document_id IS NULL, id LIMIT 1`,
 	"people/consents":                    `SELECT id FROM consents WHERE org_id = $1 AND withdrawn_on = '' ORDER BY person_id = $2 DESC, kind = 'part2' DESC, id DESC LIMIT 1`,
 	"disclosures":                        `SELECT id FROM disclosures WHERE org_id = $1 ORDER BY id LIMIT 1`,
+	"portal/goals":                       `SELECT id FROM goals WHERE org_id = $1 ORDER BY id LIMIT 1`,
+	"portal/consents":                    `SELECT id FROM consents WHERE org_id = $1 AND withdrawn_on = '' ORDER BY id LIMIT 1`,
+	"me/consents":                        `SELECT id FROM consents WHERE org_id = $1 AND withdrawn_on = '' ORDER BY id LIMIT 1`,
+	"people/corrections":                 `SELECT id FROM correction_requests WHERE org_id = $1 ORDER BY person_id = $2 DESC, id LIMIT 1`,
 	"drafts":                             `SELECT d.id FROM drafts d JOIN users u ON u.id = d.user_id WHERE u.org_id = $1 ORDER BY d.id LIMIT 1`,
 	"groups":                             `SELECT g.id FROM peer_groups g WHERE g.org_id = $1 ORDER BY (SELECT count(*) FROM group_sessions s WHERE s.group_id = g.id) DESC, g.id LIMIT 1`,
 	"groups/members":                     `SELECT person_id FROM group_members WHERE org_id = $1 ORDER BY group_id = $2 DESC, person_id LIMIT 1`,
@@ -192,7 +196,9 @@ func TestNoRouteReachesAnotherOrganisationsRecords(t *testing.T) {
 		Why: "It can sound like a label.", Suggestions: []string{"someone who often drops in"}, Category: language.CategoryLabelling}); err != nil {
 		t.Fatal(err)
 	}
-	users := []store.User{tm.Admin, tm.Supervisor, tm.Peer, tm.Trainer}
+	// A person in their own portal is swept too (issue 18).
+	me := testkit.Must[store.Person](t)(app.CreatePerson(t.Context(), testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "Sweep Person"}))
+	users := []store.User{tm.Admin, tm.Supervisor, tm.Peer, tm.Trainer, app.NewPortalUser(t, testkit.Actor(tm.Peer), me.ID)}
 	pages := map[int64]*testkit.Client{}
 	apis := map[int64]*testkit.Client{}
 	for _, u := range users {
@@ -241,7 +247,10 @@ func TestNoRouteReachesAnotherOrganisationsRecords(t *testing.T) {
 		for i, c := range clients {
 			who := "anonymous"
 			if r.Perm != auth.PermPublic {
-				who = string(users[i].Roles[0])
+				who = "portal"
+				if len(users[i].Roles) > 0 {
+					who = string(users[i].Roles[0])
+				}
 			}
 			res := send(c, path)
 			checked++

@@ -53,6 +53,10 @@ type homeView struct {
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
+	if p.User.IsPortal() { // a person supported: their own portal
+		http.Redirect(w, r, "/portal", http.StatusSeeOther)
+		return nil
+	}
 	ctx := r.Context()
 	me := s.actor(r)
 	v := homeView{

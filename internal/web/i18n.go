@@ -17,18 +17,25 @@ func withLanguage(r *http.Request, l *i18n.Localizer) *http.Request {
 }
 
 // localizer is the language of the page being rendered. In order: one set on
-// the request (withLanguage), the language the reader picked with the
-// switcher (the "lang" cookie), then the browser's Accept-Language. Staff
+// the request (withLanguage; for the portal, LocalizerFor: the language the
+// person chose, their record's, then the browser's), the language the
+// reader picked with the switcher (the "lang" cookie), then the browser's
+// Accept-Language. Staff
 // pages are in English until their strings are in the catalogue, so a
 // signed-in staff member reads English whatever the browser says.
 func localizer(r *http.Request) *i18n.Localizer {
 	if l, ok := r.Context().Value(langKey{}).(*i18n.Localizer); ok && l != nil {
 		return l
 	}
-	if p := principal(r); p != nil && !p.User.IsPortal() {
+	p := principal(r)
+	if p != nil && !p.User.IsPortal() {
 		return i18n.In("en")
 	}
-	return i18n.For(langCookie(r), r.Header.Get("Accept-Language"))
+	own := ""
+	if p != nil {
+		own = p.User.Language
+	}
+	return i18n.For(own, langCookie(r), r.Header.Get("Accept-Language"))
 }
 
 // LocalizerFor is the localizer for a printout or email made for a person:
@@ -37,7 +44,15 @@ func LocalizerFor(r *http.Request, personLanguage string) *i18n.Localizer {
 	if r == nil {
 		return i18n.For(personLanguage)
 	}
-	return i18n.For(personLanguage, langCookie(r), r.Header.Get("Accept-Language"))
+	own := ""
+	if p := principal(r); p != nil && p.User.IsPortal() {
+		// The person's own choice in their portal comes first.
+		own = p.User.Language
+		if own == "" {
+			own = langCookie(r)
+		}
+	}
+	return i18n.For(own, personLanguage, langCookie(r), r.Header.Get("Accept-Language"))
 }
 
 func langCookie(r *http.Request) string {

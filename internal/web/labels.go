@@ -32,6 +32,7 @@ var labels = map[string]map[string]string{
 	"attendance":   {"present": "Present", "late": "Late", "excused": "Excused", "absent": "Absent"},
 	"life_area":    {"health": "Health", "home": "Home", "purpose": "Purpose", "community": "Community"},
 	"goal_status":  {"active": "Working on it", "achieved": "Achieved", "changed": "Changed", "set_aside": "Set aside"},
+	"correction":   {"open": "Waiting for an answer", "made": "Corrected", "declined": "Not corrected"},
 	"referral":     {store.ReferralMade: "Made", store.ReferralContacted: "In touch", store.ReferralConnected: "Connected", store.ReferralNotConnected: "Not connected"},
 	"resource": {
 		"rlc": "Recovery Learning Community", "rsc": "Recovery Support Center", "crisis": "Crisis line", "housing": "Housing",

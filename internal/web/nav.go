@@ -43,6 +43,9 @@ func (s *Server) nav(r *http.Request, p *store.Principal) []navItem {
 	if p == nil {
 		return nil
 	}
+	if p.User.IsPortal() {
+		return portalNav(r)
+	}
 	var out []navItem
 	for _, l := range navLinks {
 		if !auth.Allows(p.User.Roles, l.perm) || (l.role != "" && !p.User.Has(l.role)) {

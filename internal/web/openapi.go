@@ -184,7 +184,10 @@ func errorResponseComponents() map[string]any {
 func errorStatuses(method, pattern string, d *apiDoc) []int {
 	set := map[int]bool{}
 	if !d.Public {
-		set[http.StatusUnauthorized], set[http.StatusForbidden] = true, true
+		// 404 too: a person signed in to their own portal gets "not
+		// found" from every staff operation (route.go), and staff from
+		// none of the portal's.
+		set[http.StatusUnauthorized], set[http.StatusForbidden], set[http.StatusNotFound] = true, true, true
 	}
 	if pathParam.MatchString(pattern) {
 		set[http.StatusNotFound] = true

@@ -143,6 +143,10 @@ type personView struct {
 	Recovery       store.RecoveryPicture
 	RecoveryChart  recovery.Chart
 	RecoveryStages []areaStage
+	// The person's portal (issue 18): their account, and the corrections
+	// they asked for.
+	Portal      store.PortalAccount
+	Corrections []store.CorrectionRequest
 }
 
 func (s *Server) personPage(w http.ResponseWriter, r *http.Request) error {
@@ -180,6 +184,12 @@ func (s *Server) renderPersonPage(w http.ResponseWriter, r *http.Request, status
 		return err
 	}
 	v.RecoveryChart, v.RecoveryStages = capitalChart(v.Recovery.Capital), areaStages(v.Recovery.Stages)
+	if v.Portal, err = s.store.PortalAccountOf(r.Context(), a, pid); err != nil {
+		return err
+	}
+	if v.Corrections, err = s.store.Corrections(r.Context(), a, pid); err != nil {
+		return err
+	}
 	return s.renderStatus(w, r, status, "person.html", v)
 }
 

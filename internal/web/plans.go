@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"peerpath/internal/core"
+	"peerpath/internal/i18n"
 	"peerpath/internal/printout"
 	"peerpath/internal/store"
 )
@@ -374,7 +375,7 @@ func printedDate(t time.Time) string { return t.In(local).Format("2 January 2006
 
 // crisisFooter lists the organisation's crisis lines for the foot of a
 // printout, leaving out those the plan already lists.
-func crisisFooter(set store.PlanSettings, plan store.Plan, extra string) string {
+func crisisFooter(l *i18n.Localizer, set store.PlanSettings, plan store.Plan, extra string) string {
 	listed := map[string]bool{}
 	for _, sec := range plan.Sections {
 		for _, c := range sec.Contacts {
@@ -391,7 +392,7 @@ func crisisFooter(set store.PlanSettings, plan store.Plan, extra string) string 
 	}
 	out := ""
 	if len(lines) > 0 {
-		out = "Crisis lines: " + strings.Join(lines, " · ")
+		out = l.T("print.crisis_lines", "Lines", strings.Join(lines, " · "))
 	}
 	if extra != "" {
 		if out != "" {
@@ -439,34 +440,54 @@ func crisisNote(k *store.PlanKind) string {
 // in Massachusetts that crisis preferences carry, on the page and in print.
 const advanceDirectiveNote = "Massachusetts has no law that makes a psychiatric advance directive binding: these preferences tell people what the person wants, but nobody is required to follow them. A health care proxy is binding: it names someone to make health care decisions when the person cannot."
 
-// printablePlan turns a plan into what printout draws: the pocket card
-// keeps the sections marked for it; both leave out empty sections.
-func printablePlan(k *store.PlanKind, p store.Person, plan store.Plan, set store.PlanSettings, card, demo bool) printout.Plan {
-	out := printout.Plan{Title: k.Title, PersonName: p.PreferredName, Demo: demo}
-	if plan.Version == 0 {
-		out.Subtitle = "Not written yet"
-	} else {
-		out.Subtitle = fmt.Sprintf("Version %d · %s", plan.Version, printedDate(plan.SavedAt))
-		if plan.Reviewed {
-			out.Subtitle = fmt.Sprintf("Version %d · reviewed %s", plan.Version, printedDate(plan.SavedAt))
-		}
+// printablePlan turns a plan into what printout draws, in the language of
+// l: the pocket card keeps the sections marked for it; both leave out empty
+// sections.
+func printablePlan(l *i18n.Localizer, k *store.PlanKind, p store.Person, plan store.Plan, set store.PlanSettings, card, demo bool) printout.Plan {
+	out := printout.Plan{Title: l.T("plan." + k.Key + ".print_title"), PersonName: p.PreferredName, Demo: demo, Words: printWords(l)}
+	date := printedDateIn(l, plan.SavedAt)
+	switch {
+	case plan.Version == 0:
+		out.Subtitle = l.T("print.not_written")
+	case plan.Reviewed:
+		out.Subtitle = l.T("print.version_reviewed", "Version", plan.Version, "Date", date)
+	default:
+		out.Subtitle = l.T("print.version", "Version", plan.Version, "Date", date)
 	}
 	for _, sec := range plan.Sections {
 		if sec.Empty() || (card && !sec.Card) {
 			continue
 		}
-		out.Sections = append(out.Sections, printout.Section{Heading: sec.Heading, Items: sec.Lines()})
+		h, _ := sectionWords(l, k, sec.Key)
+		out.Sections = append(out.Sections, printout.Section{Heading: h, Items: sec.Lines()})
 	}
 	extra := ""
 	if k == store.CrisisPreferences {
-		extra = advanceDirectiveNote
+		extra = l.T("plan.crisis_preferences.note")
 	}
-	out.Footer = crisisFooter(set, plan, extra)
+	out.Footer = crisisFooter(l, set, plan, extra)
 	return out
 }
 
+// printWords are the printout's own words in the language of l.
+func printWords(l *i18n.Localizer) printout.Words {
+	return printout.Words{PageOf: l.T("print.page_of"), Continued: l.T("print.continued"), NotReal: l.T("print.not_real"),
+		CutAndFold: l.T("print.cut_and_fold"), CardNote: l.T("print.card_note"), SeeFull: l.T("print.see_full")}
+}
+
+// printedDateIn writes a date for a printout in the language of l: "2
+// January 2026", "2 de enero de 2026", "2 de janeiro de 2026".
+func printedDateIn(l *i18n.Localizer, t time.Time) string {
+	if l.Lang() == "en" {
+		return printedDate(t)
+	}
+	t = t.In(local)
+	return l.T("date.long", "Day", t.Day(), "Month", l.T("month."+strconv.Itoa(int(t.Month()))), "Year", t.Year())
+}
+
 // personPlanPDF prints a person's plan: the whole plan on one page, or the
-// pocket card. A PDF is the person's record like the page: the same access
+// pocket card, in the person's language (their record's, else the
+// browser's). A PDF is the person's record like the page: the same access
 // rule, audited (as a printing), never cached, and named without the
 // person's name (downloads folders and shared printers list file names).
 func (s *Server) personPlanPDF(k *store.PlanKind, card bool) handler {
@@ -475,32 +496,38 @@ func (s *Server) personPlanPDF(k *store.PlanKind, card bool) handler {
 		if err != nil {
 			return err
 		}
-		what := "one page"
-		if card {
-			what = "pocket card"
-		}
-		plan, err := s.store.PlanToPrint(r.Context(), s.actor(r), k, p.ID, what)
-		if err != nil {
-			return err
-		}
-		set, err := s.store.PlanSettings(r.Context(), p.OrgID)
-		if err != nil {
-			return err
-		}
-		doc := printablePlan(k, p, plan, set, card, principal(r).Org.IsDemo)
-		render, name := printout.PlanPDF, k.Slug
-		if card {
-			render, name = printout.PocketCardPDF, k.Slug+"-pocket-card"
-		}
-		pdf, err := render(doc)
-		if err != nil {
-			return err
-		}
-		if plan.Version > 0 {
-			name += "-v" + strconv.Itoa(plan.Version)
-		}
-		return writePDF(w, name, pdf)
+		return s.writePlanPDF(w, withLanguage(r, LocalizerFor(r, p.PreferredLanguage)), k, p, card)
 	}
+}
+
+// writePlanPDF answers with the plan or pocket card of person p, in the
+// request's language (for staff and the portal alike).
+func (s *Server) writePlanPDF(w http.ResponseWriter, r *http.Request, k *store.PlanKind, p store.Person, card bool) error {
+	what := "one page"
+	if card {
+		what = "pocket card"
+	}
+	plan, err := s.store.PlanToPrint(r.Context(), s.actor(r), k, p.ID, what)
+	if err != nil {
+		return err
+	}
+	set, err := s.store.PlanSettings(r.Context(), p.OrgID)
+	if err != nil {
+		return err
+	}
+	doc := printablePlan(localizer(r), k, p, plan, set, card, principal(r).Org.IsDemo)
+	render, name := printout.PlanPDF, k.Slug
+	if card {
+		render, name = printout.PocketCardPDF, k.Slug+"-pocket-card"
+	}
+	pdf, err := render(doc)
+	if err != nil {
+		return err
+	}
+	if plan.Version > 0 {
+		name += "-v" + strconv.Itoa(plan.Version)
+	}
+	return writePDF(w, name, pdf)
 }
 
 // ---- The organisation's plan settings ----

@@ -61,7 +61,15 @@ func (s *Server) wrap(rt route) http.Handler {
 				s.unauthenticated(w, r, api, state)
 				return
 			}
-			if !auth.Allows(p.User.Roles, rt.Perm) {
+			// A person in their own portal reaches the portal and nothing
+			// else: every staff route answers them "not found", as if it
+			// did not exist. Staff do not reach the portal (403 below).
+			if p.User.IsPortal() {
+				if !portalReaches(rt) {
+					s.fail(w, r, core.NotFound("This page"))
+					return
+				}
+			} else if !auth.Allows(p.User.Roles, rt.Perm) {
 				s.fail(w, r, core.Forbidden("Your roles do not include this page. Ask an administrator if you need it."))
 				return
 			}

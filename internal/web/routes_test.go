@@ -81,6 +81,45 @@ func TestDenyByDefault(t *testing.T) {
 	}
 }
 
+// TestPortalAccountReachesOnlyThePortal sweeps every route as a person
+// signed in to their own portal: every staff route answers 404 (as if it did
+// not exist), the portal's routes never refuse them, and staff get 403 on
+// the portal (TestDenyByDefault).
+func TestPortalAccountReachesOnlyThePortal(t *testing.T) {
+	app := testkit.NewApp(t)
+	tm := app.NewTeam(t, "Portal sweep")
+	p := testkit.Must[store.Person](t)(app.CreatePerson(t.Context(), testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "Sweep Person"}))
+	u := app.NewPortalUser(t, testkit.Actor(tm.Peer), p.ID)
+	shared := map[string]bool{"GET /{$}": true, "POST /logout": true, "GET /settings/security": true, "POST /settings/security/totp": true,
+		"POST /settings/security/totp/confirm": true, "POST /settings/security/totp/disable": true, "POST /settings/security/recovery-codes": true,
+		"POST /settings/security/sign-out-everywhere": true, "POST /settings/password": true}
+	portal := 0
+	for _, r := range app.Server.RouteList() {
+		if r.Perm == auth.PermPublic || shared[r.Method+" "+r.Pattern] {
+			continue
+		}
+		c := app.SessionClient(t, u)
+		if r.API {
+			c = app.APIClient(t, u)
+		}
+		path := concrete(r.Pattern)
+		res := c.Send(r.Method, path, nil)
+		if r.Perm == auth.PermPortal {
+			portal++
+			if res.Status == http.StatusForbidden || res.Status >= 500 {
+				t.Errorf("portal: %s %s answered %d", r.Method, path, res.Status)
+			}
+			continue
+		}
+		if res.Status != http.StatusNotFound {
+			t.Errorf("portal account: staff route %s %s answered %d, want 404", r.Method, path, res.Status)
+		}
+	}
+	if portal < 20 {
+		t.Errorf("only %d portal routes swept", portal)
+	}
+}
+
 func TestUnknownPathsAreNotFoundPages(t *testing.T) {
 	app := testkit.NewApp(t)
 	res := app.Client(t).Get("/no/such/page")

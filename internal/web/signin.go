@@ -76,14 +76,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if res.NeedsSecondFactor {
 		return redirect(w, r, "/login/second-factor?next="+url.QueryEscape(v.Next), "")
 	}
-	return s.afterSignIn(w, r, res.User.ID, v.Next)
+	return s.afterSignIn(w, r, res.User, v.Next)
 }
 
 // afterSignIn sends the user on: to their drafts if a form of theirs was
 // rescued, otherwise where they were going.
 // They are told of wrong second-factor codes entered for their account
 // since they last signed in: someone who tried them knew the password.
-func (s *Server) afterSignIn(w http.ResponseWriter, r *http.Request, userID int64, next string) error {
+func (s *Server) afterSignIn(w http.ResponseWriter, r *http.Request, u store.User, next string) error {
+	userID := u.ID
 	drafts, err := s.store.Drafts(r.Context(), userID)
 	if err != nil {
 		return err
@@ -97,7 +98,7 @@ func (s *Server) afterSignIn(w http.ResponseWriter, r *http.Request, userID int6
 		flash = fmt.Sprintf("Since you last signed in, %d wrong second-factor %s entered for your account, counting any you mistyped just now. "+
 			"If that was not you, someone knows your password: change it under Settings.", failed, map[bool]string{true: "code was", false: "codes were"}[failed == 1])
 	}
-	if len(drafts) > 0 {
+	if len(drafts) > 0 && !u.IsPortal() { // the drafts page is a staff page; the portal has none
 		return redirect(w, r, "/drafts", flash)
 	}
 	return redirect(w, r, next, flash)
@@ -161,7 +162,7 @@ func (s *Server) secondFactor(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setSessionCookie(w, r, token)
-	return s.afterSignIn(w, r, p.User.ID, v.Next)
+	return s.afterSignIn(w, r, p.User, v.Next)
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {

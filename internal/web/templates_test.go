@@ -119,7 +119,8 @@ func journeySteps(t *testing.T, app *testkit.App) []func() {
 		func() { admin.Get("/team") },
 		func() { admin.Get("/admin/wording") },
 		func() { admin.Get("/admin/wording/new?from=client") },
-		func() { planTemplateSteps(t, app) }, // plans (issue 7): plans_test.go
+		func() { planTemplateSteps(t, app) },   // plans (issue 7): plans_test.go
+		func() { portalTemplateSteps(t, app) }, // the person's portal (issue 18): portal_test.go
 		// Recovery picture (issue 13): recovery_test.go.
 		func() { recoveryTemplateSteps(t, app) },
 		// Part 2 consent and disclosures (issue 18): part2_test.go.

@@ -1,0 +1,29 @@
+package demo_test
+
+import (
+	"testing"
+
+	"peerpath/internal/demo"
+	"peerpath/internal/store"
+	"peerpath/internal/testkit"
+)
+
+// TestDemoPortalLoadsOnce: Maria signs in to her portal with the demo
+// password, in Spanish, and loading twice makes nothing twice.
+func TestDemoPortalLoadsOnce(t *testing.T) {
+	db := testkit.NewStore(t)
+	for range 2 {
+		if _, err := demo.Load(t.Context(), db.Store); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := db.SignIn(t.Context(), demo.PortalEmail, demo.Password, "192.0.2.1")
+	if err != nil || res.Outcome != store.SignInOK || !res.User.IsPortal() || res.User.Language != "es" {
+		t.Fatalf("Maria's sign-in: %+v %v", res, err)
+	}
+	me := res.User.Actor("192.0.2.1")
+	cs, err := db.Corrections(t.Context(), me, res.User.PersonID)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("one correction request after two loads: %d %v", len(cs), err)
+	}
+}

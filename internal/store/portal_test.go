@@ -1,0 +1,193 @@
+package store_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"peerpath/internal/core"
+	"peerpath/internal/store"
+	"peerpath/internal/testkit"
+)
+
+// portalUser invites person p through a and accepts with a password,
+// returning the person's portal actor.
+func portalUser(t *testing.T, db *testkit.DB, a store.Actor, p store.Person) (store.User, store.Actor) {
+	t.Helper()
+	inv, err := db.InviteToPortal(ctx, a, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := db.AcceptPortalInvitation(ctx, inv.Token, "a long walk by the river", "192.0.2.9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u, u.Actor("192.0.2.9")
+}
+
+func TestPortalInvitation(t *testing.T) {
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "Portal")
+	other := db.NewTeam(t, "Elsewhere")
+	pat := testkit.Actor(tm.Peer)
+	p := addPerson(t, db, pat, "María Gómez")
+
+	// Someone who cannot see the person cannot invite them.
+	if _, err := db.InviteToPortal(ctx, testkit.Actor(other.Admin), p.ID); core.KindOf(err) != core.KindNotFound {
+		t.Fatalf("another organisation invites: %v", err)
+	}
+	inv, err := db.InviteToPortal(ctx, pat, p.ID)
+	if err != nil || inv.Token == "" || len(inv.Code) != 9 || !strings.HasPrefix(inv.Login, "mariagomez-") {
+		t.Fatalf("invitation: %+v %v", inv, err)
+	}
+	if !inv.ExpiresAt.Equal(testkit.Start.Add(store.PortalInviteTTL)) {
+		t.Fatalf("expires %v", inv.ExpiresAt)
+	}
+	info, err := db.PortalInvitationFor(ctx, strings.ToLower(strings.ReplaceAll(inv.Code, "-", " ")))
+	if err != nil || info.PersonName != "María Gómez" || info.Login != inv.Login {
+		t.Fatalf("by the code, typed loosely: %+v %v", info, err)
+	}
+	// A weak password is refused and the invitation still works.
+	if _, err := db.AcceptPortalInvitation(ctx, inv.Code, "password", "192.0.2.9"); core.KindOf(err) != core.KindInvalid {
+		t.Fatalf("weak password: %v", err)
+	}
+	u, err := db.AcceptPortalInvitation(ctx, inv.Code, "a long walk by the river", "192.0.2.9")
+	if err != nil || u.PersonID != p.ID || len(u.Roles) != 0 || !u.IsPortal() || u.Email != inv.Login {
+		t.Fatalf("accepted: %+v %v", u, err)
+	}
+	// Used twice: said plainly, by link or by code.
+	if _, err := db.AcceptPortalInvitation(ctx, inv.Token, "another long sentence here", "192.0.2.9"); !errors.Is(err, store.ErrInvitationUsed) {
+		t.Fatalf("used twice: %v", err)
+	}
+	if _, err := db.PortalInvitationFor(ctx, inv.Code); !errors.Is(err, store.ErrInvitationUsed) {
+		t.Fatalf("used code: %v", err)
+	}
+	// The person signs in like everyone else.
+	res, err := db.SignIn(ctx, inv.Login, "a long walk by the river", "192.0.2.9")
+	if err != nil || res.Outcome != store.SignInOK || res.User.PersonID != p.ID {
+		t.Fatalf("sign in: %+v %v", res, err)
+	}
+	// Expired: said plainly.
+	inv2, err := db.InviteToPortal(ctx, pat, p.ID)
+	if err != nil || inv2.Login != inv.Login {
+		t.Fatalf("a second invitation keeps the sign-in name: %+v %v", inv2, err)
+	}
+	db.Clock.Advance(store.PortalInviteTTL + time.Minute)
+	if _, err := db.AcceptPortalInvitation(ctx, inv2.Token, "a long walk by the river", "192.0.2.9"); !errors.Is(err, store.ErrInvitationExpired) {
+		t.Fatalf("expired: %v", err)
+	}
+	if _, err := db.PortalInvitationFor(ctx, "nonsense"); !errors.Is(err, store.ErrInvitationUnknown) {
+		t.Fatalf("unknown: %v", err)
+	}
+	// A new invitation for someone with an account resets their password.
+	inv3, _ := db.InviteToPortal(ctx, pat, p.ID)
+	u3, err := db.AcceptPortalInvitation(ctx, inv3.Token, "the sea at Revere beach", "192.0.2.9")
+	if err != nil || u3.ID != u.ID {
+		t.Fatalf("reset through an invitation: %+v %v", u3, err)
+	}
+	// Opening a new invitation closes the one before.
+	inv4, _ := db.InviteToPortal(ctx, pat, p.ID)
+	if _, err := db.InviteToPortal(ctx, pat, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PortalInvitationFor(ctx, inv4.Token); !errors.Is(err, store.ErrInvitationExpired) {
+		t.Fatalf("superseded: %v", err)
+	}
+}
+
+func TestPortalSeesOnlyTheirOwnRecord(t *testing.T) {
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "Portal")
+	pat := testkit.Actor(tm.Peer)
+	p := addPerson(t, db, pat, "Maria")
+	q := addPerson(t, db, pat, "Quinn")
+	_, me := portalUser(t, db, pat, p)
+
+	if _, err := db.Person(ctx, me, p.ID); err != nil {
+		t.Fatalf("their own record: %v", err)
+	}
+	for name, f := range map[string]func() error{
+		"person": func() error { _, err := db.Person(ctx, me, q.ID); return err },
+		"plan":   func() error { _, err := db.Plan(ctx, me, store.SafetyPlan, q.ID); return err },
+		"save": func() error {
+			_, err := db.SavePlan(ctx, me, store.SafetyPlan, q.ID, safetyInput([]string{"x"}))
+			return err
+		},
+		"goals":   func() error { _, err := db.ListGoals(ctx, me, q.ID, store.Page{}); return err },
+		"history": func() error { _, err := db.AccessHistory(ctx, me, q.ID, 0); return err },
+		"correct": func() error { _, err := db.RequestCorrection(ctx, me, q.ID, "x"); return err },
+		"invite":  func() error { _, err := db.InviteToPortal(ctx, me, p.ID); return err },
+	} {
+		if err := f(); core.KindOf(err) != core.KindNotFound {
+			t.Errorf("%s of another person: %v", name, err)
+		}
+	}
+	// Lists of people are empty for them.
+	l, err := db.ListPeople(ctx, me, store.PeopleFilter{}, store.Page{})
+	if err != nil || len(l.Items) > 1 {
+		t.Fatalf("list of people: %d %v", len(l.Items), err)
+	}
+}
+
+func TestPortalPlanEditsAndAccessHistory(t *testing.T) {
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "Portal")
+	pat := testkit.Actor(tm.Peer)
+	p := addPerson(t, db, pat, "Maria")
+	if _, err := db.SavePlan(ctx, pat, store.SafetyPlan, p.ID, safetyInput([]string{"Not sleeping"})); err != nil {
+		t.Fatal(err)
+	}
+	_, me := portalUser(t, db, pat, p)
+	db.Clock.Advance(time.Hour)
+	v2, err := db.SavePlan(ctx, me, store.SafetyPlan, p.ID, safetyInput([]string{"Not sleeping", "Pacing at night"}))
+	if err != nil || v2.Version != 2 || !v2.ByPerson || v2.SavedByName != "Maria" {
+		t.Fatalf("the person's own edit: %+v %v", v2, err)
+	}
+	// The worker sees the version as the person's, and what changed.
+	v, err := db.PlanVersion(ctx, pat, store.SafetyPlan, p.ID, 2)
+	if err != nil || !v.ByPerson || len(v.Changes) != 1 || v.Changes[0].Added[0] != "Pacing at night" {
+		t.Fatalf("worker's view of the person's version: %+v %v", v, err)
+	}
+	hist, err := db.AccessHistory(ctx, me, p.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sawRead, sawEdit bool
+	for _, e := range hist {
+		if e.UserID != tm.Peer.ID {
+			t.Errorf("an entry not by the worker: %+v", e)
+		}
+		if len(e.Roles) == 0 || e.Name != "Pat Peer" {
+			t.Errorf("who: %+v", e)
+		}
+		sawRead = sawRead || (e.Action == "read" && e.RecordType == "safety_plan")
+		sawEdit = sawEdit || (e.Action == "create" && e.RecordType == "safety_plan")
+	}
+	if !sawRead || !sawEdit {
+		t.Fatalf("history lacks the worker's read or edit: %+v", hist)
+	}
+
+	// A correction request, answered by the worker.
+	c, err := db.RequestCorrection(ctx, me, p.ID, "My birthday is 3 March, not 3 May.")
+	if err != nil || c.Status != store.CorrectionOpen {
+		t.Fatalf("request: %+v %v", c, err)
+	}
+	if _, err := db.RequestCorrection(ctx, me, p.ID, " "); core.KindOf(err) != core.KindInvalid {
+		t.Fatalf("empty request: %v", err)
+	}
+	if _, err := db.AnswerCorrection(ctx, me, c.ID, store.CorrectionMade, "x"); core.KindOf(err) != core.KindNotFound {
+		t.Fatalf("the person answers their own request: %v", err)
+	}
+	done, err := db.AnswerCorrection(ctx, pat, c.ID, store.CorrectionMade, "Corrected, thank you.")
+	if err != nil || done.Status != store.CorrectionMade || done.AnsweredBy != "Pat Peer" {
+		t.Fatalf("answer: %+v %v", done, err)
+	}
+	if _, err := db.AnswerCorrection(ctx, pat, c.ID, store.CorrectionDeclined, "y"); core.KindOf(err) != core.KindConflict {
+		t.Fatalf("answered twice: %v", err)
+	}
+	cs, err := db.Corrections(ctx, me, p.ID)
+	if err != nil || len(cs) != 1 || cs[0].Answer != "Corrected, thank you." {
+		t.Fatalf("the person sees the answer: %+v %v", cs, err)
+	}
+}
