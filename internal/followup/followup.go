@@ -204,6 +204,14 @@ func day(d string) time.Time {
 
 func str(t time.Time) string { return t.Format(core.DateLayout) }
 
+// addMonths moves t on m calendar months, keeping to the last day of a
+// shorter month (31 March + 3 months is 30 June, not 1 July).
+func addMonths(t time.Time, m int) time.Time {
+	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, m, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(t.Day(), last)-1)
+}
+
 // Points lays out a schedule's points for a person who started in the
 // programme on start (and whose support closed on closed, or ""), over
 // Horizon years, and marks the ones the assessments taken on the days in
@@ -231,7 +239,7 @@ func Points(s Schedule, start, closed string, taken []string) []Point {
 	}
 	sort.Ints(ms)
 	for _, m := range ms {
-		t := st.AddDate(0, m, 0)
+		t := addMonths(st, m)
 		p := Point{Kind: Reassessment, Months: m, Target: str(t), Opens: str(t.AddDate(0, 0, -s.WindowDays)), Closes: str(t.AddDate(0, 0, s.WindowDays))}
 		if s.Annual && m%12 == 0 {
 			p.Kind = Annual
