@@ -117,6 +117,7 @@ func journeySteps(t *testing.T, app *testkit.App) []func() {
 		func() { planTemplateSteps(t, app) }, // plans (issue 7): plans_test.go
 		// Recovery picture (issue 13): recovery_test.go.
 		func() { recoveryTemplateSteps(t, app) },
+		func() { followUpTemplateSteps(t, app) }, // follow-up schedules (issue 17): follow_ups_test.go
 		func() { // possible duplicates (issue 15, defect 5): duplicates_test.go
 			if _, err := app.CreatePerson(t.Context(), testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "JOURNEY PERSON"}); err != nil {
 				t.Fatal(err)
