@@ -279,6 +279,22 @@ type FollowUpFilter struct {
 // names follow the visibility rule and the people listed are audited (one
 // entry per page view). Keyset-paginated.
 func (s *Store) FollowUps(ctx context.Context, a Actor, f FollowUpFilter, pg Page) (List[FollowUp], error) {
+	res, err := s.followUps(ctx, a, f, pg)
+	if err != nil {
+		return res, err
+	}
+	people := make([]Person, len(res.Items))
+	for i, u := range res.Items {
+		people[i] = Person{ID: u.PersonID}
+	}
+	if f.Status == "" {
+		f.Status = FollowUpsDue
+	}
+	return res, s.auditList(ctx, a, "assessment follow-ups "+f.Status, people)
+}
+
+// followUps is FollowUps without its audit entry.
+func (s *Store) followUps(ctx context.Context, a Actor, f FollowUpFilter, pg Page) (List[FollowUp], error) {
 	order := "f.closes_on"
 	var where string
 	switch f.Status {
@@ -298,16 +314,19 @@ func (s *Store) FollowUps(ctx context.Context, a Actor, f FollowUpFilter, pg Pag
 		return List[FollowUp]{}, err
 	}
 	args := []any{a.OrgID, s.Today()}
+	from := "follow_up_points f JOIN people p ON p.id = f.person_id"
+	if people, ok := ownPeople(a, f.Mine, &args); ok {
+		// A worker's or a team's list starts from their people (a seek per
+		// person), not from the organisation's points.
+		from = "(" + people + ") mine CROSS JOIN follow_up_points f CROSS JOIN people p"
+		where += " AND f.person_id = mine.person_id AND p.id = f.person_id"
+	}
 	q := `SELECT f.id, f.person_id, p.preferred_name, f.programme_id, sp.name, f.kind, f.months, f.target_on, f.opens_on, f.closes_on, f.late_until
-		FROM follow_up_points f JOIN people p ON p.id = f.person_id JOIN service_programmes sp ON sp.id = f.programme_id
+		FROM ` + from + ` JOIN service_programmes sp ON sp.id = f.programme_id
 		WHERE f.org_id = $1 AND f.outcome = '' AND ` + where
 	if has {
 		args = append(args, afterOn, afterID)
 		q += fmt.Sprintf(" AND (%s > $%d OR (%s = $%d AND f.id > $%d))", order, len(args)-1, order, len(args)-1, len(args))
-	}
-	if f.Mine {
-		args = append(args, a.UserID)
-		q += fmt.Sprintf(" AND p.id IN (SELECT pw.person_id FROM person_workers pw WHERE pw.user_id = $%d)", len(args))
 	}
 	cond, args := visibleTo(a, "p", args)
 	limit := pg.limit()
@@ -338,11 +357,24 @@ func (s *Store) FollowUps(ctx context.Context, a Actor, f FollowUpFilter, pg Pag
 		}
 		res.Next = encodeCursor(key, last.ID)
 	}
-	people := make([]Person, len(items))
-	for i, u := range items {
-		people[i] = Person{ID: u.PersonID}
+	return res, nil
+}
+
+// ownPeople is the SQL for the ids of the people a list of follow-ups
+// starts from when it is not the whole organisation's: the actor's own
+// (mine, or a peer worker), or a supervisor's own and their supervisees'.
+// Its argument is appended to args. The list still applies visibleTo.
+func ownPeople(a Actor, mine bool, args *[]any) (string, bool) {
+	if a.SeesEveryPerson() && !mine {
+		return "", false
 	}
-	return res, s.auditList(ctx, a, "assessment follow-ups "+f.Status, people)
+	*args = append(*args, a.UserID)
+	me := len(*args)
+	q := fmt.Sprintf("SELECT pw.person_id FROM person_workers pw WHERE pw.user_id = $%d", me)
+	if !mine && a.oversees() {
+		q += fmt.Sprintf(" UNION SELECT pw.person_id FROM person_workers pw JOIN users w ON w.id = pw.user_id WHERE w.supervisor_id = $%d", me)
+	}
+	return q, true
 }
 
 // PersonFollowUps lists a person's assessment points in every programme
@@ -454,6 +486,7 @@ func (s *Store) FollowUpCompletion(ctx context.Context, a Actor, scopeKind strin
 	notFound := core.NotFound("The scope")
 	args := []any{a.OrgID, from, to, s.Today()}
 	where := "f.org_id = $1 AND f.kind <> 'baseline' AND f.closes_on >= $2 AND f.closes_on <= $3 AND f.closes_on < $4"
+	points := "follow_up_points f"
 	var supervisor int64
 	switch scopeKind {
 	case CompletionOrg:
@@ -472,7 +505,8 @@ func (s *Store) FollowUpCompletion(ctx context.Context, a Actor, scopeKind strin
 			return out, notFound
 		}
 		args = append(args, scopeID)
-		where += fmt.Sprintf(" AND f.person_id IN (SELECT pw.person_id FROM person_workers pw JOIN users w ON w.id = pw.user_id WHERE w.org_id = $1 AND w.supervisor_id = $%d)", len(args))
+		points = fmt.Sprintf("(SELECT DISTINCT pw.person_id FROM person_workers pw JOIN users w ON w.id = pw.user_id WHERE w.org_id = $1 AND w.supervisor_id = $%d) team CROSS JOIN follow_up_points f", len(args))
+		where += " AND f.person_id = team.person_id"
 	case CompletionWorker:
 		var sup sql.NullInt64
 		err := s.rdb.QueryRowContext(ctx, "SELECT supervisor_id FROM users WHERE id = $1 AND org_id = $2", scopeID, a.OrgID).Scan(&sup)
@@ -483,7 +517,8 @@ func (s *Store) FollowUpCompletion(ctx context.Context, a Actor, scopeKind strin
 		}
 		supervisor = sup.Int64
 		args = append(args, scopeID)
-		where += fmt.Sprintf(" AND f.person_id IN (SELECT pw.person_id FROM person_workers pw WHERE pw.user_id = $%d)", len(args))
+		points = fmt.Sprintf("(SELECT pw.person_id FROM person_workers pw WHERE pw.user_id = $%d) theirs CROSS JOIN follow_up_points f", len(args))
+		where += " AND f.person_id = theirs.person_id"
 	default:
 		return out, notFound
 	}
@@ -494,7 +529,7 @@ func (s *Store) FollowUpCompletion(ctx context.Context, a Actor, scopeKind strin
 		SUM(CASE WHEN f.outcome = 'on_time' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN f.outcome = 'late' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN f.outcome = '' AND f.late_until >= $4 THEN 1 ELSE 0 END)
-		FROM follow_up_points f WHERE `+where+` GROUP BY f.programme_id`, args...)
+		FROM `+points+` WHERE `+where+` GROUP BY f.programme_id`, args...)
 	if err != nil {
 		return out, err
 	}

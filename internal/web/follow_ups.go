@@ -80,6 +80,24 @@ func (s *Server) followUpsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "follow_ups.html", v)
 }
 
+// personFollowUps is a person's assessment points for their page: the past
+// ones and those whose window opens in the next 90 days.
+func (s *Server) personFollowUps(r *http.Request, pid int64) ([]store.FollowUp, error) {
+	all, err := s.store.PersonFollowUps(r.Context(), s.actor(r), pid)
+	if err != nil {
+		return nil, err
+	}
+	today, _ := time.Parse(core.DateLayout, s.store.Today())
+	soon := today.AddDate(0, 0, 90).Format(core.DateLayout)
+	var out []store.FollowUp
+	for _, u := range all {
+		if u.Opens <= soon {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
 // ---- Administrators: the programmes' schedules ----
 
 type followUpSchedulesView struct {

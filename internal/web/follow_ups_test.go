@@ -60,7 +60,7 @@ func followUpTemplateSteps(t *testing.T, app *testkit.App) {
 
 func TestFollowUpPages(t *testing.T) {
 	app := testkit.NewApp(t)
-	tm, pid, _ := followUpTeam(t, app, "Follow pages")
+	tm, pid, people := followUpTeam(t, app, "Follow pages")
 
 	// The worker's home page: their own people's points, never Olu's.
 	pat := app.SessionClient(t, tm.Peer)
@@ -72,6 +72,14 @@ func TestFollowUpPages(t *testing.T) {
 	}
 	if strings.Contains(home, "Cara") || strings.Contains(home, "Eve :") {
 		t.Error("Pat's home page names another worker's people")
+	}
+
+	// Ana's record shows her points.
+	rec := testkit.Text(pat.Get("/people/" + itoa(people["Ana"].ID)).Body)
+	for _, want := range []string{"Assessment follow-ups", "Baseline (Recovery support (SUPRT grant)) : 1 May 2026 to 31 May 2026 · Done on time 10 May 2026", "6-month reassessment (Recovery support (SUPRT grant)) : 2 Oct 2026 to 1 Dec 2026 · Due"} {
+		if !strings.Contains(rec, want) {
+			t.Errorf("Ana's record lacks %q: %s", want, rec)
+		}
 	}
 
 	// The supervisor's list: both workers' people, and the team's figure.

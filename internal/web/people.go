@@ -143,6 +143,9 @@ type personView struct {
 	Recovery       store.RecoveryPicture
 	RecoveryChart  recovery.Chart
 	RecoveryStages []areaStage
+	// Follow-up schedules (issue 17): the person's assessment points, past
+	// ones and those opening in the next 90 days.
+	FollowUps []store.FollowUp
 }
 
 func (s *Server) personPage(w http.ResponseWriter, r *http.Request) error {
@@ -180,6 +183,9 @@ func (s *Server) renderPersonPage(w http.ResponseWriter, r *http.Request, status
 		return err
 	}
 	v.RecoveryChart, v.RecoveryStages = capitalChart(v.Recovery.Capital), areaStages(v.Recovery.Stages)
+	if v.FollowUps, err = s.personFollowUps(r, pid); err != nil { // follow_ups.go
+		return err
+	}
 	return s.renderStatus(w, r, status, "person.html", v)
 }
 
