@@ -11,10 +11,10 @@ import (
 	"peerpath/internal/followup"
 )
 
-// BenchmarkFollowUps builds an organisation with 20,000 people in one
+// BenchmarkFollowUps builds an organisation with 10,000 people in one
 // programme on SUPRT's schedule, who started over the past three years, each
 // with a few assessments; 100 peer workers, 10 supervisors. It times setting
-// the schedule (every person's points worked out again: about 400,000
+// the schedule (every person's points worked out again: about 200,000
 // points), the due and overdue lists for a worker, a supervisor and an
 // administrator (without the audit entry, which the audit benchmark times),
 // and the completion figure for the organisation, a team and a worker.
@@ -23,7 +23,7 @@ import (
 //
 // (On PostgreSQL when PEERPATH_TEST_POSTGRES is set.)
 func BenchmarkFollowUps(b *testing.B) {
-	const people, peers, supers = 20000, 100, 10
+	const people, peers, supers = 10000, 50, 5
 	ctx := context.Background()
 	s := openBenchStore(b)
 	now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)

@@ -45,15 +45,16 @@ CREATE TABLE follow_up_points (
     -- '' (not done), on_time or late.
     outcome      TEXT    NOT NULL DEFAULT ''
 );
--- A person's points (their page; the lists and figures of a worker or a
--- team, driven from their people); the organisation's lists of due and
--- overdue points; the completion figures of a period, per programme or for
--- the organisation.
-CREATE INDEX follow_up_points_person ON follow_up_points (org_id, person_id, closes_on);
+-- A person's points, open ones by opening day, carrying what the filters
+-- and the completion figures read (the lists and figures of a worker or a
+-- team start from their people); the organisation's lists of due and
+-- overdue points; the completion figures of a period for the organisation
+-- or a programme, read from the index alone.
+CREATE INDEX follow_up_points_person ON follow_up_points (org_id, person_id, outcome, opens_on, closes_on, late_until, kind, programme_id);
 CREATE INDEX follow_up_points_due ON follow_up_points (org_id, outcome, closes_on, id);
 CREATE INDEX follow_up_points_overdue ON follow_up_points (org_id, outcome, late_until, id);
-CREATE INDEX follow_up_points_programme ON follow_up_points (org_id, programme_id, closes_on);
-CREATE INDEX follow_up_points_period ON follow_up_points (org_id, closes_on, programme_id);
+CREATE INDEX follow_up_points_programme ON follow_up_points (org_id, programme_id, closes_on, kind, outcome, late_until);
+CREATE INDEX follow_up_points_period ON follow_up_points (org_id, closes_on, kind, outcome, late_until, programme_id);
 
 -- +goose Down
 DROP TABLE follow_up_points;
