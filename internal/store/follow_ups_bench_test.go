@@ -13,13 +13,13 @@ import (
 
 // BenchmarkFollowUps builds an organisation with 10,000 people in one
 // programme on SUPRT's schedule, who started over the past three years, each
-// with a few assessments; 100 peer workers, 10 supervisors. It times setting
+// with a few assessments; 50 peer workers (200 people each), 5 supervisors. It times setting
 // the schedule (every person's points worked out again: about 200,000
 // points), the due and overdue lists for a worker, a supervisor and an
 // administrator (without the audit entry, which the audit benchmark times),
 // and the completion figure for the organisation, a team and a worker.
 //
-//	go test ./internal/store -run '^$' -bench FollowUps -benchtime 100x
+//	go test ./internal/store -run '^$' -bench FollowUps -benchtime 20x -v
 //
 // (On PostgreSQL when PEERPATH_TEST_POSTGRES is set.)
 func BenchmarkFollowUps(b *testing.B) {
