@@ -33,6 +33,9 @@ type ServiceProgramme struct {
 
 const serviceProgrammeColumns = `sp.id, sp.name, sp.schedule, sp.baseline_days, sp.every_months, sp.window_days, sp.annual, sp.at_discharge, sp.target_percent`
 
+// programmePeople counts the people in programme sp (merged records left out).
+const programmePeople = `(SELECT COUNT(*) FROM person_programmes pp JOIN people p ON p.id = pp.person_id WHERE pp.org_id = sp.org_id AND pp.name = sp.name AND p.merged_into_id IS NULL)`
+
 func scanSchedule(sc interface{ Scan(...any) error }, id *int64, name *string, sch *followup.Schedule, extra ...any) error {
 	return sc.Scan(append([]any{id, name, &sch.Kind, &sch.BaselineDays, &sch.EveryMonths, &sch.WindowDays, &sch.Annual, &sch.AtDischarge, &sch.TargetPercent}, extra...)...)
 }
@@ -44,8 +47,7 @@ func (s *Store) FollowUpSchedules(ctx context.Context, a Actor) ([]ServiceProgra
 	if !a.WorksWithPeople() {
 		return nil, core.Forbidden("Only those who work with people see the programmes' schedules.")
 	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT `+serviceProgrammeColumns+`,
-		(SELECT COUNT(*) FROM person_programmes pp JOIN people p ON p.id = pp.person_id WHERE pp.org_id = sp.org_id AND pp.name = sp.name AND p.merged_into_id IS NULL)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+serviceProgrammeColumns+`, `+programmePeople+`
 		FROM service_programmes sp WHERE sp.org_id = $1 ORDER BY sp.name, sp.id LIMIT 500`, a.OrgID)
 	if err != nil {
 		return nil, err
@@ -73,8 +75,7 @@ func (s *Store) FollowUpSchedule(ctx context.Context, a Actor, programmeID int64
 
 func (s *Store) serviceProgramme(ctx context.Context, q querier, orgID, programmeID int64) (ServiceProgramme, error) {
 	var p ServiceProgramme
-	err := scanSchedule(q.QueryRowContext(ctx, `SELECT `+serviceProgrammeColumns+`,
-		(SELECT COUNT(*) FROM person_programmes pp JOIN people p ON p.id = pp.person_id WHERE pp.org_id = sp.org_id AND pp.name = sp.name AND p.merged_into_id IS NULL)
+	err := scanSchedule(q.QueryRowContext(ctx, `SELECT `+serviceProgrammeColumns+`, `+programmePeople+`
 		FROM service_programmes sp WHERE sp.id = $1 AND sp.org_id = $2`, programmeID, orgID), &p.ID, &p.Name, &p.Schedule, &p.People)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, core.NotFound("The programme")

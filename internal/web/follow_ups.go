@@ -136,12 +136,17 @@ func scheduleForm(sch followup.Schedule) *form {
 	return newForm(v)
 }
 
-func (s *Server) followUpSchedulePage(w http.ResponseWriter, r *http.Request) error {
+// pathSchedule reads the service programme named by the path's {id}.
+func (s *Server) pathSchedule(r *http.Request) (store.ServiceProgramme, error) {
 	pid, err := pathID(r, "id")
 	if err != nil {
-		return err
+		return store.ServiceProgramme{}, err
 	}
-	p, err := s.store.FollowUpSchedule(r.Context(), s.actor(r), pid)
+	return s.store.FollowUpSchedule(r.Context(), s.actor(r), pid)
+}
+
+func (s *Server) followUpSchedulePage(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.pathSchedule(r)
 	if err != nil {
 		return err
 	}
@@ -170,7 +175,7 @@ func (s *Server) saveFollowUpSchedule(w http.ResponseWriter, r *http.Request) er
 		p, err = s.store.SetFollowUpSchedule(r.Context(), s.actor(r), pid, in)
 	}
 	if len(f.Errors) > 0 || f.Fail(err) {
-		cur, verr := s.store.FollowUpSchedule(r.Context(), s.actor(r), pid)
+		cur, verr := s.pathSchedule(r)
 		if verr != nil {
 			return verr
 		}
@@ -229,11 +234,7 @@ func (s *Server) apiServiceProgrammes(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) apiFollowUpSchedule(w http.ResponseWriter, r *http.Request) error {
-	pid, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := s.store.FollowUpSchedule(r.Context(), s.actor(r), pid)
+	p, err := s.pathSchedule(r)
 	if err != nil {
 		return err
 	}
