@@ -304,7 +304,7 @@ func (s *Store) followUps(ctx context.Context, a Actor, f FollowUpFilter, pg Pag
 		where = "f.opens_on <= $2 AND f.closes_on >= $2"
 	case FollowUpsOverdue:
 		order = "f.late_until"
-		where = "f.closes_on < $2 AND f.late_until >= $2"
+		where = "f.closes_on < $2 AND f.late_until >= $2 AND f.opens_on <= $2" // opening day: a seek in a person's open points
 	default:
 		return List[FollowUp]{}, core.Invalid(map[string]string{"status": "Choose due or overdue."})
 	}
