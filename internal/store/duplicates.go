@@ -286,11 +286,13 @@ var mergeSteps = []mergeStep{
 		`DELETE FROM person_workers WHERE org_id = :org AND person_id = :from`,
 	}},
 	{column: "person_programmes.person_id", why: "the kept record is in the programmes of both", sql: []string{
-		`INSERT INTO person_programmes (person_id, org_id, name)
-			SELECT :keep, f.org_id, f.name FROM person_programmes f WHERE f.org_id = :org AND f.person_id = :from
+		`INSERT INTO person_programmes (person_id, org_id, name, started_on)
+			SELECT :keep, f.org_id, f.name, f.started_on FROM person_programmes f WHERE f.org_id = :org AND f.person_id = :from
 			AND NOT EXISTS (SELECT 1 FROM person_programmes k WHERE k.person_id = :keep AND k.name = f.name)`,
 		`DELETE FROM person_programmes WHERE org_id = :org AND person_id = :from`,
 	}},
+	{column: "follow_up_points.person_id", why: "the merged record's points go; the kept record's are worked out again from both records' assessments and programmes (refreshFollowUps)", sql: []string{
+		`DELETE FROM follow_up_points WHERE org_id = :org AND person_id = :from`}},
 	{column: "group_members.person_id", why: "memberships move; a group both records belong to keeps one membership from the earlier joining, current if either is", sql: []string{
 		`UPDATE group_members SET
 			joined_on = (SELECT MIN(m.joined_on) FROM group_members m WHERE m.group_id = group_members.group_id AND m.person_id IN (:keep, :from)),
@@ -440,6 +442,9 @@ func (s *Store) MergePeople(ctx context.Context, a Actor, keepID, fromID int64) 
 			return err
 		}
 		if err := s.refreshCheckIn(ctx, tx, a.OrgID, keepID); err != nil {
+			return err
+		}
+		if err := s.refreshFollowUps(ctx, tx, a.OrgID, []int64{keepID}); err != nil {
 			return err
 		}
 		if err := s.record(ctx, tx, a, audit.ActionUpdate, "person", keepID, "merged:"+idString(fromID)); err != nil {

@@ -486,7 +486,15 @@ func (s *Store) insertPerson(ctx context.Context, tx *sql.Tx, a Actor, p Person,
 	if err := setWorkers(ctx, tx, a.OrgID, id, workers, ms(now)); err != nil {
 		return 0, err
 	}
-	if err := setProgrammes(ctx, tx, a.OrgID, id, p.Programmes); err != nil {
+	if err := setProgrammes(ctx, tx, a.OrgID, id, p.Programmes, core.Today(since)); err != nil {
+		return 0, err
+	}
+	if p.Status == StatusClosed {
+		if _, err := tx.ExecContext(ctx, "UPDATE people SET closed_on = $1 WHERE id = $2", s.Today(), id); err != nil {
+			return 0, err
+		}
+	}
+	if err := s.refreshFollowUps(ctx, tx, a.OrgID, []int64{id}); err != nil {
 		return 0, err
 	}
 	if err := s.record(ctx, tx, a, audit.ActionCreate, "person", id, ""); err != nil {
@@ -518,16 +526,49 @@ func setWorkers(ctx context.Context, tx *sql.Tx, orgID, personID int64, ids []in
 	return nil
 }
 
-func setProgrammes(ctx context.Context, tx *sql.Tx, orgID, personID int64, names []string) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM person_programmes WHERE person_id = $1", personID); err != nil {
+// setProgrammes puts a person in exactly the programmes named: those they
+// stay in keep the day they started, the new ones start on startedOn
+// (follow_ups.go counts the schedule from it).
+func setProgrammes(ctx context.Context, tx *sql.Tx, orgID, personID int64, names []string, startedOn string) error {
+	keep := map[string]bool{}
+	rows, err := tx.QueryContext(ctx, "SELECT name FROM person_programmes WHERE person_id = $1", personID)
+	if err != nil {
+		return err
+	}
+	var had []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		had = append(had, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, n := range names {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO person_programmes (person_id, org_id, name) VALUES ($1, $2, $3)", personID, orgID, n); err != nil {
+		keep[n] = true
+	}
+	for _, n := range had {
+		if !keep[n] {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM person_programmes WHERE person_id = $1 AND name = $2", personID, n); err != nil {
+				return err
+			}
+		}
+		delete(keep, n)
+	}
+	for _, n := range names {
+		if !keep[n] {
+			continue
+		}
+		delete(keep, n)
+		if _, err := tx.ExecContext(ctx, "INSERT INTO person_programmes (person_id, org_id, name, started_on) VALUES ($1, $2, $3, $4)", personID, orgID, n, startedOn); err != nil {
 			return err
 		}
 	}
-	return nil
+	return ensureServiceProgrammes(ctx, tx, orgID, personID)
 }
 
 // UpdatePerson changes a person's details, status, check-in rhythm and (for
@@ -613,7 +654,21 @@ func (s *Store) UpdatePerson(ctx context.Context, a Actor, id int64, patch Perso
 			}
 		}
 		if patch.Programmes != nil {
-			if err := setProgrammes(ctx, tx, a.OrgID, id, p.Programmes); err != nil {
+			if err := setProgrammes(ctx, tx, a.OrgID, id, p.Programmes, s.Today()); err != nil {
+				return err
+			}
+		}
+		if p.Status != cur.Status && (p.Status == StatusClosed || cur.Status == StatusClosed) {
+			closedOn := ""
+			if p.Status == StatusClosed {
+				closedOn = s.Today()
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE people SET closed_on = $1 WHERE id = $2 AND org_id = $3", closedOn, id, a.OrgID); err != nil {
+				return err
+			}
+		}
+		if patch.Programmes != nil || p.Status != cur.Status {
+			if err := s.refreshFollowUps(ctx, tx, a.OrgID, []int64{id}); err != nil { // follow_ups.go
 				return err
 			}
 		}

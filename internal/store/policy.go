@@ -217,6 +217,30 @@ func (a Actor) MayRevokeConsent() bool { return a.WorksWithPeople() }
 // a person's records outside the organisation (and print its notice).
 func (a Actor) MayRecordDisclosure() bool { return a.WorksWithPeople() }
 
+// MaySetFollowUpSchedules reports whether the actor may set a service
+// programme's follow-up schedule (follow_ups.go): administrators.
+func (a Actor) MaySetFollowUpSchedules() bool { return a.Has(auth.RoleAdmin) }
+
+// MaySeeFollowUpCompletion reports whether the actor may see the follow-up
+// completion figures of a scope (follow_ups.go): the organisation's or a
+// programme's for administrators; a team's (scopeID: its supervisor) for
+// that supervisor and administrators; a worker's (scopeID: the worker,
+// whose supervisor is supervisorID) for the worker, their supervisor and
+// administrators.
+func (a Actor) MaySeeFollowUpCompletion(kind string, scopeID, supervisorID int64) bool {
+	switch {
+	case a.OrgID == 0:
+		return false
+	case a.Has(auth.RoleAdmin):
+		return kind == "org" || kind == "programme" || kind == "team" || kind == "worker"
+	case kind == "team":
+		return a.SupervisesWorkers() && scopeID == a.UserID
+	case kind == "worker":
+		return (a.HasOwnPeople() && scopeID == a.UserID) || (a.SupervisesWorkers() && supervisorID == a.UserID)
+	}
+	return false
+}
+
 // MayLoadGeneratedData reports whether the actor may load generated people
 // into their organisation: an administrator of one.
 func (a Actor) MayLoadGeneratedData() bool { return a.Has(auth.RoleAdmin) && a.OrgID != 0 }

@@ -311,6 +311,9 @@ func (s *Store) TakeAssessment(ctx context.Context, a Actor, personID int64, in 
 			a.OrgID, personID, as.Instrument, as.TakenOn, string(body), as.Total, as.Complete, ms(as.CreatedAt), a.UserID).Scan(&as.ID); err != nil {
 			return err
 		}
+		if err := s.refreshFollowUps(ctx, tx, a.OrgID, []int64{personID}); err != nil { // follow_ups.go: it may complete a point
+			return err
+		}
 		return s.record(ctx, tx, a, audit.ActionCreate, "recovery_assessment", as.ID, "person "+idString(personID))
 	})
 	return as, err

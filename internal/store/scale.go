@@ -143,7 +143,7 @@ func (s *Store) LoadGenerated(ctx context.Context, a Actor, people []GeneratedPe
 				assigned = append(assigned, []any{pid, w, a.OrgID, ms(p.Since)})
 			}
 			for _, name := range p.Programmes {
-				programmes = append(programmes, []any{pid, a.OrgID, name})
+				programmes = append(programmes, []any{pid, a.OrgID, name, core.Today(p.Since)})
 			}
 			for _, c := range p.Contacts {
 				at := ms(c.OccurredAt)
@@ -169,7 +169,7 @@ func (s *Store) LoadGenerated(ctx context.Context, a Actor, people []GeneratedPe
 			rows [][]any
 		}{
 			{"INSERT INTO person_workers (person_id, user_id, org_id, assigned_at) VALUES ", assigned},
-			{"INSERT INTO person_programmes (person_id, org_id, name) VALUES ", programmes},
+			{"INSERT INTO person_programmes (person_id, org_id, name, started_on) VALUES ", programmes},
 			{`INSERT INTO contacts (org_id, person_id, occurred_at, duration_minutes, format, mode, kind, participants, note,
 				created_at, created_by, updated_at) VALUES `, contacts},
 			{`INSERT INTO referrals (org_id, person_id, resource_id, resource_name, reason, made_on, follow_up_on, status, outcome_note,
@@ -188,6 +188,13 @@ func (s *Store) LoadGenerated(ctx context.Context, a Actor, people []GeneratedPe
 		}
 		n.Cycles, n.Goals = cycles, goals
 		if err := s.refreshCheckIns(ctx, tx, a.OrgID, ids); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO service_programmes (org_id, name)
+			SELECT DISTINCT pp.org_id, pp.name FROM person_programmes pp WHERE pp.org_id = $1 ON CONFLICT (org_id, name) DO NOTHING`, a.OrgID); err != nil {
+			return err
+		}
+		if err := s.refreshFollowUps(ctx, tx, a.OrgID, ids); err != nil { // follow_ups.go
 			return err
 		}
 		return s.record(ctx, tx, a, audit.ActionCreate, "generated_data", 0, fmt.Sprintf("%d people, %d contacts, %d goal cycles, %d goals, %d referrals, %d plan versions",

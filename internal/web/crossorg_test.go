@@ -91,6 +91,15 @@ var foreignRecords = map[string]string{
 	"supports":                           `SELECT id FROM natural_supports WHERE org_id = $1 ORDER BY id LIMIT 1`,
 	"rights-concerns":                    `SELECT id FROM rights_concerns WHERE org_id = $1 ORDER BY id LIMIT 1`,
 	"medication-questions":               `SELECT id FROM medication_questions WHERE org_id = $1 ORDER BY id LIMIT 1`,
+	"admin/follow-ups":                   `SELECT id FROM service_programmes WHERE org_id = $1 ORDER BY schedule = '', id LIMIT 1`,
+	"service-programmes":                 `SELECT id FROM service_programmes WHERE org_id = $1 ORDER BY schedule = '', id LIMIT 1`,
+}
+
+// patternKeys give a pattern's wildcard its own key where two kinds of
+// record share a path: /programmes/{key} is a course programme's kind (in
+// notRecords), /api/v1/programmes/{id} a service programme's id (a record).
+var patternKeys = map[string]string{
+	"/api/v1/programmes/{id}/follow-up-schedule": "service-programmes",
 }
 
 // notRecords are wildcards that name no record of an organisation: names
@@ -141,6 +150,9 @@ func fillForeign(t *testing.T, raw *sql.DB, orgID int64, pattern string) (path s
 			continue
 		}
 		key := strings.Join(lits, "/")
+		if k, ok := patternKeys[pattern]; ok {
+			key = k
+		}
 		if _, ok := notRecords[key]; ok {
 			return concrete(pattern), false, nil
 		}

@@ -44,6 +44,10 @@ type homeView struct {
 	RecoveryDue       []store.DueCheck
 	MoreRecoveryDue   bool
 	RecoveryCheckDays int
+	// Follow-up schedules (issue 17): the worker's own people's assessment
+	// points due now and overdue.
+	AssessDue, AssessOverdue []store.FollowUp
+	MoreAssess               bool
 	// First day (issue 16): whether the user's roles are in the development
 	// framework, and an administrator's setup checklist until it is done.
 	InFramework bool
@@ -83,6 +87,16 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		if v.RecoveryDue, v.MoreRecoveryDue, v.RecoveryCheckDays, err = s.store.RecoveryChecksDue(ctx, a, 5); err != nil { // issue 13
 			return err
+		}
+		for _, l := range []struct {
+			status string
+			into   *[]store.FollowUp
+		}{{store.FollowUpsDue, &v.AssessDue}, {store.FollowUpsOverdue, &v.AssessOverdue}} { // issue 17
+			got, err := s.store.FollowUps(ctx, a, store.FollowUpFilter{Status: l.status, Mine: true}, store.Page{Limit: 5})
+			if err != nil {
+				return err
+			}
+			*l.into, v.MoreAssess = got.Items, v.MoreAssess || got.Next != ""
 		}
 	}
 	if v.IsSupervisor {

@@ -147,6 +147,9 @@ type personView struct {
 	// they asked for.
 	Portal      store.PortalAccount
 	Corrections []store.CorrectionRequest
+	// Follow-up schedules (issue 17): the person's assessment points, past
+	// ones and those opening in the next 90 days.
+	FollowUps []store.FollowUp
 }
 
 func (s *Server) personPage(w http.ResponseWriter, r *http.Request) error {
@@ -188,6 +191,9 @@ func (s *Server) renderPersonPage(w http.ResponseWriter, r *http.Request, status
 		return err
 	}
 	if v.Corrections, err = s.store.Corrections(r.Context(), a, pid); err != nil {
+		return err
+	}
+	if v.FollowUps, err = s.personFollowUps(r, pid); err != nil { // follow_ups.go
 		return err
 	}
 	return s.renderStatus(w, r, status, "person.html", v)

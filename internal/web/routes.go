@@ -546,6 +546,24 @@ func (s *Server) routeTable() []route {
 			API: &apiDoc{Summary: "A person's medication questions, newest first", Tag: "recovery", Response: medicationJSON{}, List: true}},
 		// -- End of the recovery picture (issue 13). --
 
+		// -- Follow-up schedules per service programme (issue 17): the
+		// schedules are an administrator's; the lists follow the visibility
+		// rule (a worker's own people, a supervisor's team's, everyone for
+		// administrators).
+		{Method: get, Pattern: "/follow-ups", Perm: auth.PermPeople, Handler: s.followUpsPage},
+		{Method: get, Pattern: "/admin/follow-ups", Perm: admin, Handler: s.followUpSchedulesPage},
+		{Method: get, Pattern: "/admin/follow-ups/{id}", Perm: admin, Handler: s.followUpSchedulePage},
+		{Method: post, Pattern: "/admin/follow-ups/{id}", Perm: admin, Handler: s.saveFollowUpSchedule},
+		{Method: get, Pattern: "/api/v1/programmes", Perm: auth.PermPeople, Handler: s.apiServiceProgrammes,
+			API: &apiDoc{Summary: "The service programmes people are in, each with its follow-up schedule and whose figures they are (SAMHSA SUPRT or your organisation's setting)", Tag: "follow-ups", Response: programmeScheduleJSON{}, List: true}},
+		{Method: get, Pattern: "/api/v1/programmes/{id}/follow-up-schedule", Perm: auth.PermPeople, Handler: s.apiFollowUpSchedule,
+			API: &apiDoc{Summary: "A service programme's follow-up schedule", Tag: "follow-ups", Response: programmeScheduleJSON{}}},
+		{Method: http.MethodPut, Pattern: "/api/v1/programmes/{id}/follow-up-schedule", Perm: admin, Handler: s.apiSetFollowUpSchedule,
+			API: &apiDoc{Summary: "Set a service programme's follow-up schedule: suprt (SAMHSA's figures: a baseline within 30 days, a reassessment every 6 months and an annual one within ±30 days, one at discharge, target 80 %), custom (your organisation's own, checked: 422 names the field) or none. Every person in the programme has their points worked out again", Tag: "follow-ups", Request: scheduleJSON{}, Response: programmeScheduleJSON{}}},
+		{Method: get, Pattern: "/api/v1/follow-ups", Perm: auth.PermPeople, Handler: s.apiFollowUps,
+			API: &apiDoc{Summary: "Assessment points due or overdue for the people the caller may see (a worker's own, a supervisor's team's, everyone for administrators): due ones closing soonest first, overdue ones that can be done late for the shortest time first", Tag: "follow-ups", Response: followUpJSONItem{}, List: true, Query: followUpsQuery}},
+		// -- End of follow-up schedules (issue 17). --
+
 		// Cohorts and certificates (issue 8).
 		// Trainers see the cohorts they train, admins all of the
 		// organisation's (the store decides which); revoking a certificate

@@ -125,6 +125,7 @@ func journeySteps(t *testing.T, app *testkit.App) []func() {
 		func() { recoveryTemplateSteps(t, app) },
 		// Part 2 consent and disclosures (issue 18): part2_test.go.
 		func() { part2TemplateSteps(t, app) },
+		func() { followUpTemplateSteps(t, app) }, // follow-up schedules (issue 17): follow_ups_test.go
 		func() { // possible duplicates (issue 15, defect 5): duplicates_test.go
 			if _, err := app.CreatePerson(t.Context(), testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "JOURNEY PERSON"}); err != nil {
 				t.Fatal(err)
