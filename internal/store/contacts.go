@@ -179,6 +179,9 @@ func (s *Store) addContact(ctx context.Context, a Actor, personID int64, in Cont
 			a.OrgID, personID, ms(in.OccurredAt), in.DurationMinutes, in.Format, in.Mode, in.Kind, in.Participants, in.Note, now, a.UserID).Scan(&id); err != nil {
 			return err
 		}
+		if err := countContact(ctx, tx, a.OrgID, id, +1); err != nil {
+			return err
+		}
 		if err := s.refreshCheckIn(ctx, tx, a.OrgID, personID); err != nil {
 			return err
 		}
@@ -243,9 +246,15 @@ func (s *Store) UpdateContact(ctx context.Context, a Actor, id int64, in Contact
 		if err := mayChangeContact(a, c); err != nil {
 			return err
 		}
+		if err := countContact(ctx, tx, a.OrgID, id, -1); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET occurred_at = $1, duration_minutes = $2, format = $3, mode = $4, kind = $5,
 			participants = $6, note = $7, updated_at = $8 WHERE id = $9 AND org_id = $10`,
 			ms(in.OccurredAt), in.DurationMinutes, in.Format, in.Mode, in.Kind, in.Participants, in.Note, ms(s.now()), id, a.OrgID); err != nil {
+			return err
+		}
+		if err := countContact(ctx, tx, a.OrgID, id, +1); err != nil {
 			return err
 		}
 		if err := s.refreshCheckIn(ctx, tx, a.OrgID, c.PersonID); err != nil {
@@ -271,6 +280,9 @@ func (s *Store) DeleteContact(ctx context.Context, a Actor, id int64) (personID 
 			return err
 		}
 		personID = c.PersonID
+		if err := countContact(ctx, tx, a.OrgID, id, -1); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM contacts WHERE id = $1 AND org_id = $2", id, a.OrgID); err != nil {
 			return err
 		}
