@@ -307,7 +307,7 @@ func (r *Report) Protect() {
 }
 
 func (t *Table) protect() {
-	rows := append([]*Row(nil), nil)
+	var rows []*Row
 	for i := range t.Rows {
 		rows = append(rows, &t.Rows[i])
 	}
@@ -385,14 +385,19 @@ func (v Value) Text(kind string) string {
 		return "–"
 	}
 	switch kind {
-	case KindHours:
-		return strconv.FormatFloat(v.N, 'f', 1, 64)
 	case KindPercent:
-		return strconv.FormatFloat(v.N, 'f', 0, 64) + " %"
-	case KindMean:
-		return strconv.FormatFloat(v.N, 'f', 1, 64)
+		return oneDecimal(v.N, 0) + " %"
+	case KindHours, KindMean:
+		return oneDecimal(v.N, 1)
 	}
-	return strconv.FormatFloat(v.N, 'f', 0, 64)
+	return oneDecimal(v.N, 0)
+}
+
+// oneDecimal rounds half away from zero (1.25 hours is 1.3), as people
+// round, rather than to even.
+func oneDecimal(v float64, places int) string {
+	p := math.Pow(10, float64(places))
+	return strconv.FormatFloat(math.Round(v*p)/p, 'f', places, 64)
 }
 
 // Plain is a value for a CSV cell: the number without units, or the
@@ -403,9 +408,9 @@ func (v Value) Plain(kind string) string {
 	}
 	switch kind {
 	case KindHours, KindMean:
-		return strconv.FormatFloat(v.N, 'f', 1, 64)
+		return oneDecimal(v.N, 1)
 	}
-	return strconv.FormatFloat(v.N, 'f', 0, 64)
+	return oneDecimal(v.N, 0)
 }
 
 // Ratio is part of whole as a percent, NaN when whole is 0.
