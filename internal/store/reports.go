@@ -927,3 +927,57 @@ func (s *Store) workforceReport(ctx context.Context, q querier, sc reportScope, 
 		&reporting.Section{Key: "credentials_supervision", Title: "Credentials and supervision", Tables: []*reporting.Table{creds, sup}})
 	return nil
 }
+
+// ScopeChoice is one scope the actor may choose on the reports page.
+type ScopeChoice struct {
+	Value string // as the API writes it: org, programme:Name, team:12, worker:7
+	Label string
+}
+
+// ReportScopes lists the scopes the actor may see a report of: for an
+// administrator the organisation, its programmes, every supervisor's team
+// and every worker; for a supervisor their team and its workers; for a
+// worker their own.
+func (s *Store) ReportScopes(ctx context.Context, a Actor) ([]ScopeChoice, error) {
+	q := s.reportDB()
+	var out []ScopeChoice
+	if a.MaySeeOrgReports() {
+		out = append(out, ScopeChoice{"org", "The whole organisation"})
+		names, err := s.ServiceProgrammes(ctx, a.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range names {
+			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeProgramme, Name: n}.String(), "Programme: " + n})
+		}
+	}
+	rows, err := q.QueryContext(ctx, `SELECT u.id, u.name, COALESCE(u.supervisor_id, 0),
+		EXISTS (SELECT 1 FROM users s WHERE s.supervisor_id = u.id AND s.org_id = u.org_id),
+		EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'peer')
+		FROM users u WHERE u.org_id = $1 AND u.active = $2 ORDER BY u.name, u.id`, a.OrgID, true)
+	if err != nil {
+		return nil, err
+	}
+	type user struct {
+		w             Worker
+		leads, isPeer bool
+	}
+	us, err := collect(rows, func(sc interface{ Scan(...any) error }) (user, error) {
+		var u user
+		return u, sc.Scan(&u.w.ID, &u.w.Name, &u.w.SupervisorID, &u.leads, &u.isPeer)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range us {
+		if u.leads && a.MaySeeTeamReport(u.w.ID) {
+			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeTeam, ID: u.w.ID}.String(), "Team of " + u.w.Name})
+		}
+	}
+	for _, u := range us {
+		if u.isPeer && a.MaySeeWorkerReport(u.w) {
+			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeWorker, ID: u.w.ID}.String(), "Worker: " + u.w.Name})
+		}
+	}
+	return out, nil
+}

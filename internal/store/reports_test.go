@@ -183,7 +183,6 @@ func reportData(t *testing.T, db *testkit.DB) testkit.Team {
 	return tm
 }
 
-
 // figures writes every non-zero figure of a report as table/row/column=value.
 func figures(r *reporting.Report) []string {
 	var out []string
