@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"peerpath/internal/core"
+	"peerpath/internal/reporting"
 )
 
 // contact_days (migration 00022) counts contacts per day, worker, person,
@@ -46,8 +47,8 @@ func countContactDay(ctx context.Context, tx *sql.Tx, orgID int64, c dayCount, s
 		if sign < 0 {
 			return fmt.Errorf("contact_days: no row to take a contact from")
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO contact_days (org_id, day_on, worker_id, person_id, kind, mode, format, contacts, minutes)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, orgID, k.day, k.worker, k.person, k.kind, k.mode, k.format, c.contacts, c.minute)
+		_, err = tx.ExecContext(ctx, `INSERT INTO contact_days (org_id, day_on, week_on, worker_id, person_id, kind, mode, format, contacts, minutes)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, orgID, k.day, reporting.WeekOf(k.day), k.worker, k.person, k.kind, k.mode, k.format, c.contacts, c.minute)
 		return err
 	}
 	if sign < 0 {
@@ -76,9 +77,9 @@ func (s *Store) countContactDays(ctx context.Context, tx *sql.Tx, orgID int64, c
 	var rows [][]any
 	for _, k := range order {
 		c := sum[k]
-		rows = append(rows, []any{orgID, k.day, k.worker, k.person, k.kind, k.mode, k.format, c.contacts, c.minute})
+		rows = append(rows, []any{orgID, k.day, reporting.WeekOf(k.day), k.worker, k.person, k.kind, k.mode, k.format, c.contacts, c.minute})
 	}
-	return s.bulkInsert(ctx, tx, "INSERT INTO contact_days (org_id, day_on, worker_id, person_id, kind, mode, format, contacts, minutes) VALUES ", rows)
+	return s.bulkInsert(ctx, tx, "INSERT INTO contact_days (org_id, day_on, week_on, worker_id, person_id, kind, mode, format, contacts, minutes) VALUES ", rows)
 }
 
 // backfillContactDays fills contact_days from the contacts recorded before

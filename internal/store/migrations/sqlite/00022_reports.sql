@@ -7,6 +7,9 @@
 CREATE TABLE contact_days (
     org_id    INTEGER NOT NULL REFERENCES organisations (id),
     day_on    TEXT    NOT NULL,
+    -- The Monday of day_on's week: reports count weeks without date
+    -- arithmetic in SQL, which the two databases do differently.
+    week_on   TEXT    NOT NULL,
     worker_id INTEGER NOT NULL REFERENCES users (id),
     person_id INTEGER NOT NULL REFERENCES people (id),
     kind      TEXT    NOT NULL,
