@@ -105,6 +105,7 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	loadGroups,      // groups.go: groups, members and sessions (issue 7)
 	loadPlans,       // issue 7: safety plans, a wellness plan, crisis preferences (plans.go)
 	loadRecovery,    // issue 13: recovery pictures (recovery.go)
+	loadReports,     // issue 17: a year of activity for the reports (reports.go)
 	loadDeparture,   // a worker who moved on, whose people wait to be handed over
 	// Issue 12: credentials from their issuer, renewal rules the organisation sets.
 	loadCredentialSettings, // credentials.go

@@ -162,3 +162,11 @@ func countContact(ctx context.Context, tx *sql.Tx, orgID, id, sign int64) error 
 	}
 	return countContactDay(ctx, tx, orgID, c, sign)
 }
+
+// HasContactsBefore reports whether the organisation has a contact dated
+// before day (for the demo, which loads a year of activity once).
+func (s *Store) HasContactsBefore(ctx context.Context, orgID int64, day string) (bool, error) {
+	var n int
+	err := s.rdb.QueryRowContext(ctx, "SELECT COUNT(*) FROM contact_days WHERE org_id = $1 AND day_on < $2", orgID, day).Scan(&n)
+	return n > 0, err
+}
