@@ -289,39 +289,25 @@ func (s *Store) activityReport(ctx context.Context, q querier, sc reportScope, p
 		m[k].n += n
 		m[k].min += min
 	}
-	// Three grouped reads of the period's daily counts: by kind, mode and
-	// format; by week; and each person's weeks with a contact.
-	rows, err = q.QueryContext(ctx, `SELECT kind, mode, format, SUM(contacts), SUM(minutes) FROM contact_days WHERE `+where+` GROUP BY kind, mode, format`, x.list...)
+	// Two grouped reads of the period's daily counts: by week, kind, mode
+	// and format (a few thousand rows, for the breakdowns and the weekly
+	// chart); and each person's weeks with a contact.
+	rows, err = q.QueryContext(ctx, `SELECT week_on, kind, mode, format, SUM(contacts), SUM(minutes) FROM contact_days WHERE `+where+
+		` GROUP BY week_on, kind, mode, format`, x.list...)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
-		var kind, mode, format string
+		var week, kind, mode, format string
 		var n, min int64
-		if err := rows.Scan(&kind, &mode, &format, &n, &min); err != nil {
+		if err := rows.Scan(&week, &kind, &mode, &format, &n, &min); err != nil {
 			rows.Close()
 			return err
 		}
 		add(byKind, kind, n, min)
 		add(byMode, mode, n, min)
 		add(byFormat, format, n, min)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = q.QueryContext(ctx, `SELECT week_on, SUM(contacts) FROM contact_days WHERE `+where+` GROUP BY week_on`, x.list...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var w string
-		var n int64
-		if err := rows.Scan(&w, &n); err != nil {
-			rows.Close()
-			return err
-		}
-		add(byWeek, w, n, 0)
+		add(byWeek, week, n, 0)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
