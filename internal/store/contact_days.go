@@ -89,10 +89,7 @@ func (s *Store) backfillContactDays(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	orgs, err := collect(rows, func(r interface{ Scan(...any) error }) (int64, error) {
-		var id int64
-		return id, r.Scan(&id)
-	})
+	orgs, err := collect(rows, scanID)
 	if err != nil {
 		return err
 	}

@@ -191,6 +191,11 @@ func scanID(sc interface{ Scan(...any) error }) (int64, error) {
 	return id, sc.Scan(&id)
 }
 
+func scanString(sc interface{ Scan(...any) error }) (string, error) {
+	var v string
+	return v, sc.Scan(&v)
+}
+
 // Report builds one report (activity, outcomes or workforce) for a period
 // and a scope, and audits its read with both. An unknown kind or a scope
 // the actor may not see is "not found".
@@ -269,10 +274,7 @@ func (s *Store) activityReport(ctx context.Context, q querier, sc reportScope, p
 	if err != nil {
 		return err
 	}
-	reasons, err := collect(rows, func(sc interface{ Scan(...any) error }) (string, error) {
-		var v string
-		return v, sc.Scan(&v)
-	})
+	reasons, err := collect(rows, scanString)
 	if err != nil {
 		return err
 	}
@@ -889,10 +891,7 @@ func (s *Store) workforceReport(ctx context.Context, q querier, sc reportScope, 
 		if err != nil {
 			return err
 		}
-		exp, err := collect(rows, func(sc interface{ Scan(...any) error }) (string, error) {
-			var v string
-			return v, sc.Scan(&v)
-		})
+		exp, err := collect(rows, scanString)
 		if err != nil {
 			return err
 		}
