@@ -34,27 +34,30 @@ func contactDay(orgID, personID, workerID int64, at time.Time, kind, mode, forma
 }
 
 // countContactDay adds sign times one contact to its day's row, deleting a
-// row that reaches nothing.
+// row that reaches nothing. Adding is one upsert, so two workers saving a
+// contact for the same row at once both count (on PostgreSQL the second
+// waits for the first's row instead of failing on the key).
 func countContactDay(ctx context.Context, tx *sql.Tx, orgID int64, c dayCount, sign int64) error {
 	k := c.key
-	res, err := tx.ExecContext(ctx, `UPDATE contact_days SET contacts = contacts + $1, minutes = minutes + $2
+	if sign > 0 {
+		_, err := tx.ExecContext(ctx, `INSERT INTO contact_days (org_id, day_on, week_on, worker_id, person_id, kind, mode, format, contacts, minutes)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+			ON CONFLICT (org_id, day_on, worker_id, person_id, kind, mode, format)
+			DO UPDATE SET contacts = contact_days.contacts + excluded.contacts, minutes = contact_days.minutes + excluded.minutes`,
+			orgID, k.day, reporting.WeekOf(k.day), k.worker, k.person, k.kind, k.mode, k.format, c.contacts, c.minute)
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE contact_days SET contacts = contacts - $1, minutes = minutes - $2
 		WHERE org_id = $3 AND day_on = $4 AND worker_id = $5 AND person_id = $6 AND kind = $7 AND mode = $8 AND format = $9`,
-		sign*c.contacts, sign*c.minute, orgID, k.day, k.worker, k.person, k.kind, k.mode, k.format)
+		c.contacts, c.minute, orgID, k.day, k.worker, k.person, k.kind, k.mode, k.format)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		if sign < 0 {
-			return fmt.Errorf("contact_days: no row to take a contact from")
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO contact_days (org_id, day_on, week_on, worker_id, person_id, kind, mode, format, contacts, minutes)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, orgID, k.day, reporting.WeekOf(k.day), k.worker, k.person, k.kind, k.mode, k.format, c.contacts, c.minute)
-		return err
+		return fmt.Errorf("contact_days: no row to take a contact from")
 	}
-	if sign < 0 {
-		_, err = tx.ExecContext(ctx, `DELETE FROM contact_days WHERE org_id = $1 AND day_on = $2 AND worker_id = $3 AND person_id = $4
-			AND kind = $5 AND mode = $6 AND format = $7 AND contacts <= 0`, orgID, k.day, k.worker, k.person, k.kind, k.mode, k.format)
-	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM contact_days WHERE org_id = $1 AND day_on = $2 AND worker_id = $3 AND person_id = $4
+		AND kind = $5 AND mode = $6 AND format = $7 AND contacts <= 0`, orgID, k.day, k.worker, k.person, k.kind, k.mode, k.format)
 	return err
 }
 
