@@ -106,6 +106,7 @@ var parts = []func(ctx context.Context, s *store.Store, d *Demo) error{
 	loadPlans,       // issue 7: safety plans, a wellness plan, crisis preferences (plans.go)
 	loadRecovery,    // issue 13: recovery pictures (recovery.go)
 	loadFollowUps,   // issue 17: a programme on SUPRT's follow-up schedule (follow_ups.go)
+	loadReports,     // issue 17: a year of activity for the reports (reports.go)
 	loadDeparture,   // a worker who moved on, whose people wait to be handed over
 	// Issue 12: credentials from their issuer, renewal rules the organisation sets.
 	loadCredentialSettings, // credentials.go

@@ -217,7 +217,28 @@ func planFooter(footer []string, size float64) ([]line, float64) {
 	return lines, height(lines) + 2*pad
 }
 
-func drawPlan(d *doc, p Plan) {
+func drawPlan(d *doc, p Plan) { drawFlowing(d, p, layoutPlan) }
+
+// ReportPDF prints a report (an organisation's activity, outcomes or
+// workforce figures) laid out as a plan is, in portrait US Letter, but at
+// one readable size over as many pages as it takes: a report is read at a
+// desk, not carried in a pocket. Each section is a table's title with its
+// figures as items.
+func ReportPDF(p Plan) ([]byte, error) {
+	return render("report", "P", func(d *doc) {
+		drawFlowing(d, p, func(c cleanPlan) planLayout {
+			lines, footer, footerH := planLines(c, reportSize)
+			lay := planLayout{size: reportSize, footer: footer, footerH: footerH}
+			lay.placed, lay.cols, _ = flow(lines, func(i int) (column, bool) { return planColumn(i, footerH, reportSize), true })
+			return lay
+		})
+	})
+}
+
+// reportSize is a report's body text size, in points.
+const reportSize = 10.0
+
+func drawFlowing(d *doc, p Plan, layout func(cleanPlan) planLayout) {
 	c := cleanUp(p)
 	words := p.Words.or()
 	title := joinName(c.title, c.name)
@@ -226,7 +247,7 @@ func drawPlan(d *doc, p Plan) {
 	}
 	d.meta(title, c.name, c.subtitle)
 
-	lay := layoutPlan(c)
+	lay := layout(c)
 	placed, cols := lay.placed, lay.cols
 	if len(placed) == 0 { // cannot happen (there is always a title), but a PDF needs a page
 		placed, cols = [][]line{nil}, []column{planColumn(0, lay.footerH, lay.size)}

@@ -191,14 +191,19 @@ func (s *Store) addContact(ctx context.Context, a Actor, personID int64, in Cont
 	return s.contact(ctx, s.rdb, a, id)
 }
 
-// insertContact writes a validated contact; the caller moves the person's
-// next check-in on (refreshCheckIn, or refreshCheckIns for many) and audits.
+// insertContact writes a validated contact and counts it in the reports'
+// daily summary (contact_days); the caller moves the person's next check-in
+// on (refreshCheckIn, or refreshCheckIns for many) and audits. Forms and
+// imports both come here.
 func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, a Actor, personID int64, in ContactInput) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO contacts (org_id, person_id, occurred_at, duration_minutes, format, mode, kind,
 		participants, note, created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10) RETURNING id`,
 		a.OrgID, personID, ms(in.OccurredAt), in.DurationMinutes, in.Format, in.Mode, in.Kind, in.Participants, in.Note, ms(s.now()), a.UserID).Scan(&id)
-	return id, err
+	if err != nil {
+		return 0, err
+	}
+	return id, countContact(ctx, tx, a.OrgID, id, +1)
 }
 
 func (s *Store) contact(ctx context.Context, q querier, a Actor, id int64) (Contact, error) {
@@ -251,9 +256,15 @@ func (s *Store) UpdateContact(ctx context.Context, a Actor, id int64, in Contact
 		if err := mayChangeContact(a, c); err != nil {
 			return err
 		}
+		if err := countContact(ctx, tx, a.OrgID, id, -1); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET occurred_at = $1, duration_minutes = $2, format = $3, mode = $4, kind = $5,
 			participants = $6, note = $7, updated_at = $8 WHERE id = $9 AND org_id = $10`,
 			ms(in.OccurredAt), in.DurationMinutes, in.Format, in.Mode, in.Kind, in.Participants, in.Note, ms(s.now()), id, a.OrgID); err != nil {
+			return err
+		}
+		if err := countContact(ctx, tx, a.OrgID, id, +1); err != nil {
 			return err
 		}
 		if err := s.refreshCheckIn(ctx, tx, a.OrgID, c.PersonID); err != nil {
@@ -279,6 +290,9 @@ func (s *Store) DeleteContact(ctx context.Context, a Actor, id int64) (personID 
 			return err
 		}
 		personID = c.PersonID
+		if err := countContact(ctx, tx, a.OrgID, id, -1); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM contacts WHERE id = $1 AND org_id = $2", id, a.OrgID); err != nil {
 			return err
 		}

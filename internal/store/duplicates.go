@@ -258,6 +258,7 @@ var mergeSteps = []mergeStep{
 			(SELECT k.group_session_id FROM contacts k WHERE k.org_id = :org AND k.person_id = :keep AND k.group_session_id IS NOT NULL)`,
 		`UPDATE contacts SET person_id = :keep WHERE org_id = :org AND person_id = :from`,
 	}},
+	{column: "contact_days.person_id", why: "the contacts' daily counts move with them (contact_days.go)", sql: contactDaysMergeSQL},
 	{column: "consents.person_id", why: "every consent moves (the newest still stands)", sql: []string{
 		`UPDATE consents SET person_id = :keep WHERE org_id = :org AND person_id = :from`}},
 	{column: "disclosures.person_id", why: "every disclosure moves, so the accounting of disclosures stays whole", sql: []string{

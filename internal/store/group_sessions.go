@@ -446,15 +446,25 @@ func (s *Store) syncGroupContacts(ctx context.Context, tx *sql.Tx, a Actor, g Gr
 		attending = append(attending, pid)
 		touched[pid] = true
 		if cid, ok := existing[pid]; ok {
+			if err := countContact(ctx, tx, a.OrgID, cid, -1); err != nil {
+				return nil, err
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE contacts SET occurred_at = $1, duration_minutes = $2, mode = $3, note = $4, updated_at = $5
 				WHERE id = $6 AND org_id = $7`, at, in.DurationMinutes, g.Mode(), in.Note, now, cid, a.OrgID); err != nil {
 				return nil, err
 			}
+			if err := countContact(ctx, tx, a.OrgID, cid, +1); err != nil {
+				return nil, err
+			}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO contacts (org_id, person_id, occurred_at, duration_minutes, format, mode, kind, participants, note,
-			created_at, created_by, updated_at, group_session_id) VALUES ($1, $2, $3, $4, 'group', $5, $6, '', $7, $8, $9, $8, $10)`,
-			a.OrgID, pid, at, in.DurationMinutes, g.Mode(), KindGroupSession, in.Note, now, a.UserID, sid); err != nil {
+		var cid int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO contacts (org_id, person_id, occurred_at, duration_minutes, format, mode, kind, participants, note,
+			created_at, created_by, updated_at, group_session_id) VALUES ($1, $2, $3, $4, 'group', $5, $6, '', $7, $8, $9, $8, $10) RETURNING id`,
+			a.OrgID, pid, at, in.DurationMinutes, g.Mode(), KindGroupSession, in.Note, now, a.UserID, sid).Scan(&cid); err != nil {
+			return nil, err
+		}
+		if err := countContact(ctx, tx, a.OrgID, cid, +1); err != nil {
 			return nil, err
 		}
 	}
@@ -463,6 +473,9 @@ func (s *Store) syncGroupContacts(ctx context.Context, tx *sql.Tx, a Actor, g Gr
 			continue
 		}
 		touched[pid] = true
+		if err := countContact(ctx, tx, a.OrgID, cid, -1); err != nil {
+			return nil, err
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM contacts WHERE id = $1 AND org_id = $2", cid, a.OrgID); err != nil {
 			return nil, err
 		}

@@ -641,7 +641,8 @@ func (s *Store) UpdatePerson(ctx context.Context, a Actor, id int64, patch Perso
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE people SET preferred_name = $1, legal_name = $2, preferred_key = $3, legal_key = $4,
 			pronouns = $5, born_on = $6, preferred_language = $7, phone = $8, email = $9, mailing_address = $10, okay_to_contact = $11,
-			status = $12, closed_reason = $13, check_in_every_days = $14, active_since_at = $15, check_in_due_on = $16, updated_at = $17
+			status = $12, closed_reason = $13, check_in_every_days = $14, active_since_at = $15, check_in_due_on = $16, updated_at = $17,
+			closed_at = CASE WHEN $12 <> 'closed' THEN 0 WHEN closed_at = 0 THEN $17 ELSE closed_at END
 			WHERE id = $18 AND org_id = $19`,
 			p.PreferredName, p.LegalName, searchKey(p.PreferredName), searchKey(p.LegalName), p.Pronouns, p.BornOn, p.PreferredLanguage,
 			p.Phone, p.Email, p.MailingAddress, strings.Join(p.OkayToContact, ","), p.Status, p.ClosedReason, p.CheckInEveryDays,

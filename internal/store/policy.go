@@ -250,6 +250,26 @@ func (a Actor) MayLoadGeneratedData() bool { return a.Has(auth.RoleAdmin) && a.O
 // administrator of one.
 func (a Actor) MayImportRecords() bool { return a.Has(auth.RoleAdmin) && a.OrgID != 0 }
 
+// ---- Reports (reports.go): counts only, never names ----
+
+// MaySeeOrgReports reports whether the actor sees the organisation's
+// reports, and those of any programme, team or worker: administrators.
+func (a Actor) MaySeeOrgReports() bool { return a.Has(auth.RoleAdmin) }
+
+// MaySeeTeamReport reports whether the actor sees the report of the team
+// of supervisor supervisorID: administrators, and that supervisor.
+func (a Actor) MaySeeTeamReport(supervisorID int64) bool {
+	return a.MaySeeOrgReports() || (a.Has(auth.RoleSupervisor) && supervisorID == a.UserID)
+}
+
+// MaySeeWorkerReport reports whether the actor sees worker w's report:
+// administrators, the worker themselves (when they work with people) and
+// their supervisor.
+func (a Actor) MaySeeWorkerReport(w Worker) bool {
+	return a.MaySeeOrgReports() || (w.ID == a.UserID && a.WorksWithPeople()) ||
+		(a.Has(auth.RoleSupervisor) && w.SupervisorID == a.UserID)
+}
+
 // ---- The visibility rules, as SQL ----
 
 // visibleTo returns the SQL condition that limits person rows (aliased

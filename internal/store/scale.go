@@ -36,6 +36,7 @@ type GeneratedPerson struct {
 	Programmes        []string
 	Status            string // active, on_hold or closed
 	ClosedReason      string
+	ClosedAt          time.Time // when a closed person's support ended; their last contact when zero
 	CheckInEveryDays  int
 	Since             time.Time // when support began
 	WorkerIDs         []int64
@@ -137,6 +138,7 @@ func (s *Store) LoadGenerated(ctx context.Context, a Actor, people []GeneratedPe
 		}
 		n.People = int64(len(ids))
 		var assigned, programmes, contacts, referrals, plans [][]any
+		var days []dayCount
 		for i, p := range people {
 			pid, by := ids[i], p.WorkerIDs[0]
 			for _, w := range uniqueIDs(p.WorkerIDs) {
@@ -148,6 +150,7 @@ func (s *Store) LoadGenerated(ctx context.Context, a Actor, people []GeneratedPe
 			for _, c := range p.Contacts {
 				at := ms(c.OccurredAt)
 				contacts = append(contacts, []any{a.OrgID, pid, at, c.DurationMinutes, c.Format, c.Mode, c.Kind, c.Participants, c.Note, at, by, at})
+				days = append(days, contactDay(a.OrgID, pid, by, c.OccurredAt, c.Kind, c.Mode, c.Format, c.DurationMinutes))
 			}
 			for _, r := range p.Referrals {
 				follow := addDays(r.MadeOn, FollowUpDays)
@@ -181,6 +184,9 @@ func (s *Store) LoadGenerated(ctx context.Context, a Actor, people []GeneratedPe
 				return err
 			}
 		}
+		if err := s.countContactDays(ctx, tx, a.OrgID, days); err != nil {
+			return err
+		}
 		n.Contacts, n.Referrals, n.PlanVersions = int64(len(contacts)), int64(len(referrals)), int64(len(plans))
 		cycles, goals, err := s.insertGeneratedGoals(ctx, tx, a.OrgID, people, ids)
 		if err != nil {
@@ -207,17 +213,27 @@ func (s *Store) LoadGenerated(ctx context.Context, a Actor, people []GeneratedPe
 // (their ids are needed for their records) and returns their ids in order.
 func (s *Store) insertGeneratedPeople(ctx context.Context, tx *sql.Tx, orgID int64, people []GeneratedPerson, now int64) ([]int64, error) {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO people (org_id, preferred_name, preferred_key, pronouns, preferred_language,
-		okay_to_contact, status, closed_reason, check_in_every_days, active_since_at, check_in_due_on, created_at, created_by, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10, $12, $13) RETURNING id`)
+		okay_to_contact, status, closed_reason, check_in_every_days, active_since_at, check_in_due_on, created_at, created_by, updated_at, closed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10, $12, $13, $14) RETURNING id`)
 	if err != nil {
 		return nil, err
 	}
 	defer stmt.Close()
 	ids := make([]int64, len(people))
 	for i, p := range people {
+		var closed int64
+		if p.Status == StatusClosed {
+			closed = ms(p.ClosedAt)
+			if p.ClosedAt.IsZero() {
+				closed = ms(p.Since)
+				for _, c := range p.Contacts {
+					closed = max(closed, ms(c.OccurredAt))
+				}
+			}
+		}
 		if err := stmt.QueryRowContext(ctx, orgID, p.PreferredName, searchKey(p.PreferredName), p.Pronouns, p.PreferredLanguage,
 			strings.Join(p.OkayToContact, ","), p.Status, p.ClosedReason, p.CheckInEveryDays, ms(p.Since),
-			checkInDue(time.Time{}, p.Since, p.CheckInEveryDays), p.WorkerIDs[0], now).Scan(&ids[i]); err != nil {
+			checkInDue(time.Time{}, p.Since, p.CheckInEveryDays), p.WorkerIDs[0], now, closed).Scan(&ids[i]); err != nil {
 			return nil, err
 		}
 	}

@@ -172,6 +172,16 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return len(res), fmt.Errorf("migrating the database: %w", err)
 	}
+	for _, r := range res {
+		// Migration 00022 made the contacts' daily counts; the contacts
+		// recorded before it are counted once, in Go, which knows
+		// Massachusetts days on both databases.
+		if r.Source != nil && r.Source.Version == 22 {
+			if err := s.backfillContactDays(ctx); err != nil {
+				return len(res), err
+			}
+		}
+	}
 	return len(res), nil
 }
 

@@ -31,6 +31,7 @@ var navLinks = []struct {
 	{"Home", "/", auth.PermSignedIn, ""},
 	{"People", "/people", auth.PermPeople, ""},
 	{"Groups", "/groups", auth.PermPeople, ""},
+	{"Reports", "/reports", auth.PermPeople, ""},
 	{"Team", "/team", auth.PermTeam, auth.RoleSupervisor},
 	{"My development", "/development", auth.PermSignedIn, auth.RolePeer},
 	{"Cohorts", "/cohorts", auth.PermCohorts, auth.RoleTrainer},

@@ -19,7 +19,7 @@ func (s *Server) routeTable() []route {
 		admin    = auth.PermAdmin
 	)
 	get, post := http.MethodGet, http.MethodPost
-	return []route{
+	return append([]route{
 		// Health, static files, the API's own description.
 		{Method: get, Pattern: "/healthz", Perm: public, Handler: s.healthz},
 		{Method: get, Pattern: "/static/{hash}/{path...}", Perm: public, Handler: s.static},
@@ -744,5 +744,36 @@ func (s *Server) routeTable() []route {
 			API: &apiDoc{Summary: "The address of your private calendar feed (iCalendar, for Google Calendar, Outlook or Apple Calendar), made on first use", Tag: "users", Response: calendarJSON{}}},
 		{Method: post, Pattern: "/api/v1/me/calendar/reset", Perm: signedIn, Handler: s.apiResetCalendar,
 			API: &apiDoc{Summary: "Replace your calendar feed's address; the old one answers 404 from now on", Tag: "users", Response: calendarJSON{}}},
+	}, s.reportRoutes()...)
+}
+
+// reportRoutes are the organisation's reports (issue 17), each as a page,
+// CSV, PDF and JSON (and the JSON's CSV twin). Anyone who works with people
+// reaches them; the store decides which scopes each may see (an
+// administrator the organisation, a supervisor their team, a worker their
+// own) and answers "not found" for the rest.
+func (s *Server) reportRoutes() []route {
+	get, people := http.MethodGet, auth.PermPeople
+	out := []route{{Method: get, Pattern: "/reports", Perm: people, Handler: func(w http.ResponseWriter, r *http.Request) error {
+		return redirect(w, r, "/reports/activity", "")
+	}}}
+	for _, k := range store.ReportKinds {
+		what := map[string]string{
+			store.ReportActivity:  "what the organisation did: people served, contacts, check-ins, groups, referrals and safety plans",
+			store.ReportOutcomes:  "what changed for people: goals, recovery capital, stages of change and areas of need",
+			store.ReportWorkforce: "the workforce: workers by stage and track, credentials and supervision",
+		}[k]
+		out = append(out,
+			route{Method: get, Pattern: "/reports/" + k, Perm: people, Handler: s.reportPage(k)},
+			route{Method: get, Pattern: "/reports/" + k + ".csv", Perm: people, Handler: s.reportCSV(k)},
+			route{Method: get, Pattern: "/reports/" + k + ".pdf", Perm: people, Handler: s.reportPDF(k)},
+			route{Method: get, Pattern: "/api/v1/reports/" + k, Perm: people, Handler: s.apiReport(k),
+				API: &apiDoc{Summary: "The " + k + " report for a period and a scope: " + what + ". Counts only, never names.", Tag: "reports",
+					Response: reportJSON{}, Query: reportQueryDoc, Errors: []int{http.StatusNotFound}}},
+			route{Method: get, Pattern: "/api/v1/reports/" + k + ".csv", Perm: people, Handler: s.reportCSV(k),
+				API: &apiDoc{Summary: "The " + k + " report as CSV, one figure a line (formula-safe)", Tag: "reports",
+					Response: "", Produces: "text/csv", Query: reportQueryDoc, Errors: []int{http.StatusNotFound}}},
+		)
 	}
+	return out
 }

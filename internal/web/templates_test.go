@@ -54,6 +54,7 @@ func journeySteps(t *testing.T, app *testkit.App) []func() {
 		func() { admin.PostForm("/settings/security/totp", nil) },
 		func() { admin.Get("/settings/tokens") },
 		func() { admin.Get("/admin") },
+		func() { admin.Get("/reports/outcomes") },
 		func() { admin.Get("/admin/users") },
 		func() { admin.Get("/admin/users/new") },
 		func() { admin.Get("/admin/users/" + itoa(tm.Peer.ID)) },

@@ -1,0 +1,78 @@
+//go:build unix
+
+package store_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"peerpath/internal/auth"
+	"peerpath/internal/demo"
+	"peerpath/internal/reporting"
+	"peerpath/internal/store"
+	"peerpath/internal/testkit"
+)
+
+// BenchmarkReportOrgYear times a one-year report for a whole organisation
+// (each of activity, outcomes and workforce). By default it generates the
+// "smoke" scale into a fresh database; to time it on real volumes, point it
+// at a database made by `peerpath demo --scale org` (or state):
+//
+//	PEERPATH_REPORT_BENCH_DB=/tmp/org.db go test ./internal/store -run '^$' -bench ReportOrgYear -benchtime 20x
+//	PEERPATH_REPORT_BENCH_DB='postgres://…/peerpath_scale?sslmode=disable' PEERPATH_REPORT_BENCH_KEYS=/tmp/pgkey go test …
+//
+// It reads as the administrator of generated organisation 01. Besides the
+// wall time it reports cpu-ms/op, the process's CPU time per report (the
+// database's share included on SQLite, which runs in the process): on a
+// machine shared with other work the wall time mostly measures the wait
+// for a core.
+func BenchmarkReportOrgYear(b *testing.B) {
+	ctx := context.Background()
+	var s *store.Store
+	if dsn := os.Getenv("PEERPATH_REPORT_BENCH_DB"); dsn != "" {
+		var err error
+		s, err = store.Open(ctx, dsn, store.Options{Keys: testkit.Keys()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+	} else {
+		db := testkit.NewStore(b)
+		sc, _ := demo.ScaleByName("smoke")
+		if _, err := demo.Generate(ctx, db.Store, sc, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+		s = db.Store
+	}
+	u, err := s.UserByEmail(ctx, demo.ScaleEmail(1, auth.RoleAdmin, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	admin := u.Actor("192.0.2.1")
+	today := s.Today()
+	p := reporting.Period{From: reporting.AddDays(today, -364), To: today}
+	for _, kind := range store.ReportKinds {
+		b.Run(kind, func(b *testing.B) {
+			before := cpuTime()
+			for b.Loop() {
+				if _, err := s.Report(ctx, admin, kind, reporting.Scope{Kind: reporting.ScopeOrg}, p, store.ReportOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64((cpuTime()-before).Milliseconds())/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
