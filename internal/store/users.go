@@ -162,7 +162,8 @@ func (s *Store) HasUsers(ctx context.Context) (bool, error) {
 	return n > 0, err
 }
 
-// ListUsers lists the organisation's users by name.
+// ListUsers lists the organisation's staff and volunteers by name; the
+// portal accounts of people supported are not among them (portal.go).
 func (s *Store) ListUsers(ctx context.Context, orgID int64, p Page) (List[User], error) {
 	var afterName string
 	var afterID int64
@@ -171,7 +172,7 @@ func (s *Store) ListUsers(ctx context.Context, orgID int64, p Page) (List[User],
 		return List[User]{}, err
 	}
 	limit := p.limit()
-	q := "SELECT " + userColumns + userFrom + "WHERE u.org_id = $1"
+	q := "SELECT " + userColumns + userFrom + "WHERE u.org_id = $1 AND u.person_id IS NULL"
 	args := []any{orgID}
 	if has {
 		q += " AND (u.name > $2 OR (u.name = $2 AND u.id > $3))"
