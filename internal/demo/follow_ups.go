@@ -19,6 +19,10 @@ import (
 // SUPRTProgramme is the demo's programme on SUPRT's schedule.
 const SUPRTProgramme = "Recovery support (SUPRT grant)"
 
+// suprtPeople are the people in it, whose assessments tell the story above
+// (the reports' demo leaves them alone).
+var suprtPeople = []string{"Grace Kim", "Hector Silva", "Ivy Adams", "Jamal Brooks"}
+
 func loadFollowUps(ctx context.Context, s *store.Store, d *Demo) error {
 	admin := d.Users["admin"].Actor("demo")
 	ps, err := s.FollowUpSchedules(ctx, admin)
