@@ -191,3 +191,30 @@ func TestPortalPlanEditsAndAccessHistory(t *testing.T) {
 		t.Fatalf("the person sees the answer: %+v %v", cs, err)
 	}
 }
+
+// TestPortalWithdrawsAPart2Consent: a person withdrawing a Part 2 consent
+// in their portal revokes it at once, marked as theirs, and a disclosure
+// under it is then refused.
+func TestPortalWithdrawsAPart2Consent(t *testing.T) {
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "Portal Part 2")
+	pat := testkit.Actor(tm.Peer)
+	p := addPerson(t, db, pat, "Maria")
+	_, me := portalUser(t, db, pat, p)
+	c, err := db.RecordPart2Consent(ctx, pat, p.ID, part2Consent("Dr. Lee, Harbor Clinic", "coordinating care"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.WithdrawConsent(ctx, me, c.ID, "", "I changed my mind")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Current() || got.RevokedBy != "person" || got.RevokedAt.IsZero() {
+		t.Fatalf("after the person withdrew it: current %v, revoked by %q at %v", got.Current(), got.RevokedBy, got.RevokedAt)
+	}
+	_, err = db.RecordDisclosure(ctx, pat, p.ID, store.DisclosureInput{Recipient: "Dr. Lee, Harbor Clinic", Purpose: "coordinating care",
+		Information: "Dates I attended peer support and whether I am engaged", DisclosedOn: db.Today(), ConsentID: c.ID})
+	if core.KindOf(err) != core.KindConflict {
+		t.Fatalf("a disclosure after the person withdrew the consent: %v", err)
+	}
+}
