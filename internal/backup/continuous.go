@@ -57,7 +57,7 @@ func Start(ctx context.Context, dbPath, target string, key *age.X25519Identity, 
 	if opt.Interval > 0 {
 		db.MonitorInterval = opt.Interval
 	}
-	client := &encryptedClient{inner: inner, id: key, sizes: map[sizeKey]int64{}}
+	client := newEncryptedClient(inner, key)
 	r := litestream.NewReplicaWithClient(db, client)
 	if opt.Interval > 0 {
 		r.SyncInterval = opt.Interval
@@ -120,7 +120,7 @@ func Restore(ctx context.Context, target string, at time.Time, out string, key *
 	if err != nil {
 		return err
 	}
-	client := &encryptedClient{inner: inner, id: key, sizes: map[sizeKey]int64{}}
+	client := newEncryptedClient(inner, key)
 	r := litestream.NewReplicaWithClient(nil, client)
 	opt := litestream.NewRestoreOptions()
 	opt.OutputPath = out
@@ -162,6 +162,10 @@ func clientFor(target string) (litestream.ReplicaClient, error) {
 	return file.NewReplicaClient(abs), nil
 }
 
+func newEncryptedClient(inner litestream.ReplicaClient, id *age.X25519Identity) *encryptedClient {
+	return &encryptedClient{inner: inner, id: id, sizes: map[sizeKey]int64{}, stored: map[fileKey]int64{}}
+}
+
 // encryptedClient stores every LTX file with its 100-byte header in the
 // clear (page size, transaction ids, time and checksums: Litestream's
 // backends read it to name and date files) and the rest, the database
@@ -172,8 +176,14 @@ type encryptedClient struct {
 	inner litestream.ReplicaClient
 	id    *age.X25519Identity
 
-	mu    sync.Mutex
-	sizes map[sizeKey]int64 // stored size → decrypted size, by file
+	mu     sync.Mutex
+	sizes  map[sizeKey]int64 // stored size → decrypted size, by file
+	stored map[fileKey]int64 // a file's stored size, as last listed or written
+}
+
+type fileKey struct {
+	level    int
+	min, max ltx.TXID
 }
 
 type sizeKey struct {
@@ -218,6 +228,7 @@ func (c *encryptedClient) WriteLTXFile(ctx context.Context, level int, minTXID, 
 func (c *encryptedClient) remember(info *ltx.FileInfo, plain int64) {
 	c.mu.Lock()
 	c.sizes[sizeKey{info.Level, info.MinTXID, info.MaxTXID, info.Size}] = plain
+	c.stored[fileKey{info.Level, info.MinTXID, info.MaxTXID}] = info.Size
 	c.mu.Unlock()
 }
 
@@ -267,6 +278,7 @@ func (it *sizedIterator) Next() bool {
 func (c *encryptedClient) plainSize(ctx context.Context, info *ltx.FileInfo) (int64, error) {
 	k := sizeKey{info.Level, info.MinTXID, info.MaxTXID, info.Size}
 	c.mu.Lock()
+	c.stored[fileKey{info.Level, info.MinTXID, info.MaxTXID}] = info.Size // the listing is the latest word
 	plain, ok := c.sizes[k]
 	c.mu.Unlock()
 	if ok {
@@ -326,9 +338,15 @@ func (c *encryptedClient) OpenLTXFile(ctx context.Context, level int, minTXID, m
 	return io.NopCloser(whole), nil
 }
 
-// storedSize finds a file's size as stored, by listing its level from its
-// first transaction.
+// storedSize finds a file's size as stored: as last listed or written, else
+// by listing its level from its first transaction.
 func (c *encryptedClient) storedSize(ctx context.Context, level int, minTXID, maxTXID ltx.TXID) (int64, error) {
+	c.mu.Lock()
+	n, ok := c.stored[fileKey{level, minTXID, maxTXID}]
+	c.mu.Unlock()
+	if ok {
+		return n, nil
+	}
 	it, err := c.inner.LTXFiles(ctx, level, minTXID, false)
 	if err != nil {
 		return 0, err
