@@ -329,7 +329,9 @@ func startServeOn(t *testing.T, env map[string]string, listening string, args ..
 		done <- app.Main(ctx, append([]string{"peerpath", "serve", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), &bytes.Buffer{}, stderr, func(k string) string { return env[k] })
 	}()
 	re := regexp.MustCompile(listening)
-	deadline := time.Now().Add(20 * time.Second)
+	// A first start migrates and may load the demo: on PostgreSQL in a busy
+	// CI run that took over 20 s.
+	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := re.FindStringSubmatch(stderr.String()); m != nil {
 			return m[1], stderr, func() int { cancel(); return <-done }
