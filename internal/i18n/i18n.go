@@ -2,8 +2,11 @@
 // reads in the portal, the printouts made for them and the emails sent to
 // them, in English, Spanish and Portuguese.
 //
-// The catalogue is three TOML files embedded in the binary (active.en.toml,
-// active.es.toml, active.pt.toml) read by github.com/nicksnyder/go-i18n, which
+// The catalogue is TOML files embedded in the binary, one set per part of
+// peerpath, each part in every language: active.en.toml, active.es.toml and
+// active.pt.toml for the portal and what people receive, and <part>.<lang>.toml
+// for the staff pages (people.en.toml, …). They are read into one bundle by
+// github.com/nicksnyder/go-i18n, which
 // brings the CLDR plural rules (Spanish and Portuguese have a "many" form for
 // a million and more) and the goi18n extract/merge tools. English is the
 // source language: a key missing from another file falls back to English at
@@ -23,6 +26,7 @@ package i18n
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 
@@ -31,7 +35,7 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed active.*.toml
+//go:embed *.toml
 var files embed.FS
 
 // Languages are the catalogue's languages, English (the source) first.
@@ -47,8 +51,14 @@ func init() {
 	bundle = goi18n.NewBundle(language.English)
 	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	for _, l := range Languages {
-		if _, err := bundle.LoadMessageFileFS(files, "active."+l+".toml"); err != nil {
+		names, err := fileNames(l)
+		if err != nil {
 			panic(fmt.Sprintf("i18n: %s: %v", l, err))
+		}
+		for _, n := range names {
+			if _, err := bundle.LoadMessageFileFS(files, n); err != nil {
+				panic(fmt.Sprintf("i18n: %s: %v", n, err))
+			}
 		}
 		tags = append(tags, language.MustParse(l))
 	}
@@ -163,20 +173,44 @@ func Funcs() map[string]any {
 	}
 }
 
-// Keys lists the message ids of one language's file, sorted; for tests and
-// tools.
+// fileNames lists one language's catalogue files, sorted.
+func fileNames(lang string) ([]string, error) {
+	names, err := fs.Glob(files, "*."+lang+".toml")
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no catalogue files for %s", lang)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// Keys lists the message ids of one language's files, sorted; for tests and
+// tools. A key written twice (in two files, or twice in one) is an error.
 func Keys(lang string) ([]string, error) {
-	buf, err := files.ReadFile("active." + lang + ".toml")
+	names, err := fileNames(lang)
 	if err != nil {
 		return nil, err
 	}
-	mf, err := goi18n.ParseMessageFileBytes(buf, "active."+lang+".toml", map[string]goi18n.UnmarshalFunc{"toml": toml.Unmarshal})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, 0, len(mf.Messages))
-	for _, m := range mf.Messages {
-		out = append(out, m.ID)
+	var out []string
+	seen := map[string]string{}
+	for _, n := range names {
+		buf, err := files.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		mf, err := goi18n.ParseMessageFileBytes(buf, n, map[string]goi18n.UnmarshalFunc{"toml": toml.Unmarshal})
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range mf.Messages {
+			if prev, ok := seen[m.ID]; ok {
+				return nil, fmt.Errorf("%q is in both %s and %s", m.ID, prev, n)
+			}
+			seen[m.ID] = n
+			out = append(out, m.ID)
+		}
 	}
 	sort.Strings(out)
 	return out, nil
