@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path"
 	"peerpath/internal/core"
+	"reflect"
 	"strings"
 	"time"
 
@@ -95,6 +96,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 	}
 	p := principal(r)
 	v := view{P: p, Nav: s.nav(r, p), Flash: takeFlash(w, r), RequestID: requestID(r), Path: r.URL.Path, D: data, L: localizer(r)}
+	formsSpeak(data, v.L)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.log.Error("rendering", "template", name, "request_id", requestID(r), "err", err)
@@ -131,6 +133,7 @@ func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, page, na
 			return fmt.Errorf("no template %s", page)
 		}
 	}
+	formsSpeak(data, localizer(r))
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
 		return fmt.Errorf("rendering %s/%s: %w", page, name, err)
@@ -319,6 +322,7 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 type form struct {
 	Values url.Values
 	Errors map[string]string
+	L      *i18n.Localizer // the page's language, set by render (formsSpeak) for the partials
 }
 
 func newForm(v url.Values) *form {
@@ -365,9 +369,46 @@ func (f *form) Fail(err error) bool {
 	return true
 }
 
+// formsSpeak gives every form a page's data holds (a *form field of the data
+// struct, or a value of a data map) the page's language, so the partials a
+// form is handed to ("field", "error-summary") can say their own words in it.
+func formsSpeak(data any, l *i18n.Localizer) {
+	v := reflect.ValueOf(data)
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return
+		}
+		v = v.Elem()
+	}
+	set := func(x reflect.Value) {
+		if f, ok := x.Interface().(*form); ok && f != nil {
+			f.L = l
+		}
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < v.NumField(); i++ {
+			if t.Field(i).IsExported() && t.Field(i).Type == reflect.TypeFor[*form]() {
+				set(v.Field(i))
+			}
+		}
+	case reflect.Map:
+		if v.Type().Key().Kind() != reflect.String {
+			return
+		}
+		for it := v.MapRange(); it.Next(); {
+			if e := it.Value(); e.Kind() == reflect.Interface && !e.IsNil() || e.Kind() == reflect.Pointer {
+				set(e)
+			}
+		}
+	}
+}
+
 // fieldView is one labelled input, rendered by the "field" partial with its
 // hint and error tied to it for screen readers.
 type fieldView struct {
+	L                                         *i18n.Localizer // the form's language, for the partial's own words
 	ID, Name, Label, Type, Value, Error, Hint string
 	Autocomplete, Inputmode, Min, Max         string
 	Required, Autofocus                       bool
@@ -379,6 +420,7 @@ type fieldView struct {
 func newField(f *form, name, label string, opts ...string) fieldView {
 	v := fieldView{ID: "f-" + name, Name: name, Label: label, Type: "text"}
 	if f != nil {
+		v.L = f.L
 		v.Value, v.Error = f.Values.Get(name), f.Errors[name]
 	}
 	for _, o := range opts {
