@@ -59,7 +59,7 @@ func (s *Server) newGoalPage(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		f = newForm(nil)
 	}
-	v := goalFormView{Form: f, Person: p, LifeAreas: options("life_area", store.LifeAreas)}
+	v := goalFormView{Form: f, Person: p, LifeAreas: options(localizer(r), "life_area", store.LifeAreas)}
 	if err := s.goalFromNeed(r, &v, r.URL.Query().Get("need"), !ok); err != nil { // issue 13
 		return err
 	}
@@ -88,7 +88,7 @@ func (s *Server) newGoal(w http.ResponseWriter, r *http.Request) error {
 		if perr != nil {
 			return perr
 		}
-		v := goalFormView{Form: f, Person: p, LifeAreas: options("life_area", store.LifeAreas)}
+		v := goalFormView{Form: f, Person: p, LifeAreas: options(localizer(r), "life_area", store.LifeAreas)}
 		if err := s.goalFromNeed(r, &v, f.Get("need_id"), false); err != nil { // issue 13
 			return err
 		}
@@ -121,7 +121,7 @@ func (s *Server) goalPageView(r *http.Request, g store.Goal, f, progress *form) 
 		return goalView{}, err
 	}
 	return goalView{
-		goalFormView: goalFormView{Form: f, Person: p, Goal: g, LifeAreas: options("life_area", store.LifeAreas), Statuses: options("goal_status", store.GoalStatuses),
+		goalFormView: goalFormView{Form: f, Person: p, Goal: g, LifeAreas: options(localizer(r), "life_area", store.LifeAreas), Statuses: options(localizer(r), "goal_status", store.GoalStatuses),
 			Hints: s.wordingHints(r, progress.Raw("progress")), Strengths: strengths},
 		Progress: progress,
 	}, nil

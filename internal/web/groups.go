@@ -57,7 +57,7 @@ func (s *Server) groupsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := groupsView{Form: newForm(url.Values{"status": {f.Status}}), Groups: s.groupRows(l.Items), NextURL: nextPageURL(r, l.Next),
-		Oversees: a.CanAssign(), Statuses: append(options("group_status", store.GroupStatuses), option{Value: store.ShowAll, Label: "All"})}
+		Oversees: a.CanAssign(), Statuses: append(options(localizer(r), "group_status", store.GroupStatuses), option{Value: store.ShowAll, Label: "All"})}
 	if f.Mine {
 		v.Form.Values.Set("mine", "1")
 	}
@@ -87,8 +87,8 @@ func weekdayOptions() []option {
 
 func (s *Server) groupFormView(r *http.Request, f *form, g store.Group, isNew bool) (groupFormView, error) {
 	a := s.actor(r)
-	v := groupFormView{Form: f, Group: g, New: isNew, Kinds: options("group_kind", store.GroupKinds), Meets: options("meets", store.GroupMeetings),
-		Weekdays: weekdayOptions(), Statuses: options("group_status", store.GroupStatuses), Oversees: a.CanAssign()}
+	v := groupFormView{Form: f, Group: g, New: isNew, Kinds: options(localizer(r), "group_kind", store.GroupKinds), Meets: options(localizer(r), "meets", store.GroupMeetings),
+		Weekdays: weekdayOptions(), Statuses: options(localizer(r), "group_status", store.GroupStatuses), Oversees: a.CanAssign()}
 	if v.Oversees {
 		ws, err := s.store.FacilitatorChoices(r.Context(), a)
 		if err != nil {
@@ -378,7 +378,7 @@ type groupSessionFormView struct {
 func (groupSessionFormView) EntryField(pid int64) string { return store.AttendanceField(pid) }
 
 func (s *Server) groupSessionFormView(r *http.Request, f *form, g store.Group, gs store.GroupSession, entries []store.AttendanceEntry) groupSessionFormView {
-	v := groupSessionFormView{Form: f, Group: g, Session: gs, Entries: entries, Statuses: options("attendance", store.AttendanceStatuses)}
+	v := groupSessionFormView{Form: f, Group: g, Session: gs, Entries: entries, Statuses: options(localizer(r), "attendance", store.AttendanceStatuses)}
 	ws := g.Facilitators
 	me := s.actor(r).UserID
 	if !g.Facilitates(me) {

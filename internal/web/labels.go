@@ -3,69 +3,71 @@ package web
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"peerpath/internal/core"
-	"peerpath/internal/recovery"
+	"peerpath/internal/i18n"
 	"peerpath/internal/store"
 )
 
 // Plain words for the values of people's records. The stored values (and
-// the API's) are the keys; people only ever see these.
-var labels = map[string]map[string]string{
-	"status":  {store.StatusActive: "Active", store.StatusOnHold: "On hold", store.StatusClosed: "Closed"},
-	"channel": {"phone_call": "Phone call", "voicemail": "Voicemail", "text": "Text message", "email": "Email", "mail": "Mail"},
-	"format":  {"individual": "One-to-one", "group": "Group"},
-	"mode":    {"in_person": "In person", "phone": "Phone", "text": "Text", "video": "Video or online"},
-	"kind": {
-		"check_in": "Check-in", "one_to_one": "One-to-one session", "advocacy": "Advocacy", "crisis": "Crisis support",
-		"resource_linkage": "Connecting to resources", "outreach": "Outreach", "accompaniment": "Going along with them",
-		store.KindGroupSession: "Group session",
-	},
-	// Groups (issue 7).
-	"group_kind": {
-		"wellness_planning": "Wellness planning class", "hearing_voices": "Hearing Voices", "alternatives_to_suicide": "Alternatives to Suicide",
-		"dual_recovery": "Dual recovery", "twelve_step": "12-step", "young_adult": "Young adult", "other": "Other",
-	},
-	"group_status": {store.GroupActive: "Active", store.GroupArchived: "Archived"},
-	"meets":        {"in_person": "In person", "video": "By video"},
-	"attendance":   {"present": "Present", "late": "Late", "excused": "Excused", "absent": "Absent"},
-	"life_area":    {"health": "Health", "home": "Home", "purpose": "Purpose", "community": "Community"},
-	"goal_status":  {"active": "Working on it", "achieved": "Achieved", "changed": "Changed", "set_aside": "Set aside"},
-	"correction":   {"open": "Waiting for an answer", "made": "Corrected", "declined": "Not corrected"},
-	"referral":     {store.ReferralMade: "Made", store.ReferralContacted: "In touch", store.ReferralConnected: "Connected", store.ReferralNotConnected: "Not connected"},
-	"resource": {
-		"rlc": "Recovery Learning Community", "rsc": "Recovery Support Center", "crisis": "Crisis line", "housing": "Housing",
-		"benefits": "Benefits", "legal": "Legal help", "health": "Health care", "peer_group": "Peer support group", "food": "Food", "other": "Other",
-	},
-	"category": {"clinical": "Clinical", "stigmatising": "Stigmatising", "deficit": "Deficit-based", "labelling": "Labelling", "power": "Power and control"},
+// the API's) are the keys; people only ever see their words, which are in the
+// message catalogue as labels.<kind>.<value> (internal/i18n/labels.*.toml),
+// with a few words of explanation for some choices as
+// labels.hint.<kind>.<value>.
 
-	// A person's recovery picture (issue 13).
-	"rights_kind": {
-		"privacy": "Privacy", "informed_choice": "Informed choice about treatment", "restraint_or_seclusion": "Restraint or seclusion",
-		"discrimination": "Discrimination", "access_to_services": "Access to services", "housing": "Housing", "benefits": "Benefits",
-		"work": "Work", "communication_and_visitors": "Phone, mail and visitors", "dignity_and_respect": "Dignity and respect", "other": "Other",
-	},
-	"medication_kind": {"side_effect": "A side effect", "question_for_prescriber": "A question for the prescriber", "to_remember": "Something to remember"},
-	"stage":           recovery.StageNames,
-}
-
-// hintsFor explains some choices in a few words, under the option.
-var optionHints = map[string]map[string]string{
-	"life_area": {
-		"health":    "Body and mind, sleep, food, substance use, feeling well.",
-		"home":      "A safe, steady place to live.",
-		"purpose":   "Work, school, volunteering, caring for others, creative work.",
-		"community": "Friends, family, groups, faith, belonging.",
-	},
-}
-
-// label is the template function: label "mode" "in_person" is "In person".
-func label(kind, value string) string {
-	if l, ok := labels[kind][value]; ok {
-		return l
+// labelKeys is the set of the catalogue's keys, read once: a value the
+// catalogue has no words for shows as itself, never as a key.
+var labelKeys = sync.OnceValue(func() map[string]bool {
+	keys, err := i18n.Keys("en")
+	if err != nil {
+		panic("labels: " + err.Error()) // the catalogue is embedded: its test catches this first
 	}
-	return value
+	out := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		out[k] = true
+	}
+	return out
+})
+
+// label is the template function: label .L "mode" "in_person" is "In
+// person" (nil is English).
+func label(l *i18n.Localizer, kind, value string) string {
+	k := "labels." + kind + "." + value
+	if !labelKeys()[k] {
+		return value
+	}
+	if l == nil {
+		l = i18n.In("en")
+	}
+	return l.T(k)
+}
+
+// labelsIn is every value of a kind with its words in one language (nil is
+// English), for tables that name rows by stored value (reports.go).
+func labelsIn(l *i18n.Localizer, kind string) map[string]string {
+	prefix := "labels." + kind + "."
+	out := map[string]string{}
+	for k := range labelKeys() {
+		if v, ok := strings.CutPrefix(k, prefix); ok && !strings.Contains(v, ".") {
+			out[v] = label(l, kind, v)
+		}
+	}
+	return out
+}
+
+// optionHint explains some choices in a few words, under the option; "" for
+// the others.
+func optionHint(l *i18n.Localizer, kind, value string) string {
+	k := "labels.hint." + kind + "." + value
+	if !labelKeys()[k] {
+		return ""
+	}
+	if l == nil {
+		l = i18n.In("en")
+	}
+	return l.T(k)
 }
 
 // option is one choice of a radio or checkbox group.
@@ -73,10 +75,11 @@ type option struct {
 	Value, Label, Hint string
 }
 
-func options(kind string, values []string) []option {
+// options are the choices of one kind, in the reader's language: options(localizer(r), "mode", store.ContactModes).
+func options(l *i18n.Localizer, kind string, values []string) []option {
 	out := make([]option, len(values))
 	for i, v := range values {
-		out[i] = option{Value: v, Label: label(kind, v), Hint: optionHints[kind][v]}
+		out[i] = option{Value: v, Label: label(l, kind, v), Hint: optionHint(l, kind, v)}
 	}
 	return out
 }

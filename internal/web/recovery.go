@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"peerpath/internal/core"
+	"peerpath/internal/i18n"
 	"peerpath/internal/recovery"
 	"peerpath/internal/store"
 )
@@ -144,21 +145,17 @@ func capitalChart(c store.CapitalSummary) recovery.Chart {
 	return recovery.Layout(pts, c.Instrument.Lowest(), c.Instrument.Highest(), daysBetween)
 }
 
-func areaStages(st store.Stages) []areaStage {
+func areaStages(l *i18n.Localizer, st store.Stages) []areaStage {
 	out := make([]areaStage, len(store.LifeAreas))
 	for i, a := range store.LifeAreas {
 		n, ok := st.Current[a]
-		out[i] = areaStage{Area: a, Note: n, Has: ok, Words: recovery.StageWords[n.Stage]}
+		out[i] = areaStage{Area: a, Note: n, Has: ok, Words: optionHint(l, "stage", n.Stage)}
 	}
 	return out
 }
 
-func stageOptions() []option {
-	out := make([]option, len(recovery.Stages))
-	for i, st := range recovery.Stages {
-		out[i] = option{Value: st, Label: recovery.StageNames[st], Hint: recovery.StageWords[st]}
-	}
-	return out
+func stageOptions(l *i18n.Localizer) []option {
+	return options(l, "stage", recovery.Stages)
 }
 
 // ---- Recovery capital ----
@@ -271,7 +268,7 @@ func (s *Server) stagesView(r *http.Request, p store.Person, f *form) (recoveryV
 		return recoveryView{}, err
 	}
 	v := s.newRecoveryView(p, f)
-	v.Stages, v.AreaStages, v.LifeAreas, v.StageOptions = st, areaStages(st), options("life_area", store.LifeAreas), stageOptions()
+	v.Stages, v.AreaStages, v.LifeAreas, v.StageOptions = st, areaStages(localizer(r), st), options(localizer(r), "life_area", store.LifeAreas), stageOptions(localizer(r))
 	return v, nil
 }
 

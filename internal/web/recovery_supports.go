@@ -213,7 +213,7 @@ func (s *Server) advocacyView(r *http.Request, p store.Person, f, rf *form) (rec
 	}
 	v := s.newRecoveryView(p, f)
 	v.Advocacy, v.NextURL, v.Rights, v.RightsForm = l.Items, nextPageURL(r, l.Next), rights.Items, rf
-	v.RightsKinds, v.Skills = options("rights_kind", store.RightsKinds), store.SuggestedSkills
+	v.RightsKinds, v.Skills = options(localizer(r), "rights_kind", store.RightsKinds), store.SuggestedSkills
 	return v, nil
 }
 
@@ -339,7 +339,7 @@ func (s *Server) medicationView(r *http.Request, p store.Person, f *form) (recov
 		return recoveryView{}, err
 	}
 	v := s.newRecoveryView(p, f)
-	v.Medication, v.NextURL, v.MedicationKinds = l.Items, nextPageURL(r, l.Next), options("medication_kind", store.MedicationKinds)
+	v.Medication, v.NextURL, v.MedicationKinds = l.Items, nextPageURL(r, l.Next), options(localizer(r), "medication_kind", store.MedicationKinds)
 	return v, nil
 }
 

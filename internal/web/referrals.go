@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"peerpath/internal/core"
+	"peerpath/internal/i18n"
 	"peerpath/internal/language"
 	"peerpath/internal/store"
 )
@@ -100,11 +101,11 @@ func (s *Server) newReferral(w http.ResponseWriter, r *http.Request) error {
 }
 
 // nextReferralStatuses are the choices offered for an open referral.
-func nextReferralStatuses(current string) []option {
+func nextReferralStatuses(l *i18n.Localizer, current string) []option {
 	if current == store.ReferralContacted {
-		return options("referral", []string{store.ReferralContacted, store.ReferralConnected, store.ReferralNotConnected})
+		return options(l, "referral", []string{store.ReferralContacted, store.ReferralConnected, store.ReferralNotConnected})
 	}
-	return options("referral", store.ReferralStatuses)
+	return options(l, "referral", store.ReferralStatuses)
 }
 
 func (s *Server) referralPageView(r *http.Request, ref store.Referral, f *form) (referralFormView, error) {
@@ -115,7 +116,7 @@ func (s *Server) referralPageView(r *http.Request, ref store.Referral, f *form) 
 	if f == nil {
 		f = newForm(url.Values{"status": {ref.Status}, "follow_up_on": {ref.FollowUpOn}, "outcome_note": {ref.OutcomeNote}})
 	}
-	return referralFormView{Form: f, Person: p, Referral: ref, Statuses: nextReferralStatuses(ref.Status),
+	return referralFormView{Form: f, Person: p, Referral: ref, Statuses: nextReferralStatuses(localizer(r), ref.Status),
 		Hints: s.wordingHints(r, f.Raw("outcome_note")), Today: s.store.Today()}, nil
 }
 

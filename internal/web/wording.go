@@ -138,7 +138,7 @@ func lines(v string) []string {
 }
 
 func (s *Server) wordingFormPage(w http.ResponseWriter, r *http.Request) error {
-	v := wordingAdminView{Form: newForm(url.Values{"category": {language.CategoryStigmatising}}), Category: options("category", language.Categories)}
+	v := wordingAdminView{Form: newForm(url.Values{"category": {language.CategoryStigmatising}}), Category: options(localizer(r), "category", language.Categories)}
 	if from := r.URL.Query().Get("from"); from != "" {
 		entries := language.Default().Entries()
 		if own, err := s.store.WordingEntries(r.Context(), principal(r).Org.ID); err == nil {
@@ -207,7 +207,7 @@ func (s *Server) saveWording(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(f.Errors) > 0 || f.Fail(err) {
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "admin_wording_form.html",
-			wordingAdminView{Form: f, Category: options("category", language.Categories), Editing: f.Get("editing")})
+			wordingAdminView{Form: f, Category: options(localizer(r), "category", language.Categories), Editing: f.Get("editing")})
 	}
 	if err != nil {
 		return err
