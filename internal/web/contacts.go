@@ -120,7 +120,7 @@ func (s *Server) newContact(w http.ResponseWriter, r *http.Request) error {
 	if ret := f.Get("return"); ret != "" {
 		to = safeNext(ret) // back to the list (or home page) the form was opened from
 	}
-	return redirect(w, r, to, "The contact is saved.")
+	return redirect(w, r, to, localizer(r).T("messages.contacts.contact_saved"))
 }
 
 // rerenderContact shows the contact form again with what was typed and the
@@ -264,7 +264,7 @@ func (s *Server) editContact(w http.ResponseWriter, r *http.Request) error {
 		return s.keepNote(r, f, err)
 	}
 	s.discardUsedDraft(r, f)
-	return redirect(w, r, "/people/"+id(p.ID)+"/contacts", "The contact is changed.")
+	return redirect(w, r, "/people/"+id(p.ID)+"/contacts", localizer(r).T("messages.contacts.contact_changed"))
 }
 
 func (s *Server) deleteContact(w http.ResponseWriter, r *http.Request) error {
@@ -276,5 +276,5 @@ func (s *Server) deleteContact(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(pid)+"/contacts", "The contact is deleted.")
+	return redirect(w, r, "/people/"+id(pid)+"/contacts", localizer(r).T("messages.contacts.contact_deleted"))
 }

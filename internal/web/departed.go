@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -72,5 +71,5 @@ func (s *Server) teamHandOver(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/team", fmt.Sprintf("%d %s now supported by their new worker.", n, plural(n, "person is", "people are")))
+	return redirect(w, r, "/team", localizer(r).N("n.messages.team.reassigned", n))
 }

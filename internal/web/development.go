@@ -288,7 +288,7 @@ func (s *Server) chooseTrack(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, workerBase(id)+"/readiness", "The track is saved. Readiness is measured on it from now on.")
+	return redirect(w, r, workerBase(id)+"/readiness", localizer(r).T("messages.development.track_saved_readiness"))
 }
 
 func (s *Server) readinessView(r *http.Request, id int64, f *form) (readinessView, error) {
@@ -424,7 +424,7 @@ func (s *Server) addPlanNote(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, workerBase(id)+"/plan#notes", "The note is added to the plan.")
+	return redirect(w, r, workerBase(id)+"/plan#notes", localizer(r).T("messages.development.note_added_plan"))
 }
 
 func (s *Server) planPDF(w http.ResponseWriter, r *http.Request) error {
@@ -552,7 +552,7 @@ func (s *Server) profileUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, homeOf(r, id), "The profile is saved.")
+	return redirect(w, r, homeOf(r, id), localizer(r).T("messages.development.profile_saved"))
 }
 
 func (s *Server) confirmStage(w http.ResponseWriter, r *http.Request) error {
@@ -575,7 +575,7 @@ func (s *Server) confirmStage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, homeOf(r, id), "The stage is recorded.")
+	return redirect(w, r, homeOf(r, id), localizer(r).T("messages.development.stage_recorded"))
 }
 
 // homeOf is a worker's overview page: /development for oneself.
@@ -712,7 +712,7 @@ var roleForm = formPage{
 	save: func(s *Server, r *http.Request, id int64, f *form) (string, string, error) {
 		_, err := s.store.AddRoleHeld(r.Context(), s.actor(r), id, store.NewRoleHeld{Title: f.Get("title"), Organisation: f.Get("organisation"),
 			From: f.Get("from"), To: f.Get("to"), Peer: f.Get("peer") == "yes"})
-		return homeOf(r, id) + "#roles", "The role is added.", err
+		return homeOf(r, id) + "#roles", localizer(r).T("messages.development.role_added"), err
 	},
 }
 
@@ -733,7 +733,7 @@ var trainingForm = formPage{
 		}
 		in.Certificate = up
 		_, err = s.store.AddTraining(r.Context(), s.actor(r), id, in)
-		return workerBase(id) + "/trainings", "The training is recorded.", err
+		return workerBase(id) + "/trainings", localizer(r).T("messages.development.training_recorded"), err
 	},
 }
 
@@ -744,7 +744,7 @@ var prerequisiteForm = formPage{
 	},
 	save: func(s *Server, r *http.Request, id int64, f *form) (string, string, error) {
 		_, err := s.store.AddPrerequisiteRecord(r.Context(), s.actor(r), id, store.NewPrerequisiteRecord{ItemKey: f.Get("item_key"), Statement: f.Get("statement"), On: f.Get("on")})
-		return homeOf(r, id) + "#prerequisites", "The prerequisite is recorded.", err
+		return homeOf(r, id) + "#prerequisites", localizer(r).T("messages.development.prerequisite_recorded"), err
 	},
 }
 
@@ -755,7 +755,7 @@ var signoffForm = formPage{
 	},
 	save: func(s *Server, r *http.Request, id int64, f *form) (string, string, error) {
 		_, err := s.store.SignOff(r.Context(), s.actor(r), id, store.NewSignoff{ItemKey: f.Get("item_key"), ObservedOn: f.Get("observed_on"), Note: f.Get("note")})
-		return workerBase(id) + "/readiness", "The competency is signed off.", err
+		return workerBase(id) + "/readiness", localizer(r).T("messages.development.competency_signed_off"), err
 	},
 }
 
@@ -769,7 +769,7 @@ var requestForm = formPage{
 		if e, ok := core.As(err); ok && e.Kind == core.KindConflict {
 			err = core.Invalid(e.Fields)
 		}
-		return "/development", "Your request is sent to your supervisor.", err
+		return "/development", localizer(r).T("messages.development.signoff_requested"), err
 	},
 }
 
@@ -780,7 +780,7 @@ var waiverForm = formPage{
 	},
 	save: func(s *Server, r *http.Request, id int64, f *form) (string, string, error) {
 		_, err := s.store.Waive(r.Context(), s.actor(r), id, f.Get("item_key"), f.Get("reason"))
-		return workerBase(id) + "/readiness", "The waiver is recorded.", err
+		return workerBase(id) + "/readiness", localizer(r).T("messages.development.waiver_recorded"), err
 	},
 }
 
@@ -794,7 +794,7 @@ var credentialForm = formPage{
 	save: func(s *Server, r *http.Request, id int64, f *form) (string, string, error) {
 		cid, err := s.store.AddCredential(r.Context(), s.actor(r), id, store.NewCredential{Kind: workforce.CredentialKind(f.Get("kind")), Name: f.Get("name"),
 			Number: f.Get("number"), Issuer: f.Get("issuer"), IssuedOn: f.Get("issued_on"), ExpiresOn: f.Get("expires_on")})
-		return workerBase(id) + "/credentials/" + strconv.FormatInt(cid, 10), "The credential is recorded.", err
+		return workerBase(id) + "/credentials/" + strconv.FormatInt(cid, 10), localizer(r).T("messages.development.credential_recorded"), err
 	},
 }
 
@@ -833,7 +833,7 @@ var sessionForm = formPage{
 			in.PeerCredential = new(bool)
 		}
 		_, err := s.store.AddSupervisionSession(r.Context(), s.actor(r), id, in)
-		return workerBase(id) + "/supervision", "The supervision session is recorded.", err
+		return workerBase(id) + "/supervision", localizer(r).T("messages.development.supervision_recorded"), err
 	},
 }
 
@@ -987,7 +987,7 @@ func (s *Server) addCEHours(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, workerBase(id)+"/credentials/"+strconv.FormatInt(cid, 10), "The hours are recorded.")
+	return redirect(w, r, workerBase(id)+"/credentials/"+strconv.FormatInt(cid, 10), localizer(r).T("messages.development.hours_recorded"))
 }
 
 // ---- Sign-off requests ----
@@ -1060,7 +1060,7 @@ func (s *Server) answerRequest(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/team/development", "The competency is signed off.")
+	return redirect(w, r, "/team/development", localizer(r).T("messages.development.competency_signed_off"))
 }
 
 func (s *Server) declineRequest(w http.ResponseWriter, r *http.Request) error {
@@ -1087,7 +1087,7 @@ func (s *Server) declineRequest(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/team/development", "The request is declined; the worker sees your reason.")
+	return redirect(w, r, "/team/development", localizer(r).T("messages.development.request_declined_worker"))
 }
 
 // ---- Removing and withdrawing ----

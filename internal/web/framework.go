@@ -325,7 +325,7 @@ func (s *Server) chartsImport(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "admin_frameworks.html", view)
 	}
-	return redirect(w, r, "/admin/frameworks", "Loaded "+v.Title+" (version "+v.Version+"). Make it active when you are ready.")
+	return redirect(w, r, "/admin/frameworks", localizer(r).T("messages.framework.loaded", "Title", v.Title, "Version", v.Version))
 }
 
 func (s *Server) chartsActivate(w http.ResponseWriter, r *http.Request) error {
@@ -336,5 +336,5 @@ func (s *Server) chartsActivate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.ActivateChart(r.Context(), s.actor(r), cid); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/frameworks", "The chart is now active.")
+	return redirect(w, r, "/admin/frameworks", localizer(r).T("messages.framework.chart_active"))
 }

@@ -30,7 +30,7 @@ func (s *Server) startCycle(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(pid)+"/goals/new", "A three-month goal cycle has started. Add the person's first goal.")
+	return redirect(w, r, "/people/"+id(pid)+"/goals/new", localizer(r).T("messages.goals.cycle_started"))
 }
 
 type goalFormView struct {
@@ -97,7 +97,7 @@ func (s *Server) newGoal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(pid)+"#goals", "The goal is added.")
+	return redirect(w, r, "/people/"+id(pid)+"#goals", localizer(r).T("messages.goals.goal_added"))
 }
 
 type goalView struct {
@@ -168,7 +168,7 @@ func (s *Server) updateGoal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/goals/"+id(g.ID), "The goal is saved.")
+	return redirect(w, r, "/goals/"+id(g.ID), localizer(r).T("messages.goals.goal_saved"))
 }
 
 func (s *Server) addProgress(w http.ResponseWriter, r *http.Request) error {
@@ -197,7 +197,7 @@ func (s *Server) addProgress(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/goals/"+id(g.ID), "The progress note is added.")
+	return redirect(w, r, "/goals/"+id(g.ID), localizer(r).T("messages.goals.progress_note_added"))
 }
 
 type cycleReviewView struct {
@@ -269,9 +269,9 @@ func (s *Server) reviewCycle(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	msg := "The review is saved."
+	msg := localizer(r).T("messages.goals.review_saved")
 	if in.StartNext {
-		msg = "The review is saved and the next three-month cycle has started."
+		msg = localizer(r).T("messages.goals.review_saved_next")
 	}
 	return redirect(w, r, "/people/"+id(p.ID)+"#goals", msg)
 }

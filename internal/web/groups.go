@@ -57,7 +57,7 @@ func (s *Server) groupsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := groupsView{Form: newForm(url.Values{"status": {f.Status}}), Groups: s.groupRows(l.Items), NextURL: nextPageURL(r, l.Next),
-		Oversees: a.CanAssign(), Statuses: append(options(localizer(r), "group_status", store.GroupStatuses), option{Value: store.ShowAll, Label: "All"})}
+		Oversees: a.CanAssign(), Statuses: append(options(localizer(r), "group_status", store.GroupStatuses), option{Value: store.ShowAll, Label: localizer(r).T("messages.groups.filter_all")})}
 	if f.Mine {
 		v.Form.Values.Set("mine", "1")
 	}
@@ -159,7 +159,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/groups/"+id(g.ID), "The group is started. Add its members next.")
+	return redirect(w, r, "/groups/"+id(g.ID), localizer(r).T("messages.groups.group_started_add"))
 }
 
 // groupToChange reads a group the reader may change, or says who may.
@@ -222,7 +222,7 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/groups/"+id(g.ID), "The group is saved.")
+	return redirect(w, r, "/groups/"+id(g.ID), localizer(r).T("messages.groups.group_saved"))
 }
 
 type groupPageView struct {
@@ -336,9 +336,9 @@ func (s *Server) addGroupMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	msg := "The member is added."
+	msg := localizer(r).T("messages.groups.member_added")
 	if len(ids) > 1 {
-		msg = "The members are added."
+		msg = localizer(r).T("messages.groups.members_added")
 	}
 	return redirect(w, r, "/groups/"+id(g.ID)+"/members", msg)
 }
@@ -355,7 +355,7 @@ func (s *Server) removeGroupMember(w http.ResponseWriter, r *http.Request) error
 	if err := s.store.RemoveGroupMember(r.Context(), s.actor(r), g.ID, pid); err != nil {
 		return err
 	}
-	return redirect(w, r, "/groups/"+id(g.ID)+"/members", "The member has left the group. Their past attendance stays.")
+	return redirect(w, r, "/groups/"+id(g.ID)+"/members", localizer(r).T("messages.groups.member_has_left"))
 }
 
 // groupSessionFormView is the one form of a session: when, who
@@ -480,7 +480,7 @@ func (s *Server) recordGroupSession(w http.ResponseWriter, r *http.Request) erro
 		return s.keepWords(r, f, err, "session")
 	}
 	s.discardUsedDraft(r, f)
-	return redirect(w, r, "/groups/"+id(gid)+"/sessions/"+id(gs.ID), "The session is recorded.")
+	return redirect(w, r, "/groups/"+id(gid)+"/sessions/"+id(gs.ID), localizer(r).T("messages.groups.session_recorded"))
 }
 
 func groupSessionPath(r *http.Request) (gid, sid int64, err error) {
@@ -582,7 +582,7 @@ func (s *Server) updateGroupSession(w http.ResponseWriter, r *http.Request) erro
 		return s.keepWords(r, f, err, "session")
 	}
 	s.discardUsedDraft(r, f)
-	return redirect(w, r, "/groups/"+id(gid)+"/sessions/"+id(sid), "The session is corrected.")
+	return redirect(w, r, "/groups/"+id(gid)+"/sessions/"+id(sid), localizer(r).T("messages.groups.session_corrected"))
 }
 
 // renderMarkedAll is "Everyone present" without JavaScript: every member
@@ -608,5 +608,5 @@ func (s *Server) deleteGroupSession(w http.ResponseWriter, r *http.Request) erro
 	if err := s.store.DeleteGroupSession(r.Context(), s.actor(r), gid, sid); err != nil {
 		return err
 	}
-	return redirect(w, r, "/groups/"+id(gid), "The session is deleted, with the contacts it made.")
+	return redirect(w, r, "/groups/"+id(gid), localizer(r).T("messages.groups.session_deleted_contacts"))
 }

@@ -178,5 +178,5 @@ func (s *Server) submitQuiz(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, fmt.Sprintf("/learning/quiz/%d", done.ID), fmt.Sprintf("You scored %d out of %d.", done.Correct, done.Total))
+	return redirect(w, r, fmt.Sprintf("/learning/quiz/%d", done.ID), localizer(r).T("messages.learning.quiz_scored", "Correct", done.Correct, "Total", done.Total))
 }

@@ -277,7 +277,7 @@ func (s *Server) newPerson(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(p.ID), "The person is added.")
+	return redirect(w, r, "/people/"+id(p.ID), localizer(r).T("messages.people.person_added"))
 }
 
 func (s *Server) editPersonPage(w http.ResponseWriter, r *http.Request) error {
@@ -352,7 +352,7 @@ func (s *Server) editPerson(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !p.AssignedTo(a.UserID) && s.store.CheckPersonVisible(r.Context(), a, pid) != nil {
 		// A supervisor handed the person to someone outside their team.
-		return redirect(w, r, "/people", "The changes are saved. The person is now supported outside your team.")
+		return redirect(w, r, "/people", localizer(r).T("messages.people.changes_saved_person"))
 	}
-	return redirect(w, r, "/people/"+id(pid), "The changes are saved.")
+	return redirect(w, r, "/people/"+id(pid), localizer(r).T("messages.people.changes_saved"))
 }

@@ -257,7 +257,7 @@ func (s *Server) takeAssessment(w http.ResponseWriter, r *http.Request) error {
 	if len(f.Errors) > 0 {
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "recovery_assessment.html", v)
 	}
-	return redirect(w, r, personPath(p, "/recovery-capital"), "The "+v.Instrument.ShortName+" is saved.")
+	return redirect(w, r, personPath(p, "/recovery-capital"), localizer(r).T("messages.recovery.assessment_saved", "Instrument", v.Instrument.ShortName))
 }
 
 // ---- Stages of change ----
@@ -296,7 +296,7 @@ func (s *Server) noteStage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, personPath(p, "/stages-of-change"), "The stage is noted.")
+	return redirect(w, r, personPath(p, "/stages-of-change"), localizer(r).T("messages.recovery.stage_noted"))
 }
 
 // ---- Areas of need ----
@@ -375,7 +375,7 @@ func (s *Server) recordNeeds(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, personPath(p, "/needs"), "The areas of need are saved. Start a goal or a referral from any of them.")
+	return redirect(w, r, personPath(p, "/needs"), localizer(r).T("messages.recovery.areas_need_saved"))
 }
 
 // needForGoal reads ?need= on a goal or referral form: the need, its
@@ -453,7 +453,7 @@ func (s *Server) saveRecoverySettings(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/recovery", "The recovery settings are saved.")
+	return redirect(w, r, "/admin/recovery", localizer(r).T("messages.recovery.recovery_settings_saved"))
 }
 
 func (s *Server) addInstrument(w http.ResponseWriter, r *http.Request) error {
@@ -472,7 +472,7 @@ func (s *Server) addInstrument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/recovery", in.Name+" is added: peer workers can now choose it.")
+	return redirect(w, r, "/admin/recovery", localizer(r).T("messages.recovery.instrument_added", "Name", in.Name))
 }
 
 // shippedInstrument serves the JSON file of an instrument that comes with

@@ -97,7 +97,7 @@ func (s *Server) newReferral(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(pid)+"#referrals", "The referral is made. Its follow-up will show on People you support when it is due.")
+	return redirect(w, r, "/people/"+id(pid)+"#referrals", localizer(r).T("messages.referrals.referral_made_follow"))
 }
 
 // nextReferralStatuses are the choices offered for an open referral.
@@ -173,7 +173,7 @@ func (s *Server) updateReferral(w http.ResponseWriter, r *http.Request) error {
 	if ret := f.Get("return"); ret != "" {
 		to = safeNext(ret)
 	}
-	return redirect(w, r, to, "The referral is updated.")
+	return redirect(w, r, to, localizer(r).T("messages.referrals.referral_updated"))
 }
 
 type consentView struct {
@@ -229,7 +229,7 @@ func (s *Server) recordConsent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(pid), "The consent is recorded.")
+	return redirect(w, r, "/people/"+id(pid), localizer(r).T("messages.referrals.consent_recorded"))
 }
 
 func (s *Server) withdrawConsent(w http.ResponseWriter, r *http.Request) error {
@@ -254,7 +254,7 @@ func (s *Server) withdrawConsent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(c.PersonID), "The withdrawal of consent is recorded.")
+	return redirect(w, r, "/people/"+id(c.PersonID), localizer(r).T("messages.referrals.withdrawal_consent_recorded"))
 }
 
 func (s *Server) consentDocument(w http.ResponseWriter, r *http.Request) error {

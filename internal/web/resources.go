@@ -78,7 +78,7 @@ func (s *Server) newResource(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/resources?q="+url.QueryEscape(res.Name), "The resource is added to the directory.")
+	return redirect(w, r, "/resources?q="+url.QueryEscape(res.Name), localizer(r).T("messages.resources.resource_added_directory"))
 }
 
 func (s *Server) resourcePage(w http.ResponseWriter, r *http.Request) error {
@@ -119,7 +119,7 @@ func (s *Server) updateResource(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/resources/"+id(rid), "The resource is saved.")
+	return redirect(w, r, "/resources/"+id(rid), localizer(r).T("messages.resources.resource_saved"))
 }
 
 // exportResources sends the whole directory as CSV, safe to open in a
@@ -206,7 +206,7 @@ func (s *Server) importResources(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/resources", fmt.Sprintf("The directory is imported: %d added, %d updated.", res.Created, res.Updated))
+	return redirect(w, r, "/resources", localizer(r).T("messages.resources.imported", "Created", res.Created, "Updated", res.Updated))
 }
 
 func plural(n int, one, many string) string {

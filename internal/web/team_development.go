@@ -170,7 +170,7 @@ func (s *Server) saveCredentialRules(w http.ResponseWriter, r *http.Request) err
 		}
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "admin_credential_rules.html", v)
 	}
-	return redirect(w, r, "/admin/credentials", "The credential settings are saved.")
+	return redirect(w, r, "/admin/credentials", localizer(r).T("messages.development.credential_settings_saved"))
 }
 
 // ---- The home page ----

@@ -213,7 +213,7 @@ func (s *Server) saveWording(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.forgetWording(principal(r).Org.ID)
-	return redirect(w, r, "/admin/wording", "The word list is saved. The wording helper uses it at once.")
+	return redirect(w, r, "/admin/wording", localizer(r).T("messages.wording.word_list_saved"))
 }
 
 func (s *Server) disableWording(w http.ResponseWriter, r *http.Request) error {
@@ -225,7 +225,7 @@ func (s *Server) disableWording(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.forgetWording(principal(r).Org.ID)
-	return redirect(w, r, "/admin/wording", "The entry is switched off for your organisation.")
+	return redirect(w, r, "/admin/wording", localizer(r).T("messages.wording.entry_switched_off"))
 }
 
 func (s *Server) removeWording(w http.ResponseWriter, r *http.Request) error {
@@ -233,5 +233,5 @@ func (s *Server) removeWording(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.forgetWording(principal(r).Org.ID)
-	return redirect(w, r, "/admin/wording", "The organisation's entry is removed.")
+	return redirect(w, r, "/admin/wording", localizer(r).T("messages.wording.entry_removed"))
 }
