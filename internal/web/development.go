@@ -1109,9 +1109,11 @@ func (s *Server) removeRecord(kind store.RecordKind, back string) handler {
 		if back != "" {
 			to = workerBase(id) + back
 		}
-		msg := "The " + string(kind) + " is removed."
+		// One message per kind: messages.development.removed.plan_note, ….withdrawn.sign_off.
+		key := strings.NewReplacer(" ", "_", "-", "_").Replace(string(kind))
+		msg := localizer(r).T("messages.development.removed." + key)
 		if kind == store.RecordSignoff || kind == store.RecordWaiver {
-			msg = "The " + string(kind) + " is withdrawn. It no longer counts, and the record keeps who gave and withdrew it."
+			msg = localizer(r).T("messages.development.withdrawn." + key)
 		}
 		return redirect(w, r, to, msg)
 	}

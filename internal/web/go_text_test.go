@@ -45,27 +45,35 @@ func TestFlashMessagesComeFromTheCatalogue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var fn *ast.FuncDecl // the function being read, for the variables a message is built in
 		ast.Inspect(f, func(n ast.Node) bool {
+			if d, ok := n.(*ast.FuncDecl); ok {
+				fn = d
+			}
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
 			}
-			fn, ok := call.Fun.(*ast.Ident)
+			callee, ok := call.Fun.(*ast.Ident)
 			if !ok {
 				return true
 			}
 			var msg ast.Expr
 			switch {
-			case fn.Name == "redirect" && len(call.Args) == 4:
+			case callee.Name == "redirect" && len(call.Args) == 4:
 				msg = call.Args[3]
-			case fn.Name == "setFlash" && len(call.Args) == 2:
+			case callee.Name == "setFlash" && len(call.Args) == 2:
 				msg = call.Args[1]
 			default:
 				return true
 			}
 			checked++
-			for _, w := range literalWordsIn(msg) {
-				t.Errorf("%s: %s's message is written in Go (%s): put it in internal/i18n/messages.*.toml and use localizer(r).T(key)", fset.Position(call.Pos()), fn.Name, w)
+			words := literalWordsIn(msg)
+			if v, ok := msg.(*ast.Ident); ok && fn != nil {
+				words = append(words, assignedWords(fn.Body, v.Name)...)
+			}
+			for _, w := range words {
+				t.Errorf("%s: %s's message is written in Go (%s): put it in internal/i18n/messages.*.toml and use localizer(r).T(key)", fset.Position(call.Pos()), callee.Name, w)
 			}
 			return true
 		})
@@ -73,6 +81,25 @@ func TestFlashMessagesComeFromTheCatalogue(t *testing.T) {
 	if checked < 50 {
 		t.Errorf("found only %d redirect and setFlash calls: is the scan still looking at the right calls?", checked)
 	}
+}
+
+// assignedWords lists the words written in Go into a variable of a function
+// (msg := "…", msg += "…"): a message built before it is passed on.
+func assignedWords(body *ast.BlockStmt, name string) []string {
+	var out []string
+	ast.Inspect(body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != len(as.Rhs) {
+			return true
+		}
+		for i, l := range as.Lhs {
+			if v, ok := l.(*ast.Ident); ok && v.Name == name {
+				out = append(out, literalWordsIn(as.Rhs[i])...)
+			}
+		}
+		return true
+	})
+	return out
 }
 
 // literalWordsIn lists the string literals holding a letter in an expression,
