@@ -514,7 +514,7 @@ func (s *Server) profileView(r *http.Request, id int64, f, sf *form) (profileVie
 	if sf == nil {
 		sf = newForm(url.Values{"confirmed_stage": {string(wk.ConfirmedStage)}, "confirmed_on": {s.store.Today()}})
 	}
-	return profileView{workerHead: h, Form: f, StageForm: sf, Tracks: trackChoices(framework.Track(f.Get("track"))), Stages: h.chart.Stages(), Specialisations: store.Specialisations}, nil
+	return profileView{workerHead: h, Form: f, StageForm: sf, Tracks: trackChoices(framework.Track(f.Get("track"))), Stages: h.chart.Stages(), Specialisations: specialisations(localizer(r))}, nil
 }
 
 func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) error {
@@ -596,7 +596,7 @@ type recordForm struct {
 	// Extra carries what a particular form needs (supervisors, kinds, modes).
 	Supervisors []store.User
 	Kinds       []workforce.CredentialKind
-	Modes       []struct{ Value, Label string }
+	Modes       []option
 }
 
 // formPage describes one of the add-a-record forms.
@@ -812,7 +812,7 @@ var sessionForm = formPage{
 		return v
 	},
 	extra: func(s *Server, r *http.Request, v *recordForm) error {
-		v.Modes = store.SupervisionModes
+		v.Modes = supervisionModes(localizer(r))
 		var err error
 		v.Supervisors, err = s.supervisorsOf(r)
 		return err

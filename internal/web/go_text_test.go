@@ -10,6 +10,8 @@ import (
 	"testing"
 	"unicode"
 
+	"peerpath/internal/auth"
+	"peerpath/internal/framework"
 	"peerpath/internal/i18n"
 )
 
@@ -176,5 +178,28 @@ func TestLabelsSpeakTheReadersLanguage(t *testing.T) {
 	}
 	if o := options(i18n.In("en"), "life_area", []string{"home"}); o[0].Hint != "A safe, steady place to live." {
 		t.Errorf("options' hint = %q", o[0].Hint)
+	}
+	es := i18n.In("es")
+	comp := framework.RequirementStatus{}
+	comp.Kind = framework.KindCompetency
+	for _, c := range [][2]string{
+		{roleLabel(nil, auth.RolePeer), "Peer worker"},
+		{roleLabel(es, auth.RoleSupervisor), es.T("role.supervisor")},
+		{weekday(nil, 7), "Sunday"},
+		{weekday(es, 1), "lunes"},
+		{weekday(nil, 0), ""},
+		{minutesLabel(nil, 90), "1 h 30 min"},
+		{minutesLabel(nil, 120), "2 h"},
+		{minutesLabel(nil, 45), "45 min"},
+		{supervisionMode(nil, "in-person"), "In person"},
+		{specialisation(nil, "deaf"), "Deaf peer specialist"},
+		{specialisation(es, "Housing first"), "Housing first"},
+		{yesNo(nil)[1].Label, "No"},
+		{stageNeeds(es, "Etapa II", nil, true), "Todo listo para Etapa II."},
+		{stageNeeds(es, "Etapa II", []framework.RequirementStatus{comp, comp}, true), "Faltan 2 cosas para Etapa II, y todas necesitan a tu supervisor o supervisora."},
+	} {
+		if got, want := c[0], c[1]; got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"peerpath/internal/core"
+	"peerpath/internal/i18n"
 	"peerpath/internal/language"
 	"peerpath/internal/store"
 )
@@ -77,18 +78,14 @@ type groupFormView struct {
 	Oversees     bool // may choose facilitators and archive
 }
 
-func weekdayOptions() []option {
-	out := []option{{Value: "0", Label: "No fixed day"}}
-	for d := 1; d <= 7; d++ {
-		out = append(out, option{Value: strconv.Itoa(d), Label: store.WeekdayName(d)})
-	}
-	return out
+func weekdayOptions(l *i18n.Localizer) []option {
+	return append([]option{{Value: "0", Label: l.T("messages.groups.no_fixed_day")}}, options(l, "weekday", weekdays)...)
 }
 
 func (s *Server) groupFormView(r *http.Request, f *form, g store.Group, isNew bool) (groupFormView, error) {
 	a := s.actor(r)
 	v := groupFormView{Form: f, Group: g, New: isNew, Kinds: options(localizer(r), "group_kind", store.GroupKinds), Meets: options(localizer(r), "meets", store.GroupMeetings),
-		Weekdays: weekdayOptions(), Statuses: options(localizer(r), "group_status", store.GroupStatuses), Oversees: a.CanAssign()}
+		Weekdays: weekdayOptions(localizer(r)), Statuses: options(localizer(r), "group_status", store.GroupStatuses), Oversees: a.CanAssign()}
 	if v.Oversees {
 		ws, err := s.store.FacilitatorChoices(r.Context(), a)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/i18n"
 	"peerpath/internal/store"
@@ -68,6 +69,80 @@ func optionHint(l *i18n.Localizer, kind, value string) string {
 		l = i18n.In("en")
 	}
 	return l.T(k)
+}
+
+// roleLabel names a role in words (the catalogue's role.*), the role's key
+// for one it does not know.
+func roleLabel(l *i18n.Localizer, r auth.Role) string {
+	k := "role." + string(r)
+	if !labelKeys()[k] {
+		return string(r)
+	}
+	if l == nil {
+		l = i18n.In("en")
+	}
+	return l.T(k)
+}
+
+// weekday names a day of the week, 1 (Monday) to 7 (Sunday), as groups store
+// it; "" for any other number.
+func weekday(l *i18n.Localizer, d int) string {
+	if d < 1 || d > 7 {
+		return ""
+	}
+	return label(l, "weekday", strconv.Itoa(d))
+}
+
+// weekdays are the stored days of the week, Monday first.
+var weekdays = []string{"1", "2", "3", "4", "5", "6", "7"}
+
+// specialisation names a peer specialisation: the known ones in words, any
+// other as typed.
+func specialisation(l *i18n.Localizer, s string) string { return label(l, "specialisation", s) }
+
+// specialisations are the known specialisations with their words, for the
+// profile form.
+func specialisations(l *i18n.Localizer) []struct{ Key, Label string } {
+	out := make([]struct{ Key, Label string }, len(store.Specialisations))
+	for i, sp := range store.Specialisations {
+		out[i].Key, out[i].Label = sp.Key, specialisation(l, sp.Key)
+	}
+	return out
+}
+
+// supervisionMode names how a supervision session was held.
+func supervisionMode(l *i18n.Localizer, m string) string { return label(l, "supervision_mode", m) }
+
+// supervisionModes are the choices of how a supervision session was held.
+func supervisionModes(l *i18n.Localizer) []option {
+	values := make([]string, len(store.SupervisionModes))
+	for i, m := range store.SupervisionModes {
+		values[i] = m.Value
+	}
+	return options(l, "supervision_mode", values)
+}
+
+// minutesLabel shows a length of time: "45 min", "2 h", "1 h 30 min".
+func minutesLabel(l *i18n.Localizer, m int) string {
+	if l == nil {
+		l = i18n.In("en")
+	}
+	h, rest := m/60, m%60
+	switch {
+	case h == 0:
+		return l.T("labels.duration.minutes", "M", rest)
+	case rest == 0:
+		return l.T("labels.duration.hours", "H", h)
+	}
+	return l.T("labels.duration.hours_minutes", "H", h, "M", rest)
+}
+
+// yesNo are the choices yes and no (common.yes, common.no).
+func yesNo(l *i18n.Localizer) []option {
+	if l == nil {
+		l = i18n.In("en")
+	}
+	return []option{{Value: "yes", Label: l.T("common.yes")}, {Value: "no", Label: l.T("common.no")}}
 }
 
 // option is one choice of a radio or checkbox group.
