@@ -44,7 +44,7 @@ func (s *Server) departed(r *http.Request, team []store.TeamMember, f *form) (*d
 	}
 	// A supervisor hands over to themselves or to someone on their team.
 	p := principal(r)
-	v.To = append(v.To, option{Value: id(p.User.ID), Label: p.User.Name + " (you)"})
+	v.To = append(v.To, option{Value: id(p.User.ID), Label: localizer(r).T("messages.team.you", "Name", p.User.Name)})
 	for _, m := range team {
 		if m.Worker.ID != p.User.ID {
 			v.To = append(v.To, option{Value: id(m.Worker.ID), Label: m.Worker.Name})

@@ -8,6 +8,7 @@ import (
 
 	"peerpath/internal/core"
 	"peerpath/internal/framework"
+	"peerpath/internal/i18n"
 	"peerpath/internal/printout"
 	"peerpath/internal/store"
 	"peerpath/internal/workforce"
@@ -66,6 +67,7 @@ type workerHead struct {
 	Self     bool
 	CanVouch bool
 	Section  string // which tab of the record is open
+	l        *i18n.Localizer
 }
 
 func (s *Server) head(r *http.Request, w store.Worker, section string) (workerHead, error) {
@@ -73,7 +75,7 @@ func (s *Server) head(r *http.Request, w store.Worker, section string) (workerHe
 	if err != nil {
 		return workerHead{}, err
 	}
-	h := workerHead{chartLabels: chartLabels{cv.Chart}, Worker: w, Base: workerBase(w.ID), Self: w.Relation.Self(), CanVouch: w.Relation.CanVouch(), Section: section}
+	h := workerHead{chartLabels: chartLabels{cv.Chart}, Worker: w, Base: workerBase(w.ID), Self: w.Relation.Self(), CanVouch: w.Relation.CanVouch(), Section: section, l: localizer(r)}
 	h.Home = h.Base
 	if h.Self {
 		h.Home = "/development"
@@ -85,11 +87,19 @@ func (s *Server) head(r *http.Request, w store.Worker, section string) (workerHe
 func (h workerHead) Viewer() string {
 	switch h.Worker.Relation {
 	case store.RelSelf:
-		return "Your development record"
+		return h.lang().T("messages.development.viewer_self")
 	case store.RelSupervisor:
-		return "Development record of " + h.Worker.Name + " · you are their supervisor"
+		return h.lang().T("messages.development.viewer_supervisor", "Name", h.Worker.Name)
 	}
-	return "Development record of " + h.Worker.Name + " · you see it as an administrator"
+	return h.lang().T("messages.development.viewer_admin", "Name", h.Worker.Name)
+}
+
+// lang is the reader's language (English for a head built without one).
+func (h workerHead) lang() *i18n.Localizer {
+	if h.l == nil {
+		return i18n.In("en")
+	}
+	return h.l
 }
 
 // AsSupervisor reports whether the reader is the worker's supervisor.
@@ -112,17 +122,17 @@ func trackLabel(t framework.Track) string {
 
 // Tabs are the sections of a worker's record, for its sub-navigation.
 func (h workerHead) Tabs() []navItem {
-	tabs := []struct{ key, label, href string }{
-		{"overview", "Overview", h.Home},
-		{"readiness", "Readiness", h.Base + "/readiness"},
-		{"plan", "Development plan", h.Base + "/plan"},
-		{"trainings", "Trainings", h.Base + "/trainings"},
-		{"supervision", "Supervision", h.Base + "/supervision"},
-		{"consultations", "Ethics consultations", h.Base + "/consultations"},
+	tabs := []struct{ key, href string }{
+		{"overview", h.Home},
+		{"readiness", h.Base + "/readiness"},
+		{"plan", h.Base + "/plan"},
+		{"trainings", h.Base + "/trainings"},
+		{"supervision", h.Base + "/supervision"},
+		{"consultations", h.Base + "/consultations"},
 	}
 	out := make([]navItem, len(tabs))
 	for i, t := range tabs {
-		out[i] = navItem{Label: t.label, Href: t.href, Current: t.key == h.Section}
+		out[i] = navItem{Label: h.lang().T("nav.development." + t.key), Href: t.href, Current: t.key == h.Section}
 	}
 	return out
 }

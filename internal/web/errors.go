@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"peerpath/internal/core"
+	"peerpath/internal/i18n"
 )
 
 // statusOf maps an error kind to its HTTP status.
@@ -60,14 +61,18 @@ type apiErrorBody struct {
 // classify are logged with the request id and shown only as that id, never
 // with their text, which could hold details about a person.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	l := localizer(r)
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		l = i18n.In("en") // the API's messages stay English
+	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		err = &core.Error{Kind: core.KindTooLarge, Message: "The request is too large."}
+		err = &core.Error{Kind: core.KindTooLarge, Message: l.T("messages.errors.too_large")}
 	}
 	e, ok := core.As(err)
 	if !ok {
 		s.log.Error("internal error", "request_id", requestID(r), "pattern", r.Pattern, "err", err)
-		e = &core.Error{Kind: core.KindInternal, Message: "Something went wrong on our side. Nothing you sent was lost on purpose, but please check your last change. Quote reference " + requestID(r) + " if you tell an administrator."}
+		e = &core.Error{Kind: core.KindInternal, Message: l.T("messages.errors.internal", "Reference", requestID(r))}
 	}
 	status := statusOf(e.Kind)
 	if strings.HasPrefix(r.URL.Path, "/api/") {

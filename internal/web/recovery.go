@@ -197,7 +197,7 @@ func (s *Server) assessmentView(r *http.Request, p store.Person, f *form) (recov
 	for _, n := range v.Instrument.Values() {
 		scale = append(scale, option{Value: strconv.Itoa(n), Label: fmt.Sprintf("%d · %s", n, v.Instrument.Label(n))})
 	}
-	scale = append(scale, option{Value: "skip", Label: "Prefer not to answer"})
+	scale = append(scale, option{Value: "skip", Label: localizer(r).T("messages.recovery.prefer_not_to_answer")})
 	for i, it := range v.Instrument.Items {
 		v.Statements = append(v.Statements, statementView{N: i + 1, Name: fmt.Sprintf("answers.%d", i), Text: it.Text, Options: scale})
 	}

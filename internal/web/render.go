@@ -102,7 +102,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 		if name != "error.html" {
 			return fmt.Errorf("rendering %s: %w", name, err)
 		}
-		http.Error(w, "Something went wrong on our side (reference "+requestID(r)+").", http.StatusInternalServerError)
+		http.Error(w, v.L.T("messages.errors.page_failed", "Reference", requestID(r)), http.StatusInternalServerError)
 		return nil
 	}
 	s.renderedMu.Lock()
