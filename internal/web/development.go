@@ -106,18 +106,13 @@ func (h workerHead) lang() *i18n.Localizer {
 func (h workerHead) AsSupervisor() bool { return h.Worker.Relation == store.RelSupervisor }
 
 // TrackLabel names the worker's track in plain words.
-func (h workerHead) TrackLabel() string { return trackLabel(h.Worker.Track) }
+func (h workerHead) TrackLabel() string { return trackLabel(h.lang(), h.Worker.Track) }
 
-func trackLabel(t framework.Track) string {
+func trackLabel(l *i18n.Localizer, t framework.Track) string {
 	if t == "" {
-		return "not chosen yet"
+		return l.T("messages.development.track_not_chosen")
 	}
-	for _, c := range trackChoices(t) {
-		if c.Value == string(t) {
-			return c.Label
-		}
-	}
-	return string(t)
+	return label(l, "track", string(t))
 }
 
 // Tabs are the sections of a worker's record, for its sub-navigation.
@@ -313,7 +308,7 @@ func (s *Server) readinessView(r *http.Request, id int64, f *form) (readinessVie
 	if f == nil {
 		f = newForm(nil)
 	}
-	v := readinessView{workerHead: h, Readiness: rd, TrackForm: f, Tracks: trackChoices(framework.Track(f.Get("track")))}
+	v := readinessView{workerHead: h, Readiness: rd, TrackForm: f, Tracks: trackChoices(localizer(r), framework.Track(f.Get("track")))}
 	for _, st := range rd.Profile.Stages {
 		col := stageColumn{StageReadiness: st, Confirmed: st.Stage == wk.ConfirmedStage, Target: st.Stage == rd.Target}
 		for _, req := range st.Requirements {
@@ -444,7 +439,7 @@ func (s *Server) planPDF(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := printout.Plan{Title: "Development plan", PersonName: v.Worker.Name, Demo: principal(r).Org.IsDemo}
 	rd := v.Readiness
-	sub := []string{trackLabel(rd.Track)}
+	sub := []string{trackLabel(localizer(r), rd.Track)}
 	if v.Worker.ConfirmedStage != "" {
 		sub = append(sub, "confirmed at "+v.StageName(v.Worker.ConfirmedStage)+" on "+fmtYMD(v.Worker.ConfirmedOn))
 	}
@@ -524,7 +519,7 @@ func (s *Server) profileView(r *http.Request, id int64, f, sf *form) (profileVie
 	if sf == nil {
 		sf = newForm(url.Values{"confirmed_stage": {string(wk.ConfirmedStage)}, "confirmed_on": {s.store.Today()}})
 	}
-	return profileView{workerHead: h, Form: f, StageForm: sf, Tracks: trackChoices(framework.Track(f.Get("track"))), Stages: h.chart.Stages(), Specialisations: specialisations(localizer(r))}, nil
+	return profileView{workerHead: h, Form: f, StageForm: sf, Tracks: trackChoices(localizer(r), framework.Track(f.Get("track"))), Stages: h.chart.Stages(), Specialisations: specialisations(localizer(r))}, nil
 }
 
 func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) error {
@@ -927,8 +922,8 @@ func (s *Server) supervisionPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := supervisionView{workerHead: h, Per: per, Totals: totals, Sessions: l.Items, Next: l.Next}
-	for _, p := range []struct{ v, l string }{{"month", "By month"}, {"quarter", "By quarter"}, {"year", "By year"}} {
-		v.Pers = append(v.Pers, trackChoice{Value: p.v, Label: p.l, Selected: p.v == string(per)})
+	for _, p := range []string{"month", "quarter", "year"} {
+		v.Pers = append(v.Pers, trackChoice{Value: p, Label: localizer(r).T("messages.development.per_" + p), Selected: p == string(per)})
 	}
 	return s.render(w, r, "development_supervision.html", v)
 }
