@@ -201,10 +201,7 @@ func TestAuditTwoProcesses(t *testing.T) {
 // before the chains were split (one chain for the whole installation),
 // upgrades it, writes on, and verifies both.
 func TestAuditLegacyChainAfterUpgrade(t *testing.T) {
-	dsn := testkit.FreshDSN(t) // PostgreSQL: an empty schema
-	if !testkit.Postgres() {
-		dsn = filepath.Join(t.TempDir(), "old.db")
-	}
+	dsn := testkit.EmptyDSN(t)
 	clock := testkit.NewClock()
 	s, err := store.Open(ctx, dsn, store.Options{Clock: clock, Keys: testkit.Keys()})
 	if err != nil {

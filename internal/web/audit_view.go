@@ -15,23 +15,59 @@ import (
 // it showed instead of one per query.
 
 // auditedWriter writes the page view's entry before the response starts.
+// A handler that has made its last read may start the write early
+// (startAudit), so the commit runs while the page is rendered or the JSON
+// encoded; the first byte still waits for it.
 type auditedWriter struct {
 	http.ResponseWriter
-	once   sync.Once
-	err    error
-	flush  func() error
-	onFail func(w http.ResponseWriter, err error) // answers instead when the entry could not be written
-	failed bool
+	startOnce sync.Once
+	done      chan struct{} // closed when the entry is committed (or failed)
+	once      sync.Once
+	err       error
+	flush     func() error
+	onFail    func(w http.ResponseWriter, err error) // answers instead when the entry could not be written
+	failed    bool
+}
+
+// start begins writing the entry, once, without waiting for it.
+func (w *auditedWriter) start() {
+	w.startOnce.Do(func() {
+		w.done = make(chan struct{})
+		go func() {
+			w.err = w.flush()
+			close(w.done)
+		}()
+	})
 }
 
 func (w *auditedWriter) before() bool {
 	w.once.Do(func() {
-		if w.err = w.flush(); w.err != nil {
+		w.start()
+		<-w.done
+		if w.err != nil {
 			w.failed = true
 			w.onFail(w.ResponseWriter, w.err)
 		}
 	})
 	return !w.failed
+}
+
+// startAudit starts writing the page view's audit entry of the request w
+// answers, if it has one: render and writeJSON call it before they do their
+// work, when the handler's reads are done. Reads made after it are written
+// on their own, as after a flush.
+func startAudit(w http.ResponseWriter) {
+	for {
+		switch x := w.(type) {
+		case *auditedWriter:
+			x.start()
+			return
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = x.Unwrap()
+		default:
+			return
+		}
+	}
 }
 
 func (w *auditedWriter) WriteHeader(code int) {

@@ -22,6 +22,14 @@ type ethicsView struct {
 	Name   string
 }
 
+// Heading says whether a one-line paragraph of a code's text is one of the
+// subheadings of the text peerpath ships (workforce.DefaultEthicsText), so the
+// page shows it as a heading. The words are the data's, in the data's
+// language; the template keeps none of its own.
+func (ethicsView) Heading(line string) bool {
+	return line == "Five principles" || line == "Fourteen commitments"
+}
+
 // pickCode chooses the code a page shows: the one asked for, else the
 // first that applies and is not signed, else the first that applies.
 func pickCode(all []store.EthicsStatus, key string) (store.EthicsStatus, bool) {

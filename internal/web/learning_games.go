@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"peerpath/internal/core"
+	"peerpath/internal/i18n"
 	"peerpath/internal/learning"
 	"peerpath/internal/store"
 )
@@ -314,6 +315,7 @@ type projectorView struct {
 	Version int64
 	S       learning.Snapshot
 	Rows    []projectorRow
+	L       *i18n.Localizer // the reader's language: the board fragment is rendered without the page around it
 }
 
 type projectorRow struct {
@@ -326,8 +328,8 @@ type projectorCell struct {
 	Category  string
 }
 
-func projectorOf(code string, p store.ProjectorGame) projectorView {
-	v := projectorView{Code: code, Version: p.Version, S: p.Snapshot}
+func projectorOf(code string, p store.ProjectorGame, l *i18n.Localizer) projectorView {
+	v := projectorView{Code: code, Version: p.Version, S: p.Snapshot, L: l}
 	for _, val := range learning.ClueValues {
 		row := projectorRow{Value: val}
 		found := false
@@ -392,7 +394,7 @@ func (s *Server) projector(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	w.Header().Set("X-Robots-Tag", "noindex")
-	return s.render(w, r, "learning_projector.html", projectorOf(code, p))
+	return s.render(w, r, "learning_projector.html", projectorOf(code, p, localizer(r)))
 }
 
 // projectorBoard is the fragment the projector polls. With ?v= (what htmx
@@ -422,5 +424,5 @@ func (s *Server) projectorBoard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderFragment(w, r, "learning_projector.html", "projector-board", projectorOf(code, p))
+	return s.renderFragment(w, r, "learning_projector.html", "projector-board", projectorOf(code, p, localizer(r)))
 }

@@ -94,6 +94,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 		return fmt.Errorf("no template %s", name)
 	}
 	p := principal(r)
+	startAudit(w) // the page's audit entry commits while it is rendered
 	v := view{P: p, Nav: s.nav(r, p), Flash: takeFlash(w, r), RequestID: requestID(r), Path: r.URL.Path, D: data, L: localizer(r)}
 	formsSpeak(data, v.L)
 	var buf bytes.Buffer

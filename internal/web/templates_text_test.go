@@ -180,7 +180,7 @@ var (
 	valueAttr     = regexp.MustCompile(`(?i)\bvalue="([^"]*)"`)
 	entity        = regexp.MustCompile(`&[a-zA-Z]+;|&#[0-9]+;|&#x[0-9a-fA-F]+;`)
 	word          = regexp.MustCompile(`\p{L}{2,}`)
-	phrase        = regexp.MustCompile(`^\p{Lu}\p{Ll}|\p{L}{2,}[ ,.]+\p{L}{2,}`)
+	phrase        = regexp.MustCompile(`^\p{Lu}\p{Ll}|\p{L}{2,}(?:[ ,]+|\. +)\p{L}{2,}`)
 	tagStart      = regexp.MustCompile(`(?s)<[^>\x00]*`)      // a tag an action cuts: its start
 	tagEnd        = regexp.MustCompile(`(?s)\x00[^<\x00]*?>`) // and its end
 )
