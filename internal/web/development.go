@@ -35,6 +35,7 @@ func workerBase(id int64) string { return "/workers/" + strconv.FormatInt(id, 10
 // chartLabels names chart items and stages for templates.
 type chartLabels struct {
 	chart *framework.Chart
+	l     *i18n.Localizer // the reader's language; nil is English
 }
 
 // Label is an item's label, or a note that the active chart lacks it.
@@ -45,7 +46,11 @@ func (c chartLabels) Label(key string) string {
 		}
 	}
 	// Never the key itself: people read these pages (issue 16).
-	return "An item no longer in the active chart"
+	l := c.l
+	if l == nil {
+		l = i18n.In("en")
+	}
+	return l.T("messages.development.item_not_in_chart")
 }
 
 // StageName is a stage's name in the chart.
@@ -75,7 +80,7 @@ func (s *Server) head(r *http.Request, w store.Worker, section string) (workerHe
 	if err != nil {
 		return workerHead{}, err
 	}
-	h := workerHead{chartLabels: chartLabels{cv.Chart}, Worker: w, Base: workerBase(w.ID), Self: w.Relation.Self(), CanVouch: w.Relation.CanVouch(), Section: section, l: localizer(r)}
+	h := workerHead{chartLabels: chartLabels{cv.Chart, localizer(r)}, Worker: w, Base: workerBase(w.ID), Self: w.Relation.Self(), CanVouch: w.Relation.CanVouch(), Section: section, l: localizer(r)}
 	h.Home = h.Base
 	if h.Self {
 		h.Home = "/development"
@@ -360,7 +365,7 @@ type planSection struct {
 // planSections are what is missing for the target stage, by kind: the
 // competencies to show and prerequisites to meet (both block), and the
 // trainings first offered at that stage not yet taken.
-func planSections(rd store.Readiness) []planSection {
+func planSections(l *i18n.Localizer, rd store.Readiness) []planSection {
 	var comps, prereqs, trains []framework.RequirementStatus
 	sr, _ := rd.Stage(rd.Target)
 	for _, req := range sr.Requirements {
@@ -377,9 +382,9 @@ func planSections(rd store.Readiness) []planSection {
 		}
 	}
 	return []planSection{
-		{"Competencies to show", "Ask your supervisor to sign these off when you have shown them in your work.", comps},
-		{"Prerequisites to meet", "Record the fact (never the record itself), or talk with your supervisor about a waiver.", prereqs},
-		{"Trainings to consider", "First offered at this stage. Trainings are offers, not demands.", trains},
+		{l.T("messages.development.plan.competencies"), l.T("messages.development.plan.competencies_intro"), comps},
+		{l.T("messages.development.plan.prerequisites"), l.T("messages.development.plan.prerequisites_intro"), prereqs},
+		{l.T("messages.development.plan.trainings"), l.T("messages.development.plan.trainings_intro"), trains},
 	}
 }
 
@@ -397,7 +402,7 @@ func (s *Server) planView(r *http.Request, f *form) (planView, error) {
 		return planView{}, err
 	}
 	p := principal(r)
-	return planView{workerHead: h, Readiness: d.Readiness, Sections: planSections(d.Readiness), Notes: d.Notes, Form: f,
+	return planView{workerHead: h, Readiness: d.Readiness, Sections: planSections(localizer(r), d.Readiness), Notes: d.Notes, Form: f,
 		Me: p.User.ID, IsAdmin: s.actor(r).SeesEveryWorker()}, nil
 }
 
@@ -437,19 +442,20 @@ func (s *Server) planPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := printout.Plan{Title: "Development plan", PersonName: v.Worker.Name, Demo: principal(r).Org.IsDemo}
+	l := localizer(r)
+	p := printout.Plan{Title: l.T("messages.development.plan.title"), PersonName: v.Worker.Name, Demo: principal(r).Org.IsDemo}
 	rd := v.Readiness
-	sub := []string{trackLabel(localizer(r), rd.Track)}
+	sub := []string{trackLabel(l, rd.Track)}
 	if v.Worker.ConfirmedStage != "" {
-		sub = append(sub, "confirmed at "+v.StageName(v.Worker.ConfirmedStage)+" on "+fmtYMD(v.Worker.ConfirmedOn))
+		sub = append(sub, l.T("messages.development.plan.confirmed_at", "Stage", v.StageName(v.Worker.ConfirmedStage), "Day", fmtYMD(v.Worker.ConfirmedOn)))
 	}
 	if rd.Target != "" {
-		sub = append(sub, "working towards "+rd.TargetName)
+		sub = append(sub, l.T("messages.development.plan.working_towards", "Stage", rd.TargetName))
 	}
-	sub = append(sub, "printed "+fmtDate(s.clock.Now()))
+	sub = append(sub, l.T("messages.development.plan.printed", "Day", fmtDate(s.clock.Now())))
 	p.Subtitle = strings.Join(sub, " · ")
 	if rd.Target == "" {
-		p.Sections = append(p.Sections, printout.Section{Heading: "Where things stand", Items: []string{"Every stage of the chart is ready or confirmed. Use the goals below to plan what comes next."}})
+		p.Sections = append(p.Sections, printout.Section{Heading: l.T("messages.development.plan.where_things_stand"), Items: []string{l.T("messages.development.plan.all_ready")}})
 	}
 	for _, sec := range v.Sections {
 		if rd.Target == "" {
@@ -459,24 +465,24 @@ func (s *Server) planPDF(w http.ResponseWriter, r *http.Request) error {
 		for _, req := range sec.Items {
 			item := req.Label
 			if req.Grandfather {
-				item += " (a grandfather clause may apply)"
+				item += " " + l.T("messages.development.plan.grandfather")
 			}
 			ps.Items = append(ps.Items, item)
 		}
 		if len(ps.Items) == 0 {
-			ps.Items = []string{"Nothing missing here."}
+			ps.Items = []string{l.T("messages.development.plan.nothing_missing")}
 		}
 		p.Sections = append(p.Sections, ps)
 	}
-	goals := printout.Section{Heading: "Goals and notes"}
+	goals := printout.Section{Heading: l.T("messages.development.plan.goals_and_notes")}
 	for _, n := range v.Notes {
 		goals.Items = append(goals.Items, n.Body+"\n— "+n.AuthorName+", "+fmtDate(n.CreatedAt))
 	}
 	if len(goals.Items) == 0 {
-		goals.Items = []string{"No goals written yet."}
+		goals.Items = []string{l.T("messages.development.plan.no_goals")}
 	}
 	p.Sections = append(p.Sections, goals)
-	p.Footer = "Measured against " + v.chart.Title() + " (version " + v.chart.Version() + "). Development is not always linear: the readiness profile in peerpath shows every stage."
+	p.Footer = l.T("messages.development.plan.footer", "Chart", v.chart.Title(), "Version", v.chart.Version())
 	pdf, err := printout.PlanPDF(p)
 	if err != nil {
 		return err
