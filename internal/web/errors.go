@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"peerpath/internal/core"
@@ -84,7 +85,18 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Kind == core.KindRateLimited {
 		w.Header().Set("Retry-After", "60")
 	}
-	s.renderStatus(w, r, status, "error.html", errorPage{Status: status, Title: http.StatusText(status), Message: e.Message, Fields: e.Fields, RequestID: requestID(r)})
+	s.renderStatus(w, r, status, "error.html", errorPage{Status: status, Title: statusTitle(l, status), Message: e.Message, Fields: e.Fields, RequestID: requestID(r)})
+}
+
+// statusTitle is an error page's title: the status in words
+// (messages.errors.status.<code>), Go's English words for a status the
+// catalogue lacks.
+func statusTitle(l *i18n.Localizer, status int) string {
+	k := "messages.errors.status." + strconv.Itoa(status)
+	if !labelKeys()[k] {
+		return http.StatusText(status)
+	}
+	return l.T(k)
 }
 
 type errorPage struct {

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"net/http"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -150,6 +151,16 @@ func TestNavLabelsComeFromTheCatalogue(t *testing.T) {
 	for _, l := range navLinks {
 		if !strings.HasPrefix(l.label, "nav.") || !have[l.label] {
 			t.Errorf("the navigation link to %s is labelled %q: give it a key nav.… in internal/i18n/nav.*.toml", l.href, l.label)
+		}
+	}
+}
+
+// TestErrorTitlesStayGosInEnglish: an error page's title in English is Go's
+// words for its status, as before the catalogue had them.
+func TestErrorTitlesStayGosInEnglish(t *testing.T) {
+	for _, c := range []int{400, 401, 403, 404, 409, 410, 413, 422, 429, 500, 418} {
+		if got, want := statusTitle(i18n.In("en"), c), http.StatusText(c); got != want {
+			t.Errorf("status %d: %q, want %q", c, got, want)
 		}
 	}
 }
