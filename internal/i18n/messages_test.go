@@ -46,6 +46,12 @@ var messageParams = map[string]bool{"empty": true, "msg": true, "message": true,
 // messageVars are local variables that hold a message before it is used.
 var messageVars = map[string]bool{"msg": true, "message": true, "required": true, "empty": true}
 
+// pkgFiles are the parsed non-test files of one package.
+type pkgFiles struct {
+	Name  string
+	Files []*ast.File
+}
+
 type found struct {
 	text  string
 	where string
@@ -71,180 +77,185 @@ func scanMessages(t *testing.T) (fixed, built []found) {
 		*list = append(*list, found{text, where})
 	}
 	for _, dir := range messageDirs {
-		pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool {
-			return !strings.HasSuffix(fi.Name(), "_test.go")
-		}, 0)
+		names, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
-			if os.IsNotExist(err) {
-				continue
-			}
 			t.Fatal(err)
 		}
-		for _, pkg := range pkgs {
-			// The parameter names of the package's functions, by function name.
-			params := map[string][]string{}
-			for _, f := range pkg.Files {
-				for _, d := range f.Decls {
-					fd, ok := d.(*ast.FuncDecl)
-					if !ok {
-						continue
+		pkg := pkgFiles{}
+		for _, n := range names {
+			if strings.HasSuffix(n, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, n, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pkg.Name = f.Name.Name
+			pkg.Files = append(pkg.Files, f)
+		}
+		// The parameter names of the package's functions, by function name.
+		params := map[string][]string{}
+		for _, f := range pkg.Files {
+			for _, d := range f.Decls {
+				fd, ok := d.(*ast.FuncDecl)
+				if !ok {
+					continue
+				}
+				var names []string
+				for _, fl := range fd.Type.Params.List {
+					if len(fl.Names) == 0 {
+						names = append(names, "")
 					}
-					var names []string
-					for _, fl := range fd.Type.Params.List {
-						if len(fl.Names) == 0 {
-							names = append(names, "")
-						}
-						for _, n := range fl.Names {
-							names = append(names, n.Name)
-						}
+					for _, n := range fl.Names {
+						names = append(names, n.Name)
 					}
-					params[fd.Name.Name] = names
+				}
+				params[fd.Name.Name] = names
+			}
+		}
+		// message records e as a message: a fixed one when it is a
+		// string literal, a built one when it is a Sprintf or a
+		// concatenation holding a literal.
+		var message func(e ast.Expr, suffix string)
+		message = func(e ast.Expr, suffix string) {
+			switch x := e.(type) {
+			case *ast.BasicLit:
+				if s, ok := literal(x); ok && sentence(s+suffix) {
+					add(&fixed, s+suffix, x.Pos())
+				}
+			case *ast.ParenExpr:
+				message(x.X, suffix)
+			case *ast.BinaryExpr:
+				if x.Op == token.ADD && hasLiteral(x) {
+					add(&built, render(x)+suffix, x.Pos())
+				}
+			case *ast.CallExpr:
+				if isCall(x, "fmt", "Sprintf") && len(x.Args) > 0 {
+					if s, ok := literalOf(x.Args[0]); ok {
+						add(&built, s+suffix, x.Pos())
+					}
 				}
 			}
-			// message records e as a message: a fixed one when it is a
-			// string literal, a built one when it is a Sprintf or a
-			// concatenation holding a literal.
-			var message func(e ast.Expr, suffix string)
-			message = func(e ast.Expr, suffix string) {
-				switch x := e.(type) {
-				case *ast.BasicLit:
-					if s, ok := literal(x); ok && sentence(s+suffix) {
-						add(&fixed, s+suffix, x.Pos())
+		}
+		// A package-level map of strings holds messages only when it
+		// is handed to core.Invalid (var errGroupName = map…); others
+		// are labels (recovery.StageWords).
+		invalidArgs := map[string]bool{}
+		for _, f := range pkg.Files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				if c, ok := n.(*ast.CallExpr); ok {
+					if name, inCore := callee(c, pkg.Name); inCore && name == "Invalid" && len(c.Args) == 1 {
+						if id, ok := c.Args[0].(*ast.Ident); ok {
+							invalidArgs[id.Name] = true
+						}
 					}
-				case *ast.ParenExpr:
-					message(x.X, suffix)
-				case *ast.BinaryExpr:
-					if x.Op == token.ADD && hasLiteral(x) {
-						add(&built, render(x)+suffix, x.Pos())
+				}
+				return true
+			})
+		}
+		skip := map[ast.Node]bool{}
+		for _, f := range pkg.Files {
+			for _, d := range f.Decls {
+				gd, ok := d.(*ast.GenDecl)
+				if !ok || gd.Tok != token.VAR {
+					continue
+				}
+				for _, sp := range gd.Specs {
+					vs := sp.(*ast.ValueSpec)
+					for i, v := range vs.Values {
+						if i < len(vs.Names) && !invalidArgs[vs.Names[i].Name] {
+							skip[v] = true
+						}
+					}
+				}
+			}
+		}
+		mapValues := func(e ast.Expr) {
+			cl, ok := e.(*ast.CompositeLit)
+			if !ok || !isStringMap(cl.Type) {
+				return
+			}
+			for _, el := range cl.Elts {
+				if kv, ok := el.(*ast.KeyValueExpr); ok {
+					message(kv.Value, "")
+				}
+			}
+		}
+		for _, f := range pkg.Files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				switch x := n.(type) {
+				case *ast.CompositeLit:
+					switch {
+					case skip[x]:
+						return false
+					case isStringMap(x.Type):
+						mapValues(x)
+					case isErrorType(x.Type, pkg.Name):
+						for _, el := range x.Elts {
+							if kv, ok := el.(*ast.KeyValueExpr); ok {
+								if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Message" {
+									message(kv.Value, "")
+								}
+							}
+						}
+					}
+				case *ast.AssignStmt:
+					for i, lhs := range x.Lhs {
+						if i >= len(x.Rhs) {
+							break
+						}
+						switch l := lhs.(type) {
+						case *ast.IndexExpr: // f["name"] = "Enter a name."
+							message(x.Rhs[i], "")
+						case *ast.Ident: // msg := "…"
+							if messageVars[l.Name] {
+								message(x.Rhs[i], "")
+							}
+						}
 					}
 				case *ast.CallExpr:
-					if isCall(x, "fmt", "Sprintf") && len(x.Args) > 0 {
-						if s, ok := literalOf(x.Args[0]); ok {
-							add(&built, s+suffix, x.Pos())
-						}
-					}
-				}
-			}
-			// A package-level map of strings holds messages only when it
-			// is handed to core.Invalid (var errGroupName = map…); others
-			// are labels (recovery.StageWords).
-			invalidArgs := map[string]bool{}
-			for _, f := range pkg.Files {
-				ast.Inspect(f, func(n ast.Node) bool {
-					if c, ok := n.(*ast.CallExpr); ok {
-						if name, inCore := callee(c, pkg.Name); inCore && name == "Invalid" && len(c.Args) == 1 {
-							if id, ok := c.Args[0].(*ast.Ident); ok {
-								invalidArgs[id.Name] = true
+					name, inCore := callee(x, pkg.Name)
+					if inCore {
+						switch name {
+						case "Conflict", "Forbidden":
+							if len(x.Args) == 1 {
+								message(x.Args[0], "")
 							}
-						}
-					}
-					return true
-				})
-			}
-			skip := map[ast.Node]bool{}
-			for _, f := range pkg.Files {
-				for _, d := range f.Decls {
-					gd, ok := d.(*ast.GenDecl)
-					if !ok || gd.Tok != token.VAR {
-						continue
-					}
-					for _, sp := range gd.Specs {
-						vs := sp.(*ast.ValueSpec)
-						for i, v := range vs.Values {
-							if i < len(vs.Names) && !invalidArgs[vs.Names[i].Name] {
-								skip[v] = true
+							return true
+						case "Malformed":
+							if len(x.Args) == 2 {
+								message(x.Args[1], "")
 							}
-						}
-					}
-				}
-			}
-			mapValues := func(e ast.Expr) {
-				cl, ok := e.(*ast.CompositeLit)
-				if !ok || !isStringMap(cl.Type) {
-					return
-				}
-				for _, el := range cl.Elts {
-					if kv, ok := el.(*ast.KeyValueExpr); ok {
-						message(kv.Value, "")
-					}
-				}
-			}
-			for _, f := range pkg.Files {
-				ast.Inspect(f, func(n ast.Node) bool {
-					switch x := n.(type) {
-					case *ast.CompositeLit:
-						switch {
-						case skip[x]:
-							return false
-						case isStringMap(x.Type):
-							mapValues(x)
-						case isErrorType(x.Type, pkg.Name):
-							for _, el := range x.Elts {
-								if kv, ok := el.(*ast.KeyValueExpr); ok {
-									if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Message" {
-										message(kv.Value, "")
-									}
-								}
+							return true
+						case "NotFound":
+							if len(x.Args) == 1 {
+								message(x.Args[0], " was not found.")
 							}
-						}
-					case *ast.AssignStmt:
-						for i, lhs := range x.Lhs {
-							if i >= len(x.Rhs) {
-								break
+							return true
+						case "Errorf":
+							if len(x.Args) >= 2 {
+								formatted(x.Args[1], len(x.Args) > 2, message, add, &built)
 							}
-							switch l := lhs.(type) {
-							case *ast.IndexExpr: // f["name"] = "Enter a name."
-								message(x.Rhs[i], "")
-							case *ast.Ident: // msg := "…"
-								if messageVars[l.Name] {
-									message(x.Rhs[i], "")
-								}
-							}
-						}
-					case *ast.CallExpr:
-						name, inCore := callee(x, pkg.Name)
-						if inCore {
-							switch name {
-							case "Conflict", "Forbidden":
-								if len(x.Args) == 1 {
-									message(x.Args[0], "")
-								}
-								return true
-							case "Malformed":
-								if len(x.Args) == 2 {
-									message(x.Args[1], "")
-								}
-								return true
-							case "NotFound":
-								if len(x.Args) == 1 {
-									message(x.Args[0], " was not found.")
-								}
-								return true
-							case "Errorf":
-								if len(x.Args) >= 2 {
-									formatted(x.Args[1], len(x.Args) > 2, message, add, &built)
-								}
-								return true
-							}
-						}
-						ps, ok := params[name]
-						if !ok || inCore {
 							return true
 						}
-						for i, a := range x.Args {
-							if i >= len(ps) || !messageParams[ps[i]] {
-								continue
-							}
-							if ps[i] == "format" {
-								formatted(a, len(x.Args) > i+1, message, add, &built)
-								continue
-							}
-							message(a, "")
-						}
 					}
-					return true
-				})
-			}
+					ps, ok := params[name]
+					if !ok || inCore {
+						return true
+					}
+					for i, a := range x.Args {
+						if i >= len(ps) || !messageParams[ps[i]] {
+							continue
+						}
+						if ps[i] == "format" {
+							formatted(a, len(x.Args) > i+1, message, add, &built)
+							continue
+						}
+						message(a, "")
+					}
+				}
+				return true
+			})
 		}
 	}
 	sort.Slice(fixed, func(i, j int) bool { return fixed[i].text < fixed[j].text })
@@ -407,6 +418,20 @@ func TestEveryMessageIsCatalogued(t *testing.T) {
 	for _, f := range fixed {
 		if _, ok := inCode[f.text]; !ok {
 			inCode[f.text] = f.where
+		}
+	}
+	// One of each way a message is written, so a scan that stops seeing
+	// one kind fails here rather than passing quietly.
+	for _, m := range []string{
+		"Please check the highlighted fields.",                             // core.Invalid's summary
+		"The person was not found.",                                        // core.NotFound("The person")
+		"Enter the person's name.",                                         // f["name"] = …
+		"This consent was already revoked.",                                // core.Conflict(…)
+		"Search for at most 200 characters.",                               // core.Malformed(field, …)
+		"This invitation has expired. Ask your peer worker for a new one.", // &core.Error{Message: …}
+	} {
+		if _, ok := inCode[m]; !ok {
+			t.Errorf("the scan no longer finds %q", m)
 		}
 	}
 	if *updateErrors {
