@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,6 +51,17 @@ var messageVars = map[string]bool{"msg": true, "message": true, "required": true
 type pkgFiles struct {
 	Name  string
 	Files []*ast.File
+}
+
+// messageFunc names the functions that return a message as a string.
+var messageFunc = regexp.MustCompile(`^(validate|Validate|check|Check)|Problem$`)
+
+func returnsString(t *ast.FuncType) bool {
+	if t.Results == nil || len(t.Results.List) != 1 || len(t.Results.List[0].Names) > 1 {
+		return false
+	}
+	id, ok := t.Results.List[0].Type.(*ast.Ident)
+	return ok && id.Name == "string"
 }
 
 type found struct {
@@ -95,6 +107,7 @@ func scanMessages(t *testing.T) (fixed, built []found) {
 		}
 		// The parameter names of the package's functions, by function name.
 		params := map[string][]string{}
+		notFound := map[string]map[int]bool{}
 		for _, f := range pkg.Files {
 			for _, d := range f.Decls {
 				fd, ok := d.(*ast.FuncDecl)
@@ -111,6 +124,28 @@ func scanMessages(t *testing.T) (fixed, built []found) {
 					}
 				}
 				params[fd.Name.Name] = names
+				// A parameter the function hands to core.NotFound names
+				// what was not found (groupWithRoster(…, "The roster")).
+				ast.Inspect(fd.Body, func(n ast.Node) bool {
+					c, ok := n.(*ast.CallExpr)
+					if !ok || len(c.Args) != 1 {
+						return true
+					}
+					if name, inCore := callee(c, pkg.Name); !inCore || name != "NotFound" {
+						return true
+					}
+					if id, ok := c.Args[0].(*ast.Ident); ok {
+						for i, n := range names {
+							if n == id.Name {
+								if notFound[fd.Name.Name] == nil {
+									notFound[fd.Name.Name] = map[int]bool{}
+								}
+								notFound[fd.Name.Name][i] = true
+							}
+						}
+					}
+					return true
+				})
 			}
 		}
 		// message records e as a message: a fixed one when it is a
@@ -184,6 +219,22 @@ func scanMessages(t *testing.T) (fixed, built []found) {
 		for _, f := range pkg.Files {
 			ast.Inspect(f, func(n ast.Node) bool {
 				switch x := n.(type) {
+				case *ast.FuncDecl:
+					// A validator that returns its message as a string
+					// (validateOrgName, auth.CheckNewPassword).
+					if x.Body != nil && messageFunc.MatchString(x.Name.Name) && returnsString(x.Type) {
+						ast.Inspect(x.Body, func(n ast.Node) bool {
+							switch r := n.(type) {
+							case *ast.FuncLit:
+								return false
+							case *ast.ReturnStmt:
+								if len(r.Results) == 1 {
+									message(r.Results[0], "")
+								}
+							}
+							return true
+						})
+					}
 				case *ast.CompositeLit:
 					switch {
 					case skip[x]:
@@ -244,6 +295,10 @@ func scanMessages(t *testing.T) (fixed, built []found) {
 						return true
 					}
 					for i, a := range x.Args {
+						if notFound[name][i] {
+							message(a, " was not found.")
+							continue
+						}
 						if i >= len(ps) || !messageParams[ps[i]] {
 							continue
 						}
