@@ -95,7 +95,8 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 		return fmt.Errorf("no template %s", name)
 	}
 	p := principal(r)
-	v := view{P: p, Nav: s.nav(r, p), Flash: takeFlash(w, r), RequestID: requestID(r), Path: r.URL.Path, D: data, L: localizer(r)}
+	v := view{P: p, Nav: s.nav(r, p), RequestID: requestID(r), Path: r.URL.Path, D: data, L: localizer(r)}
+	v.Flash = v.L.Message(takeFlash(w, r)) // a store's message carried over a redirect, in the page's language
 	formsSpeak(data, v.L)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
