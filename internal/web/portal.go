@@ -337,7 +337,7 @@ func (s *Server) portalAddProgress(w http.ResponseWriter, r *http.Request) error
 	l := localizer(r)
 	_, err = s.store.AddProgress(r.Context(), s.actor(r), gid, f.Get("note"))
 	if f.Fail(err) {
-		f.Errors = map[string]string{"note": l.T("portal.goals.note_error")}
+		f.Errors = map[string]string{"note": storeSays(l, f.Errors["progress"], "portal.goals.note_error")}
 		f.Values.Set("goal", id(gid))
 		v, verr := s.portalGoalsView(r, p, f)
 		if verr != nil {
@@ -349,6 +349,17 @@ func (s *Server) portalAddProgress(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	return redirect(w, r, "/portal/goals", l.T("portal.goals.saved"))
+}
+
+// storeSays is the store's message msg in the person's language when the
+// catalogue holds it (errors.*.toml), and the portal's own message (the key
+// fallback) when it does not: a message built with a number in it, such as
+// "Use at most 4000 characters.", is English only.
+func storeSays(l *i18n.Localizer, msg, fallback string) string {
+	if i18n.HasMessage(msg) {
+		return l.Message(msg)
+	}
+	return l.T(fallback)
 }
 
 // ---- Consents ----
@@ -428,7 +439,7 @@ func (s *Server) portalRequestCorrection(w http.ResponseWriter, r *http.Request)
 	l := localizer(r)
 	_, err = s.store.RequestCorrection(r.Context(), s.actor(r), p.ID, f.Raw("request"))
 	if f.Fail(err) {
-		f.Errors = map[string]string{"request": l.T("portal.corrections.request_error")}
+		f.Errors = map[string]string{"request": storeSays(l, f.Errors["request"], "portal.corrections.request_error")}
 		cs, cerr := s.store.Corrections(r.Context(), s.actor(r), p.ID)
 		if cerr != nil {
 			return cerr
