@@ -29,6 +29,11 @@ func (s *Server) routeTable() []route {
 		// Signing in and out; first start; invitation and reset links.
 		{Method: get, Pattern: "/login", Perm: public, Handler: s.loginPage},
 		{Method: post, Pattern: "/login", Perm: public, Handler: s.login},
+		// A one-time code by email instead of a password, for portal accounts
+		// only, when email sending is set up (signin.go).
+		{Method: get, Pattern: "/login/code", Perm: public, Handler: s.loginCodePage},
+		{Method: post, Pattern: "/login/code", Perm: public, Handler: s.sendLoginCode},
+		{Method: post, Pattern: "/login/code/verify", Perm: public, Handler: s.loginWithCode},
 		{Method: get, Pattern: "/login/second-factor", Perm: public, Handler: s.secondFactorPage},
 		{Method: post, Pattern: "/login/second-factor", Perm: public, Handler: s.secondFactor},
 		{Method: post, Pattern: "/logout", Perm: signedIn, Handler: s.logout},

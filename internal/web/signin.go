@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"peerpath/internal/core"
 	"peerpath/internal/store"
@@ -286,4 +287,107 @@ func (s *Server) accountLink(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return redirect(w, r, "/login", "Your password is set. Sign in with it now.")
+}
+
+// ---- Signing in with a code sent by email (portal accounts) ----
+
+type loginCodeView struct {
+	Form    *form
+	Next    string
+	Sent    bool // the code was asked for: the page asks for it
+	Off     bool // email sending is not set up: no codes
+	Problem string
+	Minutes int
+	Digits  int
+	Langs   []option
+	Here    string
+}
+
+func (s *Server) newLoginCodeView(f *form, next string) loginCodeView {
+	here := "/login/code"
+	if next != "/" {
+		here += "?next=" + url.QueryEscape(next)
+	}
+	return loginCodeView{Form: f, Next: next, Minutes: int(store.SignInCodeTTL / time.Minute), Digits: store.SignInCodeDigits,
+		Langs: languageOptions(), Here: here}
+}
+
+// loginCodePage asks for the login to send a code to. Codes go by email
+// only: without email sending the page says so and points to the password
+// (and sending and checking codes answer 404).
+func (s *Server) loginCodePage(w http.ResponseWriter, r *http.Request) error {
+	if principal(r) != nil {
+		return redirect(w, r, "/", "")
+	}
+	v := s.newLoginCodeView(newForm(nil), safeNext(r.URL.Query().Get("next")))
+	v.Off = !s.mail
+	return s.render(w, r, "login_code.html", v)
+}
+
+// sendLoginCode emails a code to the portal account signing in as the login
+// typed, and asks for it. The answer is the same whether or not such an
+// account exists.
+func (s *Server) sendLoginCode(w http.ResponseWriter, r *http.Request) error {
+	if !s.mail {
+		return core.NotFound("This page")
+	}
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	v := s.newLoginCodeView(f, safeNext(f.Get("next")))
+	if !s.limits.login.allow(s.clientIP(r)) {
+		return rateLimited()
+	}
+	if f.Get("login") == "" {
+		f.Errors["login"] = localizer(r).T("login.code.error.login")
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "login_code.html", v)
+	}
+	if err := s.store.RequestSignInCode(r.Context(), f.Get("login"), s.clientIP(r)); err != nil {
+		return err
+	}
+	v.Sent = true
+	return s.render(w, r, "login_code.html", v)
+}
+
+// loginWithCode signs in with the code from the email: the same outcomes,
+// throttle and answers as a password at /login.
+func (s *Server) loginWithCode(w http.ResponseWriter, r *http.Request) error {
+	if !s.mail {
+		return core.NotFound("This page")
+	}
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	v := s.newLoginCodeView(f, safeNext(f.Get("next")))
+	v.Sent = true
+	l := localizer(r)
+	ip := s.clientIP(r)
+	if !s.limits.login.allow(ip) {
+		return rateLimited()
+	}
+	if f.Get("login") == "" || f.Get("code") == "" {
+		if f.Get("login") == "" {
+			f.Errors["login"] = l.T("login.code.error.login")
+		}
+		if f.Get("code") == "" {
+			f.Errors["code"] = l.T("login.code.error.code")
+		}
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "login_code.html", v)
+	}
+	res, err := s.store.SignInWithCode(r.Context(), f.Get("login"), f.Get("code"), ip)
+	if err != nil {
+		return err
+	}
+	switch res.Outcome {
+	case store.SignInBad:
+		v.Problem = l.T("login.code.wrong")
+		return s.renderStatus(w, r, http.StatusUnauthorized, "login_code.html", v)
+	case store.SignInLocked:
+		v.Problem = l.T("login.problem.locked", "Until", core.TimeOfDayUntil(res.LockedUntil))
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(res.LockedUntil.Sub(s.clock.Now()).Seconds()))))
+		return s.renderStatus(w, r, http.StatusTooManyRequests, "login_code.html", v)
+	}
+	return s.startSession(w, r, res, v.Next)
 }
