@@ -662,11 +662,10 @@ func (s *Server) loadMyRecord(r *http.Request, p store.Person) (myRecord, error)
 		return out, err
 	}
 	out.Goals = goals.Items
-	rec, err := s.store.PersonRecord(ctx, a, p.ID)
-	if err != nil {
+	// Both kinds of consent, the newest version of each.
+	if out.Consents, err = s.myConsents(r); err != nil {
 		return out, err
 	}
-	out.Consents = rec.Consents
 	if out.Corrections, err = s.store.Corrections(ctx, a, p.ID); err != nil {
 		return out, err
 	}
@@ -734,10 +733,18 @@ func (s *Server) portalRecordPDF(w http.ResponseWriter, r *http.Request) error {
 		doc.Sections = append(doc.Sections, printout.Section{Heading: l.T("portal.goals.title"), Items: goals})
 	}
 	var consents []string
+	today := s.store.Today()
 	for _, c := range rec.Consents {
-		line := l.T("portal.consents.given", "Date", c.GivenOn) + ": " + c.Covers
+		if c.Kind == store.ConsentPart2 {
+			v := toPortalPart2(l, c, today)
+			consents = append(consents, l.T("portal.part2.heading", "Recipient", v.Recipient)+"\n"+
+				l.T("portal.part2.what")+": "+v.Information+"\n"+l.T("portal.part2.why")+": "+v.Purpose+"\n"+
+				l.T("portal.part2.until")+": "+v.Until+"\n"+l.T("portal.part2.signed")+": "+v.SignedOn+"\n"+v.State)
+			continue
+		}
+		line := l.T("portal.consents.given", "Date", dayIn(l, c.GivenOn)) + ": " + c.Covers
 		if !c.Current() {
-			line += "\n" + l.T("portal.consents.withdrawn_on", "Date", c.WithdrawnOn)
+			line += "\n" + l.T("portal.consents.withdrawn_on", "Date", dayIn(l, c.WithdrawnOn))
 		}
 		consents = append(consents, line)
 	}

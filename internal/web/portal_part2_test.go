@@ -85,6 +85,14 @@ func TestPortalListsAndWithdrawsPart2Consents(t *testing.T) {
 		t.Fatalf("again: %d", res.Status)
 	}
 
+	// Their downloaded record holds them too.
+	if res := c.Get("/portal/my-record.json"); !strings.Contains(res.Body, `"recipient": "Dorchester Drug Court"`) || !strings.Contains(res.Body, `"kind": "part2"`) {
+		t.Fatalf("my record as JSON: %s", res.Body)
+	}
+	if res := c.Get("/portal/my-record.pdf"); res.Status != http.StatusOK {
+		t.Fatalf("my record as PDF: %d", res.Status)
+	}
+
 	// The API: both kinds, each with what it is and whether it stands.
 	api := app.SessionClient(t, f.user)
 	var list struct {
