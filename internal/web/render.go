@@ -178,6 +178,7 @@ func (s *Server) funcs() template.FuncMap {
 		"roleLabel": auth.RoleLabel,
 		"label":     label,  // plain words for a stored value: label "mode" "in_person"
 		"day":       fmtDay, // a YYYY-MM-DD date as "30 Nov 2026"
+		"dayIn":     dayIn,  // the same in the reader's language: dayIn .L "2026-11-30" gives "30 de noviembre de 2026"
 		"date":      func(t time.Time) string { return fmtDate(t) },
 		"datetime":  func(t time.Time) string { return fmtDateTime(t) },
 		// One time format (issue 16): every time of day through core.
