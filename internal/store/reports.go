@@ -143,8 +143,11 @@ func (s *Store) resolveScope(ctx context.Context, q querier, a Actor, sc reporti
 		if !a.MaySeeOrgReports() {
 			return out, notFound
 		}
+		// A programme is named by its id (service_programmes); people's
+		// programmes are kept by name (person_programmes.name), so the
+		// report's conditions use the name found here.
 		var name string
-		err := q.QueryRowContext(ctx, "SELECT name FROM person_programmes WHERE org_id = $1 AND lower(name) = lower($2) LIMIT 1", a.OrgID, sc.Name).Scan(&name)
+		err := q.QueryRowContext(ctx, "SELECT name FROM service_programmes WHERE id = $1 AND org_id = $2", sc.ID, a.OrgID).Scan(&name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return out, notFound
 		}
@@ -945,7 +948,7 @@ func (s *Store) workforceReport(ctx context.Context, q querier, sc reportScope, 
 
 // ScopeChoice is one scope the actor may choose on the reports page.
 type ScopeChoice struct {
-	Value string // as the API writes it: org, programme:Name, team:12, worker:7
+	Value string // as the API writes it: org, programme:3, team:12, worker:7
 	Label string
 }
 
@@ -958,12 +961,23 @@ func (s *Store) ReportScopes(ctx context.Context, a Actor) ([]ScopeChoice, error
 	var out []ScopeChoice
 	if a.MaySeeOrgReports() {
 		out = append(out, ScopeChoice{"org", "The whole organisation"})
-		names, err := s.ServiceProgrammes(ctx, a.OrgID)
+		rows, err := q.QueryContext(ctx, "SELECT id, name FROM service_programmes WHERE org_id = $1 ORDER BY name, id LIMIT 200", a.OrgID)
 		if err != nil {
 			return nil, err
 		}
-		for _, n := range names {
-			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeProgramme, Name: n}.String(), "Programme: " + n})
+		type programme struct {
+			id   int64
+			name string
+		}
+		ps, err := collect(rows, func(sc interface{ Scan(...any) error }) (programme, error) {
+			var p programme
+			return p, sc.Scan(&p.id, &p.name)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeProgramme, ID: p.id}.String(), "Programme: " + p.name})
 		}
 	}
 	rows, err := q.QueryContext(ctx, `SELECT u.id, u.name, COALESCE(u.supervisor_id, 0),

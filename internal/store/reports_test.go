@@ -301,9 +301,10 @@ func TestReportsCountEveryFigure(t *testing.T) {
 	if v, _ := worker.Table("contacts_by_kind").Cell("total", "contacts"); v.N != 4 {
 		t.Errorf("Pat's contacts: %v", v.N)
 	}
-	prog := get(store.ReportActivity, reporting.Scope{Kind: reporting.ScopeProgramme, Name: "bridge"}, false)
-	if v, _ := prog.Table("people_served").Cell("new", "people"); v.N != 2 || prog.Scope.Name != "Bridge" {
-		t.Errorf("the Bridge programme's new people: %v (%q)", v.N, prog.Scope.Name)
+	bridge := programmeID(t, db, tm.Admin, "Bridge")
+	prog := get(store.ReportActivity, reporting.Scope{Kind: reporting.ScopeProgramme, ID: bridge}, false)
+	if v, _ := prog.Table("people_served").Cell("new", "people"); v.N != 2 || prog.Scope.Name != "Bridge" || prog.Scope.String() != fmt.Sprintf("programme:%d", bridge) {
+		t.Errorf("the Bridge programme's new people: %v (%q, %s)", v.N, prog.Scope.Name, prog.Scope)
 	}
 	if v, _ := prog.Table("contacts_by_kind").Cell("total", "contacts"); v.N != 5 {
 		t.Errorf("the Bridge programme's contacts: %v", v.N)
@@ -312,6 +313,22 @@ func TestReportsCountEveryFigure(t *testing.T) {
 	if v, _ := team.Table("supervision").Cell("total", "sessions"); v.N != 2 {
 		t.Errorf("the team's supervision sessions: %v", v.N)
 	}
+}
+
+// programmeID is the id of the organisation's service programme called name.
+func programmeID(t *testing.T, db *testkit.DB, admin store.User, name string) int64 {
+	t.Helper()
+	ps, err := db.FollowUpSchedules(ctx, testkit.Actor(admin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if p.Name == name {
+			return p.ID
+		}
+	}
+	t.Fatalf("no programme %q among %+v", name, ps)
+	return 0
 }
 
 func hiddenBreakdown(table string, rows ...string) string {
@@ -327,6 +344,14 @@ func TestReportsWhoSeesWhat(t *testing.T) {
 	tm := db.NewTeam(t, "Report access")
 	other := db.NewTeam(t, "Report elsewhere")
 	addPerson(t, db, testkit.Actor(tm.Peer), "Ana")
+	if _, err := db.CreatePerson(ctx, testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "Bo", Programmes: []string{"Bridge"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreatePerson(ctx, testkit.Actor(other.Peer), store.PersonInput{PreferredName: "Cy", Programmes: []string{"Harbour"}}); err != nil {
+		t.Fatal(err)
+	}
+	bridge := reporting.Scope{Kind: reporting.ScopeProgramme, ID: programmeID(t, db, tm.Admin, "Bridge")}
+	harbour := reporting.Scope{Kind: reporting.ScopeProgramme, ID: programmeID(t, db, other.Admin, "Harbour")}
 	ask := func(u store.User, sc reporting.Scope) error {
 		_, err := db.Report(ctx, testkit.Actor(u), store.ReportActivity, sc, reportPeriod, store.ReportOptions{})
 		return err
@@ -345,7 +370,9 @@ func TestReportsWhoSeesWhat(t *testing.T) {
 		{tm.Peer, org, false}, {tm.Peer, team, false}, {tm.Peer, pat, true}, {tm.Peer, olu, false},
 		{tm.Trainer, pat, false},
 		{other.Admin, pat, false}, {other.Admin, team, false},
-		{tm.Admin, reporting.Scope{Kind: reporting.ScopeProgramme, Name: "No such programme"}, false},
+		{tm.Admin, bridge, true}, {tm.Supervisor, bridge, false}, {tm.Peer, bridge, false}, {other.Admin, bridge, false},
+		{tm.Admin, harbour, false}, {other.Admin, harbour, true},
+		{tm.Admin, reporting.Scope{Kind: reporting.ScopeProgramme, ID: 999999}, false},
 		{tm.Admin, reporting.Scope{Kind: "region", ID: 1}, false},
 	} {
 		err := ask(c.who, c.sc)
