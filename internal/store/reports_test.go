@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -443,4 +444,78 @@ func TestMergeKeepsContactDays(t *testing.T) {
 	if rows != 1 || n != 3 || min != 30 {
 		t.Errorf("after the merge: %d rows, %d contacts, %d minutes", rows, n, min)
 	}
+}
+
+// The organisation's day rows (contact_org_days) hold what its people's day
+// rows (contact_days) add up to, after every kind of change to a contact:
+// added, changed to another day and mode, deleted, merged.
+func TestOrgDaysFollowContacts(t *testing.T) {
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "Report org days")
+	other := db.NewTeam(t, "Report org days elsewhere")
+	pat, olu := testkit.Actor(tm.Peer), testkit.Actor(tm.OtherPeer)
+	ana, ben := addPerson(t, db, pat, "Ana Lima"), addPerson(t, db, pat, "Ana Lima")
+	cy := addPerson(t, db, olu, "Cy")
+	at := testkit.Start.Add(-48 * time.Hour)
+	read := func(orgID int64, q string) []string {
+		rows, err := db.Raw(t).Query(q, orgID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var day, week, kind, mode, format string
+			var n, min int
+			if err := rows.Scan(&day, &week, &kind, &mode, &format, &n, &min); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%s %s %s %s %s %d %d", day, week, kind, mode, format, n, min))
+		}
+		return out
+	}
+	check := func(step string, orgID int64, want ...string) {
+		t.Helper()
+		got := read(orgID, `SELECT day_on, week_on, kind, mode, format, contacts, minutes FROM contact_org_days WHERE org_id = $1 ORDER BY day_on, kind, mode, format`)
+		sum := read(orgID, `SELECT day_on, week_on, kind, mode, format, SUM(contacts), SUM(minutes) FROM contact_days WHERE org_id = $1
+			GROUP BY day_on, week_on, kind, mode, format ORDER BY day_on, kind, mode, format`)
+		if !slices.Equal(got, want) || !slices.Equal(sum, want) {
+			t.Errorf("%s: the organisation's days %q, its people's days add up to %q, want %q", step, got, sum, want)
+		}
+	}
+	add := func(a store.Actor, pid int64, at time.Time, mode string, minutes int) store.Contact {
+		c, err := db.AddContact(ctx, a, pid, store.ContactInput{OccurredAt: at, DurationMinutes: minutes, Mode: mode, Kind: "check_in"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	add(pat, ana.ID, at, "phone", 10)
+	c := add(pat, ben.ID, at, "phone", 20)
+	add(olu, cy.ID, at, "phone", 5)
+	add(testkit.Actor(other.Peer), addPerson(t, db, testkit.Actor(other.Peer), "Dee").ID, at, "phone", 60)
+	day := core.Today(at)
+	row := func(day, mode string, n, min int) string {
+		return fmt.Sprintf("%s %s check_in %s individual %d %d", day, reporting.WeekOf(day), mode, n, min)
+	}
+	check("three contacts on one day, two workers", tm.Admin.OrgID, row(day, "phone", 3, 35))
+	check("the other organisation", other.Admin.OrgID, row(day, "phone", 1, 60))
+
+	later := at.Add(24 * time.Hour)
+	if _, err := db.UpdateContact(ctx, pat, c.ID, store.ContactInput{OccurredAt: later, DurationMinutes: 25, Mode: "video", Kind: "check_in"}); err != nil {
+		t.Fatal(err)
+	}
+	check("one moved to the next day by video", tm.Admin.OrgID, row(day, "phone", 2, 15), row(core.Today(later), "video", 1, 25))
+
+	if _, err := db.DeleteContact(ctx, pat, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("that one deleted", tm.Admin.OrgID, row(day, "phone", 2, 15))
+
+	add(pat, ben.ID, at, "phone", 30)
+	if _, err := db.MergePeople(ctx, testkit.Actor(tm.Supervisor), ana.ID, ben.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("two records merged", tm.Admin.OrgID, row(day, "phone", 3, 45))
+	check("the other organisation, untouched", other.Admin.OrgID, row(day, "phone", 1, 60))
 }
