@@ -20,9 +20,12 @@ import (
 // (activity), what changed for the people it supports (outcomes) and its
 // workforce, for a period and a scope (the organisation, a programme, a
 // supervisor's team, a worker). Reports hold counts, never names. Contacts
-// are read from their daily counts (contact_days.go), everything else
+// are read from their daily counts (contact_days.go): the organisation's
+// from contact_org_days (a few thousand rows a year), a scope's people one
+// seek at a time, a team's or worker's from their own rows; everything else
 // through indexes that start with the organisation. Every report read is
-// audited with its scope and period.
+// audited with its scope and period. Timed by BenchmarkReportOrgYear
+// (docs/performance.md).
 
 // Report kinds.
 const (

@@ -75,6 +75,22 @@ func BenchmarkReportOrgYear(b *testing.B) {
 			b.ReportMetric(float64((cpuTime()-before).Milliseconds())/float64(b.N), "cpu-ms/op")
 		})
 	}
+	// The activity report of the organisation's first programme (every
+	// person of a generated organisation is in it): its contacts are read
+	// from its people's day rows, not the organisation's.
+	ps, err := s.FollowUpSchedules(ctx, admin)
+	if err != nil || len(ps) == 0 {
+		b.Fatal(ps, err)
+	}
+	b.Run("activity-programme", func(b *testing.B) {
+		before := cpuTime()
+		for b.Loop() {
+			if _, err := s.Report(ctx, admin, store.ReportActivity, reporting.Scope{Kind: reporting.ScopeProgramme, ID: ps[0].ID}, p, store.ReportOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64((cpuTime()-before).Milliseconds())/float64(b.N), "cpu-ms/op")
+	})
 	// The follow-up completion figure of supervisor 001's team (its
 	// workers' people, about 200), as the supervisor: the figure their
 	// outcomes report shows.
