@@ -11,8 +11,9 @@ import (
 // The demo's consents under 42 CFR Part 2 and disclosures (issue 18). Maria
 // signed a consent for her peer worker to share her attendance with her
 // primary care doctor, then changed it (version 2) to add the goals she
-// chose to share; one disclosure was made under it, with its notice. Every
-// name is made up.
+// chose to share; one disclosure was made under it, with its notice. She
+// sees the consent in her portal (/portal/consents, in Spanish) and may
+// withdraw it there. Every name is made up.
 
 func loadPart2(ctx context.Context, s *store.Store, d *Demo) error {
 	if has, err := s.HasDisclosures(ctx, d.Org.ID); err != nil || has {

@@ -26,4 +26,19 @@ func TestDemoPortalLoadsOnce(t *testing.T) {
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("one correction request after two loads: %d %v", len(cs), err)
 	}
+	// Her consent to share her records under Part 2 is in her portal, in
+	// effect (part2.go), beside her consent to peer support.
+	consents, err := db.Consents(t.Context(), me, res.User.PersonID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var part2 *store.Consent
+	for i, c := range consents {
+		if c.Kind == store.ConsentPart2 && !c.Superseded() {
+			part2 = &consents[i]
+		}
+	}
+	if part2 == nil || !part2.Current() || part2.Recipient == "" {
+		t.Fatalf("Maria's Part 2 consent in her portal: %+v", consents)
+	}
 }

@@ -17,6 +17,12 @@
 // "Spanish", "Português" or "es") first, then the browser's Accept-Language
 // header — and picks the first one the catalogue has, English otherwise.
 //
+// The messages of the store and domain packages (core.Invalid's field
+// messages, Conflict, NotFound…) are catalogued the gettext way, under their
+// own English text, in errors.en.toml, errors.es.toml and errors.pt.toml;
+// Localizer.Message translates one, and the web layer calls it where a page
+// shows one.
+//
 // In Go: i18n.For(p.PreferredLanguage, r.Header.Get("Accept-Language")).T("portal.home.title").
 // In templates: {{t .L "portal.home.title"}}, with named values as pairs:
 // {{t .L "portal.invite.expires" "When" $when}}, and plurals with {{tn .L "key" $count}}.
@@ -63,7 +69,18 @@ func init() {
 		tags = append(tags, language.MustParse(l))
 	}
 	matcher = language.NewMatcher(tags)
+	buf, err := files.ReadFile("errors.en.toml")
+	if err != nil {
+		panic(fmt.Sprintf("i18n: %v", err))
+	}
+	if err := toml.Unmarshal(buf, &messages); err != nil {
+		panic(fmt.Sprintf("i18n: errors.en.toml: %v", err))
+	}
 }
+
+// messages are the store's and domain packages' messages, catalogued under
+// their own English text (errors.en.toml).
+var messages map[string]string
 
 // Localizer speaks one language. The zero value is not usable; get one from
 // For or In.
@@ -152,6 +169,25 @@ func (l *Localizer) localize(id string, count any, pairs []any) string {
 		return id
 	}
 	return s
+}
+
+// Message returns a message of the store or a domain package (a
+// core.Error's message or field message, catalogued under its English text
+// in errors.*.toml) in the localizer's language. A message the catalogue
+// does not hold (one built with numbers or names in it) comes back as it
+// is, in English.
+func (l *Localizer) Message(msg string) string {
+	if !HasMessage(msg) {
+		return msg
+	}
+	return l.T(msg)
+}
+
+// HasMessage reports whether the catalogue holds msg, a message of the
+// store or a domain package, so Message says it in every language.
+func HasMessage(msg string) bool {
+	_, ok := messages[msg]
+	return ok
 }
 
 // Funcs are the template functions: t (T) and tn (N), each taking the

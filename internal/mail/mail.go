@@ -150,3 +150,10 @@ func longDate(day string) string {
 	}
 	return t.Format("2 January 2006")
 }
+
+// SignInCode sends a person with a portal account a one-time sign-in code,
+// in their language: w and the texts are already translated. It holds the
+// person's first name and the code, nothing about their support.
+func SignInCode(to, name, org, subject, para, code, after string, w Words) Message {
+	return compose(to, subject, body{Name: name, Org: org, Paras: []string{para, code}, After: after, Words: w})
+}

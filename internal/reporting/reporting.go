@@ -117,16 +117,15 @@ const (
 )
 
 // Scope is whom a report covers: the organisation, the people of one
-// programme (named, as people's programmes are), a supervisor's team, or one
-// worker.
+// service programme, a supervisor's team, or one worker.
 type Scope struct {
 	Kind string
-	ID   int64  // the supervisor or worker
-	Name string // the programme
+	ID   int64  // the service programme, the supervisor or the worker
+	Name string // the programme's name, once the store has found it (not part of String)
 }
 
-// ParseScope reads "org", "programme:{name}", "team:{id}" or
-// "worker:{id}"; empty is the organisation. ok is false for anything else.
+// ParseScope reads "org", "programme:{id}", "team:{id}" or "worker:{id}";
+// empty is the organisation. ok is false for anything else.
 func ParseScope(s string) (Scope, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == ScopeOrg {
@@ -137,10 +136,7 @@ func ParseScope(s string) (Scope, bool) {
 		return Scope{}, false
 	}
 	switch kind {
-	case ScopeProgramme:
-		rest = strings.TrimSpace(rest)
-		return Scope{Kind: kind, Name: rest}, rest != ""
-	case ScopeTeam, ScopeWorker:
+	case ScopeProgramme, ScopeTeam, ScopeWorker:
 		id, err := strconv.ParseInt(rest, 10, 64)
 		return Scope{Kind: kind, ID: id}, err == nil && id > 0
 	}
@@ -150,9 +146,7 @@ func ParseScope(s string) (Scope, bool) {
 // String is the scope as the API writes it.
 func (s Scope) String() string {
 	switch s.Kind {
-	case ScopeProgramme:
-		return ScopeProgramme + ":" + s.Name
-	case ScopeTeam, ScopeWorker:
+	case ScopeProgramme, ScopeTeam, ScopeWorker:
 		return s.Kind + ":" + strconv.FormatInt(s.ID, 10)
 	}
 	return ScopeOrg

@@ -49,13 +49,13 @@ func TestSmallNumbersAreProtected(t *testing.T) {
 }
 
 func TestScopesAndPeriods(t *testing.T) {
-	for in, want := range map[string]string{"": "org", "org": "org", "team:12": "team:12", "worker:3": "worker:3", "programme:Bridge": "programme:Bridge"} {
+	for in, want := range map[string]string{"": "org", "org": "org", "team:12": "team:12", "worker:3": "worker:3", "programme:7": "programme:7"} {
 		sc, ok := ParseScope(in)
 		if !ok || sc.String() != want {
 			t.Errorf("%q: %v %v", in, sc, ok)
 		}
 	}
-	for _, bad := range []string{"team:", "team:x", "worker:-1", "region:1", "programme:", "everyone"} {
+	for _, bad := range []string{"team:", "team:x", "worker:-1", "region:1", "programme:", "programme:Bridge", "programme:0", "everyone"} {
 		if _, ok := ParseScope(bad); ok {
 			t.Errorf("%q was accepted", bad)
 		}

@@ -163,6 +163,9 @@ func (s *Store) WithdrawConsent(ctx context.Context, a Actor, id int64, on, note
 		if !c.Current() {
 			return core.Conflict("This consent was already withdrawn.")
 		}
+		if c.Superseded() {
+			return core.Conflict("This is an earlier version of the consent: withdraw its newest version.")
+		}
 		if on < c.GivenOn {
 			return core.Invalid(map[string]string{"withdrawn_on": "Consent cannot be withdrawn before it was given."})
 		}

@@ -33,11 +33,43 @@ func contactDay(orgID, personID, workerID int64, at time.Time, kind, mode, forma
 	return dayCount{key: dayKey{day: core.Today(at), kind: kind, mode: mode, format: format, worker: workerID, person: personID}, contacts: 1, minute: int64(minutes)}
 }
 
-// countContactDay adds sign times one contact to its day's row, deleting a
+// countContactDay adds sign times one contact to its day's row, and to the
+// organisation's day row (contact_org_days, migration 00031), deleting a
 // row that reaches nothing. Adding is one upsert, so two workers saving a
 // contact for the same row at once both count (on PostgreSQL the second
 // waits for the first's row instead of failing on the key).
 func countContactDay(ctx context.Context, tx *sql.Tx, orgID int64, c dayCount, sign int64) error {
+	if err := countPersonDay(ctx, tx, orgID, c, sign); err != nil {
+		return err
+	}
+	return countOrgDay(ctx, tx, orgID, c, sign)
+}
+
+func countOrgDay(ctx context.Context, tx *sql.Tx, orgID int64, c dayCount, sign int64) error {
+	k := c.key
+	if sign > 0 {
+		_, err := tx.ExecContext(ctx, `INSERT INTO contact_org_days (org_id, day_on, week_on, kind, mode, format, contacts, minutes)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (org_id, day_on, kind, mode, format)
+			DO UPDATE SET contacts = contact_org_days.contacts + excluded.contacts, minutes = contact_org_days.minutes + excluded.minutes`,
+			orgID, k.day, reporting.WeekOf(k.day), k.kind, k.mode, k.format, c.contacts, c.minute)
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE contact_org_days SET contacts = contacts - $1, minutes = minutes - $2
+		WHERE org_id = $3 AND day_on = $4 AND kind = $5 AND mode = $6 AND format = $7`,
+		c.contacts, c.minute, orgID, k.day, k.kind, k.mode, k.format)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("contact_org_days: no row to take a contact from")
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM contact_org_days WHERE org_id = $1 AND day_on = $2 AND kind = $3 AND mode = $4 AND format = $5
+		AND contacts <= 0`, orgID, k.day, k.kind, k.mode, k.format)
+	return err
+}
+
+func countPersonDay(ctx context.Context, tx *sql.Tx, orgID int64, c dayCount, sign int64) error {
 	k := c.key
 	if sign > 0 {
 		_, err := tx.ExecContext(ctx, `INSERT INTO contact_days (org_id, day_on, week_on, worker_id, person_id, kind, mode, format, contacts, minutes)
@@ -77,12 +109,36 @@ func (s *Store) countContactDays(ctx context.Context, tx *sql.Tx, orgID int64, c
 		sum[c.key] = &cc
 		order = append(order, c.key)
 	}
+	// The organisation's day rows: the same counts without the worker and
+	// the person.
+	type orgKey struct{ day, kind, mode, format string }
+	orgSum := map[orgKey]*[2]int64{}
+	var orgOrder []orgKey
 	var rows [][]any
 	for _, k := range order {
 		c := sum[k]
 		rows = append(rows, []any{orgID, k.day, reporting.WeekOf(k.day), k.worker, k.person, k.kind, k.mode, k.format, c.contacts, c.minute})
+		ok := orgKey{k.day, k.kind, k.mode, k.format}
+		if orgSum[ok] == nil {
+			orgSum[ok] = &[2]int64{}
+			orgOrder = append(orgOrder, ok)
+		}
+		orgSum[ok][0] += c.contacts
+		orgSum[ok][1] += c.minute
 	}
-	return s.bulkInsert(ctx, tx, "INSERT INTO contact_days (org_id, day_on, week_on, worker_id, person_id, kind, mode, format, contacts, minutes) VALUES ", rows)
+	if err := s.bulkInsert(ctx, tx, "INSERT INTO contact_days (org_id, day_on, week_on, worker_id, person_id, kind, mode, format, contacts, minutes) VALUES ", rows); err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for _, k := range orgOrder {
+		v := orgSum[k]
+		rows = append(rows, []any{orgID, k.day, reporting.WeekOf(k.day), k.kind, k.mode, k.format, v[0], v[1]})
+	}
+	// Added to what the organisation's days already hold (the generator
+	// writes an organisation's people in batches).
+	return s.bulkInsert(ctx, tx, `INSERT INTO contact_org_days (org_id, day_on, week_on, kind, mode, format, contacts, minutes) VALUES `, rows,
+		` ON CONFLICT (org_id, day_on, kind, mode, format)
+		DO UPDATE SET contacts = contact_org_days.contacts + excluded.contacts, minutes = contact_org_days.minutes + excluded.minutes`)
 }
 
 // backfillContactDays fills contact_days from the contacts recorded before
@@ -98,8 +154,10 @@ func (s *Store) backfillContactDays(ctx context.Context) error {
 	}
 	for _, org := range orgs {
 		err := s.tx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM contact_days WHERE org_id = $1", org); err != nil {
-				return err
+			for _, table := range []string{"contact_days", "contact_org_days"} {
+				if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE org_id = $1", org); err != nil {
+					return err
+				}
 			}
 			rows, err := tx.QueryContext(ctx, `SELECT person_id, created_by, occurred_at, kind, mode, format, duration_minutes
 				FROM contacts WHERE org_id = $1`, org)

@@ -218,3 +218,47 @@ func TestPortalWithdrawsAPart2Consent(t *testing.T) {
 		t.Fatalf("a disclosure after the person withdrew the consent: %v", err)
 	}
 }
+
+// TestPortalWithdrawsOnlyTheNewestOfTheirOwn: the person cannot withdraw an
+// earlier version of a Part 2 consent (409: the newest is the one that
+// counts) nor another person's consent (not found), and the list they read
+// holds both kinds of consent.
+func TestPortalWithdrawsOnlyTheNewestOfTheirOwn(t *testing.T) {
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "Portal Part 2 versions")
+	pat := testkit.Actor(tm.Peer)
+	p := addPerson(t, db, pat, "Maria")
+	other := addPerson(t, db, pat, "Quinn")
+	_, me := portalUser(t, db, pat, p)
+	v1, err := db.RecordPart2Consent(ctx, pat, p.ID, part2Consent("Dr. Lee, Harbor Clinic", "coordinating care"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := part2Consent("Dr. Lee, Harbor Clinic", "coordinating care and my medication")
+	in.Replaces = v1.ID
+	v2, err := db.RecordPart2Consent(ctx, pat, p.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := db.RecordPart2Consent(ctx, pat, other.ID, part2Consent("Dr. Lee, Harbor Clinic", "coordinating care"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.WithdrawConsent(ctx, me, v1.ID, "", ""); core.KindOf(err) != core.KindConflict {
+		t.Fatalf("withdrawing an earlier version: %v", err)
+	}
+	if _, err := db.WithdrawConsent(ctx, me, theirs.ID, "", ""); core.KindOf(err) != core.KindNotFound {
+		t.Fatalf("withdrawing another person's consent: %v", err)
+	}
+	cs, err := db.Consents(ctx, me, p.ID)
+	if err != nil || len(cs) != 2 || cs[0].ID != v2.ID {
+		t.Fatalf("the person's consents: %v %+v", err, cs)
+	}
+	if _, err := db.Consents(ctx, me, other.ID); core.KindOf(err) != core.KindNotFound {
+		t.Fatalf("another person's consents: %v", err)
+	}
+	got, err := db.WithdrawConsent(ctx, me, v2.ID, "", "")
+	if err != nil || got.RevokedBy != "person" {
+		t.Fatalf("withdrawing the newest: %v %+v", err, got)
+	}
+}

@@ -20,9 +20,12 @@ import (
 // (activity), what changed for the people it supports (outcomes) and its
 // workforce, for a period and a scope (the organisation, a programme, a
 // supervisor's team, a worker). Reports hold counts, never names. Contacts
-// are read from their daily counts (contact_days.go), everything else
+// are read from their daily counts (contact_days.go): the organisation's
+// from contact_org_days (a few thousand rows a year), a scope's people one
+// seek at a time, a team's or worker's from their own rows; everything else
 // through indexes that start with the organisation. Every report read is
-// audited with its scope and period.
+// audited with its scope and period. Timed by BenchmarkReportOrgYear
+// (docs/performance.md).
 
 // Report kinds.
 const (
@@ -143,8 +146,11 @@ func (s *Store) resolveScope(ctx context.Context, q querier, a Actor, sc reporti
 		if !a.MaySeeOrgReports() {
 			return out, notFound
 		}
+		// A programme is named by its id (service_programmes); people's
+		// programmes are kept by name (person_programmes.name), so the
+		// report's conditions use the name found here.
 		var name string
-		err := q.QueryRowContext(ctx, "SELECT name FROM person_programmes WHERE org_id = $1 AND lower(name) = lower($2) LIMIT 1", a.OrgID, sc.Name).Scan(&name)
+		err := q.QueryRowContext(ctx, "SELECT name FROM service_programmes WHERE id = $1 AND org_id = $2", sc.ID, a.OrgID).Scan(&name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return out, notFound
 		}
@@ -292,11 +298,18 @@ func (s *Store) activityReport(ctx context.Context, q querier, sc reportScope, p
 		m[k].n += n
 		m[k].min += min
 	}
-	// Two grouped reads of the period's daily counts: by week, kind, mode
-	// and format (a few thousand rows, for the breakdowns and the weekly
-	// chart); and each person's weeks with a contact.
-	rows, err = q.QueryContext(ctx, `SELECT week_on, kind, mode, format, SUM(contacts), SUM(minutes) FROM contact_days WHERE `+where+
-		` GROUP BY week_on, kind, mode, format`, x.list...)
+	// The breakdowns and the weekly chart: for the organisation, from its
+	// day rows (contact_org_days: a few thousand rows a year); for a
+	// programme, a team or a worker, from the day rows of its people or
+	// its workers.
+	byWeekKind := `SELECT week_on, kind, mode, format, SUM(contacts), SUM(minutes) FROM contact_days WHERE ` + where + ` GROUP BY week_on, kind, mode, format`
+	weekArgs := x.list
+	if sc.Kind == reporting.ScopeOrg {
+		byWeekKind = `SELECT week_on, kind, mode, format, SUM(contacts), SUM(minutes) FROM contact_org_days
+			WHERE org_id = $1 AND day_on >= $2 AND day_on <= $3 GROUP BY week_on, kind, mode, format`
+		weekArgs = []any{sc.orgID, p.From, p.To}
+	}
+	rows, err = q.QueryContext(ctx, byWeekKind, weekArgs...)
 	if err != nil {
 		return err
 	}
@@ -316,27 +329,44 @@ func (s *Store) activityReport(ctx context.Context, q querier, sc reportScope, p
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = q.QueryContext(ctx, `SELECT person_id, COUNT(DISTINCT week_on) FROM contact_days WHERE `+where+` GROUP BY person_id`, x.list...)
-	if err != nil {
-		return err
-	}
-	contactWeeks := map[int64]int{}
-	for rows.Next() {
-		var person int64
-		var weeks int
-		if err := rows.Scan(&person, &weeks); err != nil {
-			rows.Close()
+	// People active, and each person's weeks with a contact (for check-ins
+	// kept). A team or a worker: one grouped read of their day rows (a
+	// contact counts for whoever made it). The organisation or a programme:
+	// a seek per person in the day rows by person (contact_days_person),
+	// never a sort of the organisation's year of rows; the weeks are
+	// counted for the people checked in with weekly only (checkInTable).
+	var active int
+	var contactWeeks map[int64]int
+	if sc.workers != nil {
+		rows, err = q.QueryContext(ctx, `SELECT person_id, COUNT(DISTINCT week_on) FROM contact_days WHERE `+where+` GROUP BY person_id`, x.list...)
+		if err != nil {
 			return err
 		}
-		contactWeeks[person] = weeks
+		contactWeeks = map[int64]int{}
+		for rows.Next() {
+			var person int64
+			var weeks int
+			if err := rows.Scan(&person, &weeks); err != nil {
+				rows.Close()
+				return err
+			}
+			contactWeeks[person] = weeks
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		active = len(contactWeeks)
+	} else {
+		x := &args{}
+		org := x.p(sc.orgID)
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM people p WHERE p.org_id = `+org+` AND EXISTS (SELECT 1 FROM contact_days d
+			WHERE d.org_id = `+org+` AND d.person_id = p.id AND d.day_on >= `+x.p(p.From)+` AND d.day_on <= `+x.p(p.To)+`)`+sc.people(x, "p.id"), x.list...).Scan(&active); err != nil {
+			return err
+		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	active := contactWeeks
 	served.Add("new", "New", count(newPeople))
-	served.Add("active", "Active", count(len(active)))
+	served.Add("active", "Active", count(active))
 	served.Add("closed", "Closed", count(len(reasons)))
 	people.Tables = append(people.Tables, served)
 
@@ -423,20 +453,31 @@ func (s *Store) activityReport(ctx context.Context, q querier, sc reportScope, p
 
 // checkInTable: for the scope's people checked in with weekly, the weeks
 // of the period their support was open, and how many of those weeks had a
-// contact (from the scope's workers, for a team or a worker).
+// contact (from the scope's workers, for a team or a worker: contactWeeks;
+// for the organisation or a programme, contactWeeks is nil and each
+// person's weeks are counted here from their own day rows).
 func (s *Store) checkInTable(ctx context.Context, q querier, sc reportScope, p reporting.Period, contactWeeks map[int64]int) (*reporting.Table, error) {
 	from, to := p.Bounds()
 	x := &args{}
-	rows, err := q.QueryContext(ctx, `SELECT p.id, p.created_at, p.closed_at FROM people p WHERE p.org_id = `+x.p(sc.orgID)+`
+	org := x.p(sc.orgID)
+	weeks := "0"
+	if contactWeeks == nil {
+		weeks = `(SELECT COUNT(DISTINCT d.week_on) FROM contact_days d WHERE d.org_id = ` + org + ` AND d.person_id = p.id
+			AND d.day_on >= ` + x.p(p.From) + ` AND d.day_on <= ` + x.p(p.To) + `)`
+	}
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.created_at, p.closed_at, `+weeks+` FROM people p WHERE p.org_id = `+org+`
 		AND p.merged_into_id IS NULL AND p.check_in_every_days = 7 AND p.status <> 'on_hold' AND p.created_at < `+x.p(ms(to))+`
 		AND (p.closed_at = 0 OR p.closed_at >= `+x.p(ms(from))+`)`+sc.people(x, "p.id"), x.list...)
 	if err != nil {
 		return nil, err
 	}
-	type open struct{ id, since, closed int64 }
+	type open struct {
+		id, since, closed int64
+		weeks             int
+	}
 	ps, err := collect(rows, func(sc interface{ Scan(...any) error }) (open, error) {
 		var o open
-		return o, sc.Scan(&o.id, &o.since, &o.closed)
+		return o, sc.Scan(&o.id, &o.since, &o.closed, &o.weeks)
 	})
 	if err != nil {
 		return nil, err
@@ -457,7 +498,10 @@ func (s *Store) checkInTable(ctx context.Context, q querier, sc reportScope, p r
 			weeks++
 		}
 		due += weeks
-		kept += min(weeks, contactWeeks[o.id])
+		if contactWeeks != nil {
+			o.weeks = contactWeeks[o.id]
+		}
+		kept += min(weeks, o.weeks)
 	}
 	t := newTable("check_ins", "Weekly check-ins kept",
 		colCount("people", "People checked in with weekly"), colCount("weeks_due", "Weeks due"), colCount("weeks_kept", "Weeks with a contact"),
@@ -945,7 +989,7 @@ func (s *Store) workforceReport(ctx context.Context, q querier, sc reportScope, 
 
 // ScopeChoice is one scope the actor may choose on the reports page.
 type ScopeChoice struct {
-	Value string // as the API writes it: org, programme:Name, team:12, worker:7
+	Value string // as the API writes it: org, programme:3, team:12, worker:7
 	Label string
 }
 
@@ -958,12 +1002,23 @@ func (s *Store) ReportScopes(ctx context.Context, a Actor) ([]ScopeChoice, error
 	var out []ScopeChoice
 	if a.MaySeeOrgReports() {
 		out = append(out, ScopeChoice{"org", "The whole organisation"})
-		names, err := s.ServiceProgrammes(ctx, a.OrgID)
+		rows, err := q.QueryContext(ctx, "SELECT id, name FROM service_programmes WHERE org_id = $1 ORDER BY name, id LIMIT 200", a.OrgID)
 		if err != nil {
 			return nil, err
 		}
-		for _, n := range names {
-			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeProgramme, Name: n}.String(), "Programme: " + n})
+		type programme struct {
+			id   int64
+			name string
+		}
+		ps, err := collect(rows, func(sc interface{ Scan(...any) error }) (programme, error) {
+			var p programme
+			return p, sc.Scan(&p.id, &p.name)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeProgramme, ID: p.id}.String(), "Programme: " + p.name})
 		}
 	}
 	rows, err := q.QueryContext(ctx, `SELECT u.id, u.name, COALESCE(u.supervisor_id, 0),

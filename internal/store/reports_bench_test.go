@@ -12,13 +12,15 @@ import (
 
 	"peerpath/internal/auth"
 	"peerpath/internal/demo"
+	"peerpath/internal/followup"
 	"peerpath/internal/reporting"
 	"peerpath/internal/store"
 	"peerpath/internal/testkit"
 )
 
 // BenchmarkReportOrgYear times a one-year report for a whole organisation
-// (each of activity, outcomes and workforce). By default it generates the
+// (each of activity, outcomes and workforce), and the follow-up completion
+// figure of a supervisor's team over the same year. By default it generates the
 // "smoke" scale into a fresh database; to time it on real volumes, point it
 // at a database made by `peerpath demo --scale org` (or state):
 //
@@ -55,6 +57,13 @@ func BenchmarkReportOrgYear(b *testing.B) {
 	admin := u.Actor("192.0.2.1")
 	today := s.Today()
 	p := reporting.Period{From: reporting.AddDays(today, -364), To: today}
+	if os.Getenv("PEERPATH_REPORT_BENCH_DB") == "" || os.Getenv("PEERPATH_REPORT_BENCH_SUPRT") != "" {
+		// Generated data has programmes without follow-up schedules: put the
+		// organisation's on SUPRT's (every person's points worked out), so
+		// the completion figures have points to count. On a database of
+		// your own this changes it, hence the variable.
+		suprt(ctx, b, s, admin)
+	}
 	for _, kind := range store.ReportKinds {
 		b.Run(kind, func(b *testing.B) {
 			before := cpuTime()
@@ -65,6 +74,62 @@ func BenchmarkReportOrgYear(b *testing.B) {
 			}
 			b.ReportMetric(float64((cpuTime()-before).Milliseconds())/float64(b.N), "cpu-ms/op")
 		})
+	}
+	// The activity report of the organisation's first programme (every
+	// person of a generated organisation is in it): its contacts are read
+	// from its people's day rows, not the organisation's.
+	ps, err := s.FollowUpSchedules(ctx, admin)
+	if err != nil || len(ps) == 0 {
+		b.Fatal(ps, err)
+	}
+	b.Run("activity-programme", func(b *testing.B) {
+		before := cpuTime()
+		for b.Loop() {
+			if _, err := s.Report(ctx, admin, store.ReportActivity, reporting.Scope{Kind: reporting.ScopeProgramme, ID: ps[0].ID}, p, store.ReportOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64((cpuTime()-before).Milliseconds())/float64(b.N), "cpu-ms/op")
+	})
+	// The follow-up completion figure of supervisor 001's team (its
+	// workers' people, about 200), as the supervisor: the figure their
+	// outcomes report shows.
+	su, err := s.UserByEmail(ctx, demo.ScaleEmail(1, auth.RoleSupervisor, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sup := su.Actor("192.0.2.1")
+	b.Run("completion-team", func(b *testing.B) {
+		before := cpuTime()
+		var due int
+		for b.Loop() {
+			c, err := s.FollowUpCompletion(ctx, sup, store.CompletionTeam, sup.UserID, p.From, p.To)
+			if err != nil {
+				b.Fatal(err)
+			}
+			due = c.Due
+		}
+		b.ReportMetric(float64((cpuTime()-before).Milliseconds())/float64(b.N), "cpu-ms/op")
+		b.ReportMetric(float64(due), "due")
+	})
+}
+
+// suprt puts the organisation's service programmes without a schedule on
+// SUPRT's.
+func suprt(ctx context.Context, b *testing.B, s *store.Store, admin store.Actor) {
+	ps, err := s.FollowUpSchedules(ctx, admin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range ps {
+		if p.Schedule.Kind != followup.None {
+			continue
+		}
+		start := time.Now()
+		if _, err := s.SetFollowUpSchedule(ctx, admin, p.ID, followup.Schedule{Kind: followup.SUPRT}); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("programme %q put on SUPRT's schedule (%d people) in %s", p.Name, p.People, time.Since(start).Round(time.Millisecond))
 	}
 }
 

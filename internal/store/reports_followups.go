@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 
 	"peerpath/internal/core"
@@ -15,17 +14,8 @@ import (
 func init() { followUpTable = reportFollowUps }
 
 func reportFollowUps(ctx context.Context, s *Store, q querier, a Actor, sc reportScope, p reporting.Period) (*reporting.Table, error) {
+	// A programme's scope is its service programme's id, as the schedule's.
 	kind, id := sc.Kind, sc.ID
-	if kind == reporting.ScopeProgramme {
-		// Reports name a programme; its schedule is kept by id.
-		err := q.QueryRowContext(ctx, "SELECT id FROM service_programmes WHERE org_id = $1 AND lower(name) = lower($2)", sc.orgID, sc.Name).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
 	c, err := s.FollowUpCompletion(ctx, a, kind, id, p.From, p.To)
 	var ce *core.Error
 	if errors.As(err, &ce) && (ce.Kind == core.KindNotFound || ce.Kind == core.KindForbidden) {

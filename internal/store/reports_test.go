@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -301,9 +302,10 @@ func TestReportsCountEveryFigure(t *testing.T) {
 	if v, _ := worker.Table("contacts_by_kind").Cell("total", "contacts"); v.N != 4 {
 		t.Errorf("Pat's contacts: %v", v.N)
 	}
-	prog := get(store.ReportActivity, reporting.Scope{Kind: reporting.ScopeProgramme, Name: "bridge"}, false)
-	if v, _ := prog.Table("people_served").Cell("new", "people"); v.N != 2 || prog.Scope.Name != "Bridge" {
-		t.Errorf("the Bridge programme's new people: %v (%q)", v.N, prog.Scope.Name)
+	bridge := programmeID(t, db, tm.Admin, "Bridge")
+	prog := get(store.ReportActivity, reporting.Scope{Kind: reporting.ScopeProgramme, ID: bridge}, false)
+	if v, _ := prog.Table("people_served").Cell("new", "people"); v.N != 2 || prog.Scope.Name != "Bridge" || prog.Scope.String() != fmt.Sprintf("programme:%d", bridge) {
+		t.Errorf("the Bridge programme's new people: %v (%q, %s)", v.N, prog.Scope.Name, prog.Scope)
 	}
 	if v, _ := prog.Table("contacts_by_kind").Cell("total", "contacts"); v.N != 5 {
 		t.Errorf("the Bridge programme's contacts: %v", v.N)
@@ -312,6 +314,22 @@ func TestReportsCountEveryFigure(t *testing.T) {
 	if v, _ := team.Table("supervision").Cell("total", "sessions"); v.N != 2 {
 		t.Errorf("the team's supervision sessions: %v", v.N)
 	}
+}
+
+// programmeID is the id of the organisation's service programme called name.
+func programmeID(t *testing.T, db *testkit.DB, admin store.User, name string) int64 {
+	t.Helper()
+	ps, err := db.FollowUpSchedules(ctx, testkit.Actor(admin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if p.Name == name {
+			return p.ID
+		}
+	}
+	t.Fatalf("no programme %q among %+v", name, ps)
+	return 0
 }
 
 func hiddenBreakdown(table string, rows ...string) string {
@@ -327,6 +345,14 @@ func TestReportsWhoSeesWhat(t *testing.T) {
 	tm := db.NewTeam(t, "Report access")
 	other := db.NewTeam(t, "Report elsewhere")
 	addPerson(t, db, testkit.Actor(tm.Peer), "Ana")
+	if _, err := db.CreatePerson(ctx, testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "Bo", Programmes: []string{"Bridge"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreatePerson(ctx, testkit.Actor(other.Peer), store.PersonInput{PreferredName: "Cy", Programmes: []string{"Harbour"}}); err != nil {
+		t.Fatal(err)
+	}
+	bridge := reporting.Scope{Kind: reporting.ScopeProgramme, ID: programmeID(t, db, tm.Admin, "Bridge")}
+	harbour := reporting.Scope{Kind: reporting.ScopeProgramme, ID: programmeID(t, db, other.Admin, "Harbour")}
 	ask := func(u store.User, sc reporting.Scope) error {
 		_, err := db.Report(ctx, testkit.Actor(u), store.ReportActivity, sc, reportPeriod, store.ReportOptions{})
 		return err
@@ -345,7 +371,9 @@ func TestReportsWhoSeesWhat(t *testing.T) {
 		{tm.Peer, org, false}, {tm.Peer, team, false}, {tm.Peer, pat, true}, {tm.Peer, olu, false},
 		{tm.Trainer, pat, false},
 		{other.Admin, pat, false}, {other.Admin, team, false},
-		{tm.Admin, reporting.Scope{Kind: reporting.ScopeProgramme, Name: "No such programme"}, false},
+		{tm.Admin, bridge, true}, {tm.Supervisor, bridge, false}, {tm.Peer, bridge, false}, {other.Admin, bridge, false},
+		{tm.Admin, harbour, false}, {other.Admin, harbour, true},
+		{tm.Admin, reporting.Scope{Kind: reporting.ScopeProgramme, ID: 999999}, false},
 		{tm.Admin, reporting.Scope{Kind: "region", ID: 1}, false},
 	} {
 		err := ask(c.who, c.sc)
@@ -416,4 +444,78 @@ func TestMergeKeepsContactDays(t *testing.T) {
 	if rows != 1 || n != 3 || min != 30 {
 		t.Errorf("after the merge: %d rows, %d contacts, %d minutes", rows, n, min)
 	}
+}
+
+// The organisation's day rows (contact_org_days) hold what its people's day
+// rows (contact_days) add up to, after every kind of change to a contact:
+// added, changed to another day and mode, deleted, merged.
+func TestOrgDaysFollowContacts(t *testing.T) {
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "Report org days")
+	other := db.NewTeam(t, "Report org days elsewhere")
+	pat, olu := testkit.Actor(tm.Peer), testkit.Actor(tm.OtherPeer)
+	ana, ben := addPerson(t, db, pat, "Ana Lima"), addPerson(t, db, pat, "Ana Lima")
+	cy := addPerson(t, db, olu, "Cy")
+	at := testkit.Start.Add(-48 * time.Hour)
+	read := func(orgID int64, q string) []string {
+		rows, err := db.Raw(t).Query(q, orgID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var day, week, kind, mode, format string
+			var n, min int
+			if err := rows.Scan(&day, &week, &kind, &mode, &format, &n, &min); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%s %s %s %s %s %d %d", day, week, kind, mode, format, n, min))
+		}
+		return out
+	}
+	check := func(step string, orgID int64, want ...string) {
+		t.Helper()
+		got := read(orgID, `SELECT day_on, week_on, kind, mode, format, contacts, minutes FROM contact_org_days WHERE org_id = $1 ORDER BY day_on, kind, mode, format`)
+		sum := read(orgID, `SELECT day_on, week_on, kind, mode, format, SUM(contacts), SUM(minutes) FROM contact_days WHERE org_id = $1
+			GROUP BY day_on, week_on, kind, mode, format ORDER BY day_on, kind, mode, format`)
+		if !slices.Equal(got, want) || !slices.Equal(sum, want) {
+			t.Errorf("%s: the organisation's days %q, its people's days add up to %q, want %q", step, got, sum, want)
+		}
+	}
+	add := func(a store.Actor, pid int64, at time.Time, mode string, minutes int) store.Contact {
+		c, err := db.AddContact(ctx, a, pid, store.ContactInput{OccurredAt: at, DurationMinutes: minutes, Mode: mode, Kind: "check_in"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	add(pat, ana.ID, at, "phone", 10)
+	c := add(pat, ben.ID, at, "phone", 20)
+	add(olu, cy.ID, at, "phone", 5)
+	add(testkit.Actor(other.Peer), addPerson(t, db, testkit.Actor(other.Peer), "Dee").ID, at, "phone", 60)
+	day := core.Today(at)
+	row := func(day, mode string, n, min int) string {
+		return fmt.Sprintf("%s %s check_in %s individual %d %d", day, reporting.WeekOf(day), mode, n, min)
+	}
+	check("three contacts on one day, two workers", tm.Admin.OrgID, row(day, "phone", 3, 35))
+	check("the other organisation", other.Admin.OrgID, row(day, "phone", 1, 60))
+
+	later := at.Add(24 * time.Hour)
+	if _, err := db.UpdateContact(ctx, pat, c.ID, store.ContactInput{OccurredAt: later, DurationMinutes: 25, Mode: "video", Kind: "check_in"}); err != nil {
+		t.Fatal(err)
+	}
+	check("one moved to the next day by video", tm.Admin.OrgID, row(day, "phone", 2, 15), row(core.Today(later), "video", 1, 25))
+
+	if _, err := db.DeleteContact(ctx, pat, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("that one deleted", tm.Admin.OrgID, row(day, "phone", 2, 15))
+
+	add(pat, ben.ID, at, "phone", 30)
+	if _, err := db.MergePeople(ctx, testkit.Actor(tm.Supervisor), ana.ID, ben.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("two records merged", tm.Admin.OrgID, row(day, "phone", 3, 45))
+	check("the other organisation, untouched", other.Admin.OrgID, row(day, "phone", 1, 60))
 }

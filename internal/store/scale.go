@@ -289,8 +289,9 @@ func (s *Store) insertGeneratedGoals(ctx context.Context, tx *sql.Tx, orgID int6
 // bulkInsert inserts rows (all of the same width) with multi-row INSERT
 // statements of about 4,000 values each: one round trip per few hundred
 // rows, well under either database's limit on parameters. The full-size
-// statement is prepared once. Placeholders are bulkPlaceholder's.
-func (s *Store) bulkInsert(ctx context.Context, tx *sql.Tx, head string, rows [][]any) error {
+// statement is prepared once. Placeholders are bulkPlaceholder's. tail, if
+// given, follows the values (an ON CONFLICT clause).
+func (s *Store) bulkInsert(ctx context.Context, tx *sql.Tx, head string, rows [][]any, tail ...string) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -314,6 +315,7 @@ func (s *Store) bulkInsert(ctx context.Context, tx *sql.Tx, head string, rows []
 			}
 			sb.WriteString(")")
 		}
+		sb.WriteString(strings.Join(tail, ""))
 		return sb.String()
 	}
 	var full *sql.Stmt

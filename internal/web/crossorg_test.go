@@ -308,6 +308,7 @@ func foreignIDsInBodies(t *testing.T, app *testkit.App, raw *sql.DB, orgID int64
 		return v
 	}
 	person, worker, card, user := pick("people"), pick("workers"), pick("learning/cards"), pick("admin/users")
+	programme := pick("service-programmes")
 	ownPeer := id(users[2].ID)
 	own, err := app.CreatePerson(t.Context(), testkit.Actor(users[2]), store.PersonInput{PreferredName: "Sweep Person"})
 	if err != nil {
@@ -325,6 +326,7 @@ func foreignIDsInBodies(t *testing.T, app *testkit.App, raw *sql.DB, orgID int64
 		{"POST", "/api/v1/workers/" + ownPeer + "/hand-over", `{"to": "%s"}`, worker},
 		{"POST", "/api/v1/reviews", `{"card_id": "%s", "rating": "good"}`, card},
 		{"GET", "/api/v1/tokens?user_id=%s", "", user},
+		{"GET", "/api/v1/reports/activity?scope=programme:%s", "", programme},
 		{"POST", "/api/v1/people/" + ownPerson + "/disclosures", `{"recipient": "Clinic", "purpose": "Care", "information": "Dates", "consent_id": "%s"}`, consent},
 		{"POST", "/api/v1/people/" + ownPerson + "/consents", `{"kind": "part2", "discloser": "Us", "information": "Dates", "recipient": "Clinic", "purpose": "Care", "expires_on": "2027-12-31", "signed_on": "2026-11-20", "signature": {"method": "typed", "name": "S P"}, "replaces": "%s"}`, consent},
 	}

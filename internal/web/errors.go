@@ -85,7 +85,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Kind == core.KindRateLimited {
 		w.Header().Set("Retry-After", "60")
 	}
-	s.renderStatus(w, r, status, "error.html", errorPage{Status: status, Title: statusTitle(l, status), Message: e.Message, Fields: e.Fields, RequestID: requestID(r)})
+	// A page says the message in the reader's language when the catalogue
+	// has it (errors.*.toml); the API keeps English, its one language.
+	fields := make(map[string]string, len(e.Fields))
+	for k, v := range e.Fields {
+		fields[k] = l.Message(v)
+	}
+	s.renderStatus(w, r, status, "error.html", errorPage{Status: status, Title: statusTitle(l, status), Message: l.Message(e.Message), Fields: fields, RequestID: requestID(r)})
 }
 
 // statusTitle is an error page's title: the status in words

@@ -337,7 +337,7 @@ func (s *Server) portalAddProgress(w http.ResponseWriter, r *http.Request) error
 	l := localizer(r)
 	_, err = s.store.AddProgress(r.Context(), s.actor(r), gid, f.Get("note"))
 	if f.Fail(err) {
-		f.Errors = map[string]string{"note": l.T("portal.goals.note_error")}
+		f.Errors = map[string]string{"note": storeSays(l, f.Errors["progress"], "portal.goals.note_error")}
 		f.Values.Set("goal", id(gid))
 		v, verr := s.portalGoalsView(r, p, f)
 		if verr != nil {
@@ -351,23 +351,158 @@ func (s *Server) portalAddProgress(w http.ResponseWriter, r *http.Request) error
 	return redirect(w, r, "/portal/goals", l.T("portal.goals.saved"))
 }
 
+// storeSays is the store's message msg in the person's language when the
+// catalogue holds it (errors.*.toml), and the portal's own message (the key
+// fallback) when it does not: a message built with a number in it, such as
+// "Use at most 4000 characters.", is English only.
+func storeSays(l *i18n.Localizer, msg, fallback string) string {
+	if i18n.HasMessage(msg) {
+		return l.Message(msg)
+	}
+	return l.T(fallback)
+}
+
 // ---- Consents ----
 
+// The consents page lists both kinds of consent on the person's record:
+// the consent to peer support, and their consents to share records under 42
+// CFR Part 2 (the newest version of each, in the person's language: to
+// whom, what, why, until when, and whether it stands). Withdrawing one goes
+// through a page that says in plain words what withdrawing means, and asks
+// to confirm.
+
 type portalConsentsView struct {
-	Consents []store.Consent
-	Form     *form
+	Peer  []store.Consent
+	Part2 []portalPart2
+	Form  *form
+}
+
+// portalPart2 is a Part 2 consent as the person reads it.
+type portalPart2 struct {
+	ID                                   int64
+	Recipient, Information, Purpose      string
+	Until, SignedOn, State, Withdrawable string
+	Current                              bool
+}
+
+// dayIn writes a YYYY-MM-DD date in the language of l: "2 January 2026",
+// "2 de enero de 2026".
+func dayIn(l *i18n.Localizer, d string) string {
+	t, err := time.Parse("2006-01-02", d)
+	if err != nil {
+		return d
+	}
+	if l.Lang() == "en" {
+		return t.Format("2 January 2006")
+	}
+	return l.T("date.long", "Day", t.Day(), "Month", l.T("month."+strconv.Itoa(int(t.Month()))), "Year", t.Year())
+}
+
+// part2State is whether a Part 2 consent stands, as a key for the API and
+// words for the page.
+func part2State(l *i18n.Localizer, c store.Consent, today string) (key, words string) {
+	switch {
+	case !c.Current() && c.RevokedBy == "person":
+		return "withdrawn", l.T("portal.part2.withdrawn_by_you", "Date", dayIn(l, c.WithdrawnOn))
+	case !c.Current():
+		return "withdrawn", l.T("portal.part2.withdrawn", "Date", dayIn(l, c.WithdrawnOn))
+	case c.ExpiresOn != "" && c.ExpiresOn < today:
+		return "ended", l.T("portal.part2.ended", "Date", dayIn(l, c.ExpiresOn))
+	}
+	return "in_effect", l.T("portal.part2.in_effect")
+}
+
+func toPortalPart2(l *i18n.Localizer, c store.Consent, today string) portalPart2 {
+	v := portalPart2{ID: c.ID, Recipient: c.Recipient, Information: c.Information, Purpose: c.Purpose, SignedOn: dayIn(l, c.GivenOn)}
+	if c.ExpiresOn != "" {
+		v.Until = dayIn(l, c.ExpiresOn)
+	} else {
+		v.Until = c.ExpiryEvent
+	}
+	var key string
+	key, v.State = part2State(l, c, today)
+	v.Current = key == "in_effect"
+	return v
+}
+
+// myConsents are the person's consents of both kinds, newest first; of a
+// Part 2 consent changed since, only its newest version.
+func (s *Server) myConsents(r *http.Request) ([]store.Consent, error) {
+	a := s.actor(r)
+	cs, err := s.store.Consents(r.Context(), a, a.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	out := cs[:0]
+	for _, c := range cs {
+		if !c.Superseded() {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) portalConsents(w http.ResponseWriter, r *http.Request) error {
-	p, r, err := s.me(r)
+	_, r, err := s.me(r)
 	if err != nil {
 		return err
 	}
-	rec, err := s.store.PersonRecord(r.Context(), s.actor(r), p.ID)
+	cs, err := s.myConsents(r)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "portal_consents.html", portalConsentsView{Consents: rec.Consents, Form: newForm(nil)})
+	l, today := localizer(r), s.store.Today()
+	v := portalConsentsView{Form: newForm(nil)}
+	for _, c := range cs {
+		if c.Kind == store.ConsentPart2 {
+			v.Part2 = append(v.Part2, toPortalPart2(l, c, today))
+		} else {
+			v.Peer = append(v.Peer, c)
+		}
+	}
+	return s.render(w, r, "portal_consents.html", v)
+}
+
+type portalWithdrawView struct {
+	Part2 *portalPart2
+	Peer  *store.Consent
+	ID    int64
+	Form  *form
+}
+
+// portalWithdrawPage asks the person to confirm withdrawing one of their
+// consents, saying what it means. Another person's consent is not found.
+func (s *Server) portalWithdrawPage(w http.ResponseWriter, r *http.Request) error {
+	_, r, err := s.me(r)
+	if err != nil {
+		return err
+	}
+	cid, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	cs, err := s.myConsents(r)
+	if err != nil {
+		return err
+	}
+	l, today := localizer(r), s.store.Today()
+	for _, c := range cs {
+		if c.ID != cid {
+			continue
+		}
+		if !c.Current() {
+			return redirect(w, r, "/portal/consents", l.T("portal.consents.already"))
+		}
+		v := portalWithdrawView{ID: c.ID, Form: newForm(nil)}
+		if c.Kind == store.ConsentPart2 {
+			p := toPortalPart2(l, c, today)
+			v.Part2 = &p
+		} else {
+			v.Peer = &c
+		}
+		return s.render(w, r, "portal_consent_withdraw.html", v)
+	}
+	return core.NotFound("The consent")
 }
 
 func (s *Server) portalWithdrawConsent(w http.ResponseWriter, r *http.Request) error {
@@ -384,7 +519,7 @@ func (s *Server) portalWithdrawConsent(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	l := localizer(r)
-	_, err = s.store.WithdrawConsent(r.Context(), s.actor(r), cid, "", f.Get("note"))
+	c, err := s.store.WithdrawConsent(r.Context(), s.actor(r), cid, "", f.Get("note"))
 	switch core.KindOf(err) {
 	case core.KindConflict:
 		return redirect(w, r, "/portal/consents", l.T("portal.consents.already"))
@@ -393,6 +528,9 @@ func (s *Server) portalWithdrawConsent(w http.ResponseWriter, r *http.Request) e
 	}
 	if err != nil {
 		return err
+	}
+	if c.Kind == store.ConsentPart2 {
+		return redirect(w, r, "/portal/consents", l.T("portal.part2.withdrawn_now"))
 	}
 	return redirect(w, r, "/portal/consents", l.T("portal.consents.withdrawn"))
 }
@@ -428,7 +566,7 @@ func (s *Server) portalRequestCorrection(w http.ResponseWriter, r *http.Request)
 	l := localizer(r)
 	_, err = s.store.RequestCorrection(r.Context(), s.actor(r), p.ID, f.Raw("request"))
 	if f.Fail(err) {
-		f.Errors = map[string]string{"request": l.T("portal.corrections.request_error")}
+		f.Errors = map[string]string{"request": storeSays(l, f.Errors["request"], "portal.corrections.request_error")}
 		cs, cerr := s.store.Corrections(r.Context(), s.actor(r), p.ID)
 		if cerr != nil {
 			return cerr
@@ -535,11 +673,10 @@ func (s *Server) loadMyRecord(r *http.Request, p store.Person) (myRecord, error)
 		return out, err
 	}
 	out.Goals = goals.Items
-	rec, err := s.store.PersonRecord(ctx, a, p.ID)
-	if err != nil {
+	// Both kinds of consent, the newest version of each.
+	if out.Consents, err = s.myConsents(r); err != nil {
 		return out, err
 	}
-	out.Consents = rec.Consents
 	if out.Corrections, err = s.store.Corrections(ctx, a, p.ID); err != nil {
 		return out, err
 	}
@@ -557,7 +694,7 @@ func (s *Server) portalRecordJSON(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	out := myRecordJSON{Person: toPersonJSON(p, s.store.Today()), SafetyPlan: toPlanDoc(rec.Plans[0]), WellnessPlan: toPlanDoc(rec.Plans[1]),
-		CrisisPreferences: toPlanDoc(rec.Plans[2]), Goals: []goalJSON{}, Consents: toMyConsents(rec.Consents),
+		CrisisPreferences: toPlanDoc(rec.Plans[2]), Goals: []goalJSON{}, Consents: toMyConsents(rec.Consents, s.store.Today()),
 		Corrections: toCorrections(rec.Corrections), AccessHistory: toAccessJSON(rec.Access), ExportedAt: s.clock.Now().UTC()}
 	for _, g := range rec.Goals {
 		out.Goals = append(out.Goals, toGoalJSON(g))
@@ -607,10 +744,18 @@ func (s *Server) portalRecordPDF(w http.ResponseWriter, r *http.Request) error {
 		doc.Sections = append(doc.Sections, printout.Section{Heading: l.T("portal.goals.title"), Items: goals})
 	}
 	var consents []string
+	today := s.store.Today()
 	for _, c := range rec.Consents {
-		line := l.T("portal.consents.given", "Date", c.GivenOn) + ": " + c.Covers
+		if c.Kind == store.ConsentPart2 {
+			v := toPortalPart2(l, c, today)
+			consents = append(consents, l.T("portal.part2.heading", "Recipient", v.Recipient)+"\n"+
+				l.T("portal.part2.what")+": "+v.Information+"\n"+l.T("portal.part2.why")+": "+v.Purpose+"\n"+
+				l.T("portal.part2.until")+": "+v.Until+"\n"+l.T("portal.part2.signed")+": "+v.SignedOn+"\n"+v.State)
+			continue
+		}
+		line := l.T("portal.consents.given", "Date", dayIn(l, c.GivenOn)) + ": " + c.Covers
 		if !c.Current() {
-			line += "\n" + l.T("portal.consents.withdrawn_on", "Date", c.WithdrawnOn)
+			line += "\n" + l.T("portal.consents.withdrawn_on", "Date", dayIn(l, c.WithdrawnOn))
 		}
 		consents = append(consents, line)
 	}
@@ -897,26 +1042,46 @@ func (s *Server) apiMeGoals(w http.ResponseWriter, r *http.Request) error {
 
 type myConsentJSON struct {
 	ID          string `json:"id"`
-	GivenOn     string `json:"given_on"`
-	Covers      string `json:"covers"`
+	Kind        string `json:"kind" enum:"peer_support,part2" doc:"peer_support: the consent to peer support; part2: a consent to share records under 42 CFR Part 2"`
+	GivenOn     string `json:"given_on" doc:"the day it was given (signed)"`
+	Covers      string `json:"covers" doc:"what a consent to peer support covers; empty for part2"`
 	WithdrawnOn string `json:"withdrawn_on" doc:"empty while the consent stands"`
+	WithdrawnBy string `json:"withdrawn_by" enum:",person,worker" doc:"who recorded the withdrawal of a part2 consent: the person in their portal, or a worker; empty otherwise"`
+	State       string `json:"state" enum:"in_effect,withdrawn,ended" doc:"ended: a part2 consent past its expiry date"`
+	Recipient   string `json:"recipient" doc:"part2: to whom the records may be disclosed"`
+	Information string `json:"information" doc:"part2: what may be disclosed"`
+	Purpose     string `json:"purpose" doc:"part2: why"`
+	ExpiresOn   string `json:"expires_on" doc:"part2: the day it ends, or empty when it ends with an event"`
+	ExpiryEvent string `json:"expiry_event" doc:"part2: the event it ends with, or empty"`
 }
 
-func toMyConsents(cs []store.Consent) []myConsentJSON {
+func toMyConsents(cs []store.Consent, today string) []myConsentJSON {
 	out := []myConsentJSON{}
+	l := i18n.In("en")
 	for _, c := range cs {
-		out = append(out, myConsentJSON{ID: id(c.ID), GivenOn: c.GivenOn, Covers: c.Covers, WithdrawnOn: c.WithdrawnOn})
+		j := myConsentJSON{ID: id(c.ID), Kind: c.Kind, GivenOn: c.GivenOn, Covers: c.Covers, WithdrawnOn: c.WithdrawnOn, State: "in_effect"}
+		if !c.Current() {
+			j.State = "withdrawn"
+		}
+		if c.Kind == store.ConsentPart2 {
+			j.Covers = ""
+			j.Recipient, j.Information, j.Purpose, j.ExpiresOn, j.ExpiryEvent = c.Recipient, c.Information, c.Purpose, c.ExpiresOn, c.ExpiryEvent
+			j.State, _ = part2State(l, c, today)
+			if !c.Current() {
+				j.WithdrawnBy = c.RevokedBy
+			}
+		}
+		out = append(out, j)
 	}
 	return out
 }
 
 func (s *Server) apiMeConsents(w http.ResponseWriter, r *http.Request) error {
-	a := s.actor(r)
-	rec, err := s.store.PersonRecord(r.Context(), a, a.PersonID)
+	cs, err := s.myConsents(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listJSON[myConsentJSON]{Items: toMyConsents(rec.Consents)})
+	writeJSON(w, http.StatusOK, listJSON[myConsentJSON]{Items: toMyConsents(cs, s.store.Today())})
 	return nil
 }
 
@@ -931,14 +1096,16 @@ func (s *Server) apiMeWithdrawConsent(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	var in meWithdrawJSON
-	if err := decodeJSON(r, &in); err != nil {
-		return err
+	if r.ContentLength != 0 { // the body may be left out (OptionalBody)
+		if err := decodeJSON(r, &in); err != nil {
+			return err
+		}
 	}
 	c, err := s.store.WithdrawConsent(r.Context(), a, cid, "", in.Note)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toMyConsents([]store.Consent{c})[0])
+	writeJSON(w, http.StatusOK, toMyConsents([]store.Consent{c}, s.store.Today())[0])
 	return nil
 }
 

@@ -43,7 +43,8 @@ func makePortal(t *testing.T, app *testkit.App, name string) portalFixture {
 func portalTemplateSteps(t *testing.T, app *testkit.App) {
 	f := makePortal(t, app, "Journey portal")
 	c := app.SessionClient(t, f.user)
-	for _, p := range []string{"/portal", "/portal/safety-plan", "/portal/safety-plan/edit", "/portal/goals", "/portal/consents", "/portal/corrections", "/portal/access"} {
+	for _, p := range []string{"/portal", "/portal/safety-plan", "/portal/safety-plan/edit", "/portal/goals", "/portal/consents",
+		"/portal/consents/" + itoa(f.consent.ID) + "/withdraw", "/portal/corrections", "/portal/access"} {
 		if res := c.Get(p); res.Status != http.StatusOK {
 			t.Errorf("GET %s: %d", p, res.Status)
 		}
@@ -53,6 +54,7 @@ func portalTemplateSteps(t *testing.T, app *testkit.App) {
 		t.Errorf("invitation page: %d", res.Status)
 	}
 	app.Client(t).Get("/portal/accept")
+	app.Client(t).Get("/login/code") // without email sending: says codes cannot be sent
 }
 
 func TestPortalPagesInTheirLanguage(t *testing.T) {

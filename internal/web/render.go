@@ -95,7 +95,8 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 	}
 	p := principal(r)
 	startAudit(w) // the page's audit entry commits while it is rendered
-	v := view{P: p, Nav: s.nav(r, p), Flash: takeFlash(w, r), RequestID: requestID(r), Path: r.URL.Path, D: data, L: localizer(r)}
+	v := view{P: p, Nav: s.nav(r, p), RequestID: requestID(r), Path: r.URL.Path, D: data, L: localizer(r)}
+	v.Flash = v.L.Message(takeFlash(w, r)) // a store's message carried over a redirect, in the page's language
 	formsSpeak(data, v.L)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -174,8 +175,9 @@ func (s *Server) funcs() template.FuncMap {
 		"asset":     func(name string) string { return s.assets.url(name) },
 		"field":     newField,
 		"roleLabel": roleLabel, // a role in words: roleLabel .L "peer"
-		"label":     label,     // plain words for a stored value: label "mode" "in_person"
+		"label":     label,     // plain words for a stored value: label .L "mode" "in_person"
 		"day":       fmtDay,    // a YYYY-MM-DD date as "30 Nov 2026"
+		"dayIn":     dayIn,     // the same in the reader's language: dayIn .L "2026-11-30" gives "30 de noviembre de 2026"
 		"date":      func(t time.Time) string { return fmtDate(t) },
 		"datetime":  func(t time.Time) string { return fmtDateTime(t) },
 		// One time format (issue 16): every time of day through core.
@@ -369,9 +371,24 @@ func (f *form) Fail(err error) bool {
 	return true
 }
 
+// translateErrors puts the form's messages in its language. The store's
+// messages are catalogued under their English text (errors.*.toml, see
+// i18n.Localizer.Message); one the catalogue does not hold (one built with
+// numbers or names in it, or the web layer's own, already in the page's
+// language) stays as it is, so translating twice does no harm.
+func (f *form) translateErrors() {
+	if f.L == nil {
+		return
+	}
+	for k, v := range f.Errors {
+		f.Errors[k] = f.L.Message(v)
+	}
+}
+
 // formsSpeak gives every form a page's data holds (a *form field of the data
 // struct, or a value of a data map) the page's language, so the partials a
-// form is handed to ("field", "error-summary") can say their own words in it.
+// form is handed to ("field", "error-summary", "portal-errors") can say their
+// own words in it, and translates the form's error messages into it.
 func formsSpeak(data any, l *i18n.Localizer) {
 	v := reflect.ValueOf(data)
 	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
@@ -383,6 +400,7 @@ func formsSpeak(data any, l *i18n.Localizer) {
 	set := func(x reflect.Value) {
 		if f, ok := x.Interface().(*form); ok && f != nil {
 			f.L = l
+			f.translateErrors()
 		}
 	}
 	switch v.Kind() {

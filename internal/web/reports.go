@@ -278,7 +278,7 @@ func (s *Server) reportPDF(kind string) handler {
 type reportJSON struct {
 	Report           string              `json:"report" enum:"activity,outcomes,workforce"`
 	Title            string              `json:"title"`
-	Scope            string              `json:"scope" doc:"org, programme:{name}, team:{supervisor id} or worker:{id}"`
+	Scope            string              `json:"scope" doc:"org, programme:{service programme id}, team:{supervisor id} or worker:{id}"`
 	ScopeDescription string              `json:"scope_description"`
 	From             string              `json:"from"`
 	To               string              `json:"to"`
@@ -362,7 +362,7 @@ func (s *Server) apiReport(kind string) handler {
 var reportQueryDoc = []queryParam{
 	{Name: "from", Description: "First day of the period, YYYY-MM-DD; twelve months before `to` when left out."},
 	{Name: "to", Description: "Last day of the period, YYYY-MM-DD, not after today; today when left out. A period covers at most 5 years."},
-	{Name: "scope", Description: "org, programme:{name}, team:{supervisor id} or worker:{id}; by default the organisation for an administrator, their team for a supervisor, their own for a worker. A scope that does not exist, or that you may not see, is 404."},
+	{Name: "scope", Description: "org, programme:{id} (a service programme's id, as GET /api/v1/programmes lists them), team:{supervisor id} or worker:{id}; by default the organisation for an administrator, their team for a supervisor, their own for a worker. A scope that does not exist, or that you may not see, is 404."},
 	{Name: "share", Enum: []string{"internal", "funder"}, Description: "funder: for sharing outside the organisation, with counts from 1 to 10 hidden."},
 	{Name: "expiring_days", Description: "Workforce: your organisation's window for expiring credentials, in days (90 when left out)."},
 }

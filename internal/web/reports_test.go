@@ -104,10 +104,83 @@ func TestReportsOverTheAPI(t *testing.T) {
 			t.Errorf("%s: %d %s", q, res.Status, res.Body)
 		}
 	}
-	for _, sc := range []string{"region:1", "team:999999", "worker:abc", "programme:Nothing"} {
+	for _, sc := range []string{"region:1", "team:999999", "worker:abc", "programme:Nothing", "programme:999999"} {
 		if res := admin.Get("/api/v1/reports/outcomes?scope=" + sc); res.Status != 404 {
 			t.Errorf("scope %s: %d %s", sc, res.Status, res.Body)
 		}
+	}
+}
+
+// A programme is named by its service programme's id, in the API, the
+// CSV, the PDF and the page's scope selector; an id of another
+// organisation, or none, is 404 (JSON for the API).
+func TestReportOfAProgramme(t *testing.T) {
+	app := testkit.NewApp(t)
+	tm := app.DB.NewTeam(t, "Programme report")
+	other := app.DB.NewTeam(t, "Programme elsewhere")
+	ctx := context.Background()
+	for i, who := range []store.User{tm.Peer, tm.Peer, tm.OtherPeer, other.Peer} {
+		programmes := []string{"Bridge"}
+		if i == 2 {
+			programmes = []string{"Harbour"}
+		}
+		p, err := app.DB.CreatePerson(ctx, testkit.Actor(who), store.PersonInput{PreferredName: fmt.Sprintf("Person %d", i), Programmes: programmes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := app.DB.AddContact(ctx, testkit.Actor(who), p.ID, store.ContactInput{OccurredAt: app.DB.Clock.Now().Add(-time.Hour), DurationMinutes: 30, Mode: "phone", Kind: "check_in"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	programme := func(admin store.User, name string) int64 {
+		ps, err := app.DB.FollowUpSchedules(ctx, testkit.Actor(admin))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.Name == name {
+				return p.ID
+			}
+		}
+		t.Fatalf("no programme %s", name)
+		return 0
+	}
+	bridge, theirs := programme(tm.Admin, "Bridge"), programme(other.Admin, "Bridge")
+	scope := fmt.Sprintf("programme:%d", bridge)
+	admin := app.APIClient(t, tm.Admin)
+	res := admin.Get("/api/v1/reports/activity?from=2026-01-01&to=2026-11-23&scope=" + scope)
+	var rep struct {
+		Scope            string `json:"scope"`
+		ScopeDescription string `json:"scope_description"`
+	}
+	if err := json.Unmarshal([]byte(res.Body), &rep); err != nil || res.Status != 200 || rep.Scope != scope || rep.ScopeDescription != "the programme Bridge" {
+		t.Fatalf("the Bridge programme's report: %d %s", res.Status, res.Body)
+	}
+	if !strings.Contains(res.Body, `"key":"new","label":"New","values":[2]`) {
+		t.Errorf("the Bridge programme's new people: %s", res.Body)
+	}
+	csv := admin.Get("/api/v1/reports/activity.csv?from=2026-01-01&to=2026-11-23&scope=" + scope)
+	if csv.Status != 200 || !strings.Contains(csv.Body, "Activity,"+scope+",2026-01-01,2026-11-23,internal,Contacts,Contacts by kind,Check-in,Contacts,2") {
+		t.Errorf("the programme's CSV: %d %s", csv.Status, csv.Body)
+	}
+	for _, sc := range []string{fmt.Sprintf("programme:%d", theirs), "programme:999999", "programme:Bridge"} {
+		res := admin.Get("/api/v1/reports/outcomes?scope=" + sc)
+		if res.Status != 404 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") || !strings.Contains(res.Body, `"error"`) {
+			t.Errorf("scope %s: %d %s %s", sc, res.Status, res.Header.Get("Content-Type"), res.Body)
+		}
+	}
+	c := app.SessionClient(t, tm.Admin)
+	page := c.Get("/reports/activity?from=2026-01-01&to=2026-11-23&scope=" + scope)
+	if page.Status != 200 || !strings.Contains(page.Body, `<option value="`+scope+`" selected>Programme: Bridge</option>`) ||
+		!strings.Contains(page.Body, fmt.Sprintf(`<option value="programme:%d">Programme: Harbour</option>`, programme(tm.Admin, "Harbour"))) ||
+		!strings.Contains(page.Body, "scope=programme%3A"+fmt.Sprint(bridge)) {
+		t.Errorf("the page's scope selector: %d %s", page.Status, page.Body)
+	}
+	if pdf := c.Get("/reports/activity.pdf?scope=" + scope); pdf.Status != 200 || !strings.Contains(pdf.Header.Get("Content-Disposition"), "activity-programme-"+fmt.Sprint(bridge)+"-") {
+		t.Errorf("the programme's PDF: %d %s", pdf.Status, pdf.Header)
+	}
+	if res := c.Get(fmt.Sprintf("/reports/activity?scope=programme:%d", theirs)); res.Status != 404 {
+		t.Errorf("another organisation's programme on the page: %d", res.Status)
 	}
 }
 

@@ -29,6 +29,11 @@ func (s *Server) routeTable() []route {
 		// Signing in and out; first start; invitation and reset links.
 		{Method: get, Pattern: "/login", Perm: public, Handler: s.loginPage},
 		{Method: post, Pattern: "/login", Perm: public, Handler: s.login},
+		// A one-time code by email instead of a password, for portal accounts
+		// only, when email sending is set up (signin.go).
+		{Method: get, Pattern: "/login/code", Perm: public, Handler: s.loginCodePage},
+		{Method: post, Pattern: "/login/code", Perm: public, Handler: s.sendLoginCode},
+		{Method: post, Pattern: "/login/code/verify", Perm: public, Handler: s.loginWithCode},
 		{Method: get, Pattern: "/login/second-factor", Perm: public, Handler: s.secondFactorPage},
 		{Method: post, Pattern: "/login/second-factor", Perm: public, Handler: s.secondFactor},
 		{Method: post, Pattern: "/logout", Perm: signedIn, Handler: s.logout},
@@ -420,6 +425,7 @@ func (s *Server) routeTable() []route {
 		{Method: get, Pattern: "/portal/goals", Perm: auth.PermPortal, Handler: s.portalGoals},
 		{Method: post, Pattern: "/portal/goals/{id}/progress", Perm: auth.PermPortal, Handler: s.portalAddProgress},
 		{Method: get, Pattern: "/portal/consents", Perm: auth.PermPortal, Handler: s.portalConsents},
+		{Method: get, Pattern: "/portal/consents/{id}/withdraw", Perm: auth.PermPortal, Handler: s.portalWithdrawPage},
 		{Method: post, Pattern: "/portal/consents/{id}/withdraw", Perm: auth.PermPortal, Handler: s.portalWithdrawConsent},
 		{Method: get, Pattern: "/portal/corrections", Perm: auth.PermPortal, Handler: s.portalCorrections},
 		{Method: post, Pattern: "/portal/corrections", Perm: auth.PermPortal, Handler: s.portalRequestCorrection},
@@ -444,9 +450,9 @@ func (s *Server) routeTable() []route {
 		{Method: get, Pattern: "/api/v1/me/goals", Perm: auth.PermPortal, Handler: s.apiMeGoals,
 			API: &apiDoc{Summary: "The person's own goals with their progress notes (portal account)", Tag: "portal", Response: goalJSON{}, List: true}},
 		{Method: get, Pattern: "/api/v1/me/consents", Perm: auth.PermPortal, Handler: s.apiMeConsents,
-			API: &apiDoc{Summary: "The person's own consents, newest first (portal account)", Tag: "portal", Response: myConsentJSON{}, List: true}},
+			API: &apiDoc{Summary: "The person's own consents, newest first (portal account): the consent to peer support and their 42 CFR Part 2 consents (the newest version of each), with to whom, what, why, until when and whether each stands", Tag: "portal", Response: myConsentJSON{}, List: true}},
 		{Method: post, Pattern: "/api/v1/me/consents/{id}/withdraw", Perm: auth.PermPortal, Handler: s.apiMeWithdrawConsent,
-			API: &apiDoc{Summary: "Withdraw one of the person's own consents, today (409 if already withdrawn; 404 for anyone else's)", Tag: "portal", Request: meWithdrawJSON{}, Response: myConsentJSON{}, OptionalBody: true}},
+			API: &apiDoc{Summary: "Withdraw one of the person's own consents, of either kind, at once: a Part 2 consent covers no disclosure from this moment, and disclosures already made under it stand (409 if already withdrawn; 404 for anyone else's)", Tag: "portal", Request: meWithdrawJSON{}, Response: myConsentJSON{}, OptionalBody: true}},
 		{Method: get, Pattern: "/api/v1/me/access-history", Perm: auth.PermPortal, Handler: s.apiMeAccess,
 			API: &apiDoc{Summary: "Who has looked at or changed the person's record, newest first, from the audit log (the person's own actions left out)", Tag: "portal", Response: accessEntryJSON{}, List: true}},
 		{Method: post, Pattern: "/api/v1/me/correction-requests", Perm: auth.PermPortal, Handler: s.apiMeCorrection,

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"peerpath/internal/core"
 	"peerpath/internal/store"
@@ -17,6 +18,20 @@ type loginView struct {
 	Notice  string
 	Problem string
 	Demo    *DemoLogins // serve --demo only
+	Langs   []option    // the language switcher
+	Here    string      // this page's address, for the switcher to come back to
+	Codes   bool        // sign-in codes by email are offered (email sending is set up)
+}
+
+// newLoginView is the sign-in page's view. The page is in the reader's
+// language: the switcher's choice (the "lang" cookie), else the browser's
+// (localizer); its words are the login.* keys of the catalogue.
+func (s *Server) newLoginView(r *http.Request, f *form, next string) loginView {
+	here := "/login"
+	if next != "/" {
+		here += "?next=" + url.QueryEscape(next)
+	}
+	return loginView{Form: f, Next: next, Demo: s.demo, Langs: languageOptions(), Here: here, Codes: s.mail}
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
@@ -24,12 +39,13 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, "/", "")
 	}
 	q := r.URL.Query()
-	v := loginView{Form: newForm(nil), Next: safeNext(q.Get("next")), Demo: s.demo}
+	v := s.newLoginView(r, newForm(nil), safeNext(q.Get("next")))
+	l := localizer(r)
 	switch {
 	case q.Get("draft") == "1":
-		v.Notice = "Your session ended before your last change was saved. Sign in again: peerpath kept what you wrote as a draft and will offer it back."
+		v.Notice = l.T("login.notice.draft")
 	case q.Get("expired") == "1":
-		v.Notice = "Your session ended after a time without activity. Please sign in again."
+		v.Notice = l.T("login.notice.expired")
 	}
 	return s.render(w, r, "login.html", v)
 }
@@ -39,17 +55,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := loginView{Form: f, Next: safeNext(f.Get("next")), Demo: s.demo}
+	v := s.newLoginView(r, f, safeNext(f.Get("next")))
+	l := localizer(r)
 	ip := s.clientIP(r)
 	if !s.limits.login.allow(ip) {
 		return rateLimited()
 	}
 	if f.Get("email") == "" || f.Raw("password") == "" {
 		if f.Get("email") == "" {
-			f.Errors["email"] = "Enter your email address."
+			f.Errors["email"] = l.T("login.error.email")
 		}
 		if f.Raw("password") == "" {
-			f.Errors["password"] = "Enter your password."
+			f.Errors["password"] = l.T("login.error.password")
 		}
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "login.html", v)
 	}
@@ -59,24 +76,30 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch res.Outcome {
 	case store.SignInBad:
-		v.Problem = "The email address or password is not right. Check them and try again."
+		v.Problem = l.T("login.problem.bad")
 		return s.renderStatus(w, r, http.StatusUnauthorized, "login.html", v)
 	case store.SignInLocked:
 		// The same answer whether or not anyone uses this email.
-		v.Problem = fmt.Sprintf("Too many failed sign-ins. Wait until %s and try again. If you have forgotten your password, ask an administrator for a reset link; they can also lift the wait.",
-			core.TimeOfDayUntil(res.LockedUntil))
+		v.Problem = l.T("login.problem.locked", "Until", core.TimeOfDayUntil(res.LockedUntil))
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(res.LockedUntil.Sub(s.clock.Now()).Seconds()))))
 		return s.renderStatus(w, r, http.StatusTooManyRequests, "login.html", v)
 	}
-	token, err := s.store.CreateSession(r.Context(), res.User.ID, res.NeedsSecondFactor, ip)
+	return s.startSession(w, r, res, v.Next)
+}
+
+// startSession opens the session of a sign-in that succeeded (by password
+// or by a code sent by email), and sends the user on: to their second
+// factor when they have one.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, res store.SignInResult, next string) error {
+	token, err := s.store.CreateSession(r.Context(), res.User.ID, res.NeedsSecondFactor, s.clientIP(r))
 	if err != nil {
 		return err
 	}
 	s.setSessionCookie(w, r, token)
 	if res.NeedsSecondFactor {
-		return redirect(w, r, "/login/second-factor?next="+url.QueryEscape(v.Next), "")
+		return redirect(w, r, "/login/second-factor?next="+url.QueryEscape(next), "")
 	}
-	return s.afterSignIn(w, r, res.User, v.Next)
+	return s.afterSignIn(w, r, res.User, next)
 }
 
 // afterSignIn sends the user on: to their drafts if a form of theirs was
@@ -264,4 +287,107 @@ func (s *Server) accountLink(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return redirect(w, r, "/login", "Your password is set. Sign in with it now.")
+}
+
+// ---- Signing in with a code sent by email (portal accounts) ----
+
+type loginCodeView struct {
+	Form    *form
+	Next    string
+	Sent    bool // the code was asked for: the page asks for it
+	Off     bool // email sending is not set up: no codes
+	Problem string
+	Minutes int
+	Digits  int
+	Langs   []option
+	Here    string
+}
+
+func (s *Server) newLoginCodeView(f *form, next string) loginCodeView {
+	here := "/login/code"
+	if next != "/" {
+		here += "?next=" + url.QueryEscape(next)
+	}
+	return loginCodeView{Form: f, Next: next, Minutes: int(store.SignInCodeTTL / time.Minute), Digits: store.SignInCodeDigits,
+		Langs: languageOptions(), Here: here}
+}
+
+// loginCodePage asks for the login to send a code to. Codes go by email
+// only: without email sending the page says so and points to the password
+// (and sending and checking codes answer 404).
+func (s *Server) loginCodePage(w http.ResponseWriter, r *http.Request) error {
+	if principal(r) != nil {
+		return redirect(w, r, "/", "")
+	}
+	v := s.newLoginCodeView(newForm(nil), safeNext(r.URL.Query().Get("next")))
+	v.Off = !s.mail
+	return s.render(w, r, "login_code.html", v)
+}
+
+// sendLoginCode emails a code to the portal account signing in as the login
+// typed, and asks for it. The answer is the same whether or not such an
+// account exists.
+func (s *Server) sendLoginCode(w http.ResponseWriter, r *http.Request) error {
+	if !s.mail {
+		return core.NotFound("This page")
+	}
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	v := s.newLoginCodeView(f, safeNext(f.Get("next")))
+	if !s.limits.login.allow(s.clientIP(r)) {
+		return rateLimited()
+	}
+	if f.Get("login") == "" {
+		f.Errors["login"] = localizer(r).T("login.code.error.login")
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "login_code.html", v)
+	}
+	if err := s.store.RequestSignInCode(r.Context(), f.Get("login"), s.clientIP(r)); err != nil {
+		return err
+	}
+	v.Sent = true
+	return s.render(w, r, "login_code.html", v)
+}
+
+// loginWithCode signs in with the code from the email: the same outcomes,
+// throttle and answers as a password at /login.
+func (s *Server) loginWithCode(w http.ResponseWriter, r *http.Request) error {
+	if !s.mail {
+		return core.NotFound("This page")
+	}
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	v := s.newLoginCodeView(f, safeNext(f.Get("next")))
+	v.Sent = true
+	l := localizer(r)
+	ip := s.clientIP(r)
+	if !s.limits.login.allow(ip) {
+		return rateLimited()
+	}
+	if f.Get("login") == "" || f.Get("code") == "" {
+		if f.Get("login") == "" {
+			f.Errors["login"] = l.T("login.code.error.login")
+		}
+		if f.Get("code") == "" {
+			f.Errors["code"] = l.T("login.code.error.code")
+		}
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "login_code.html", v)
+	}
+	res, err := s.store.SignInWithCode(r.Context(), f.Get("login"), f.Get("code"), ip)
+	if err != nil {
+		return err
+	}
+	switch res.Outcome {
+	case store.SignInBad:
+		v.Problem = l.T("login.code.wrong")
+		return s.renderStatus(w, r, http.StatusUnauthorized, "login_code.html", v)
+	case store.SignInLocked:
+		v.Problem = l.T("login.problem.locked", "Until", core.TimeOfDayUntil(res.LockedUntil))
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(res.LockedUntil.Sub(s.clock.Now()).Seconds()))))
+		return s.renderStatus(w, r, http.StatusTooManyRequests, "login_code.html", v)
+	}
+	return s.startSession(w, r, res, v.Next)
 }

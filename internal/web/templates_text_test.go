@@ -110,7 +110,8 @@ func phrasesIn(root parse.Node) []string {
 			}
 			for i, a := range n.Args {
 				// dict's keys; t's key and value names; tn's key and names.
-				if fn == "dict" && i%2 == 1 || fn == "t" && (i == 2 || i >= 3 && i%2 == 1) || fn == "tn" && (i == 2 || i >= 4 && i%2 == 0) {
+				// asset's file name too.
+				if fn == "dict" && i%2 == 1 || fn == "t" && (i == 2 || i >= 3 && i%2 == 1) || fn == "tn" && (i == 2 || i >= 4 && i%2 == 0) || fn == "asset" {
 					continue
 				}
 				if str, ok := a.(*parse.StringNode); ok {

@@ -88,7 +88,8 @@ func (s *Server) wording(w http.ResponseWriter, r *http.Request) error {
 	if name == "" {
 		name = "text"
 	}
-	return s.renderFragment(w, r, "", "wording-hints", s.wordingHints(r, r.PostForm.Get(name)))
+	// The partial says its own words in the reader's language, so it is given L.
+	return s.renderFragment(w, r, "", "wording-hints", map[string]any{"Hints": s.wordingHints(r, r.PostForm.Get(name)), "L": localizer(r)})
 }
 
 // The administrator's page for the organisation's word list.

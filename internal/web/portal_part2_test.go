@@ -1,0 +1,127 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"peerpath/internal/core"
+	"peerpath/internal/store"
+	"peerpath/internal/testkit"
+)
+
+func portalPart2Consent(recipient string) store.Part2ConsentInput {
+	return store.Part2ConsentInput{Discloser: "Harbor Peer Support", Information: "Las fechas en que asistí al apoyo entre pares",
+		Recipient: recipient, Purpose: "Coordinar mi atención", HowToRevoke: store.DefaultHowToRevoke, ExpiresOn: "2027-06-30",
+		SignedOn: "2026-11-20", SignatureMethod: "typed", SignedName: "María"}
+}
+
+// TestPortalListsAndWithdrawsPart2Consents: the person reads their Part 2
+// consents in their language (to whom, what, why, until when, whether it
+// stands), withdraws one after a page that says what withdrawing means, and
+// the withdrawal takes effect at once, is audited as theirs, and stops the
+// next disclosure. Another person's consent is not found, on the pages and
+// in the API.
+func TestPortalListsAndWithdrawsPart2Consents(t *testing.T) {
+	app := testkit.NewApp(t)
+	f := makePortal(t, app, "Portal Part 2")
+	pat := testkit.Actor(f.tm.Peer)
+	mine := testkit.Must[store.Consent](t)(app.RecordPart2Consent(t.Context(), pat, f.me.ID, portalPart2Consent("Dr. Lena Park, Riverbend CHC")))
+	second := testkit.Must[store.Consent](t)(app.RecordPart2Consent(t.Context(), pat, f.me.ID, portalPart2Consent("Dorchester Drug Court")))
+	theirs := testkit.Must[store.Consent](t)(app.RecordPart2Consent(t.Context(), pat, f.other.ID, portalPart2Consent("Dr. Lena Park, Riverbend CHC")))
+	c := app.SessionClient(t, f.user)
+
+	page := testkit.Text(c.Get("/portal/consents").Body)
+	for _, want := range []string{"Compartir con Dr. Lena Park, Riverbend CHC", "Qué se puede compartir", "Las fechas en que asistí",
+		"Para qué", "Coordinar mi atención", "Hasta", "30 de junio de 2027", "Vigente", "Consentimiento para el apoyo entre pares", "Peer support"} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("the consents page lacks %q:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "Quinn") {
+		t.Fatal("the page shows another person's consent")
+	}
+
+	// Confirming first, in plain words.
+	path := "/portal/consents/" + itoa(mine.ID) + "/withdraw"
+	confirm := c.Get(path)
+	if confirm.Status != http.StatusOK {
+		t.Fatalf("confirmation page: %d", confirm.Status)
+	}
+	for _, want := range []string{"¿Retirar este consentimiento?", "Deja de valer en el acto", "No deshace lo que ya se compartió", "Sí, retirarlo ahora", "No, mantenerlo"} {
+		if !strings.Contains(testkit.Text(confirm.Body), want) {
+			t.Fatalf("the confirmation page lacks %q:\n%s", want, testkit.Text(confirm.Body))
+		}
+	}
+	for _, p := range []string{"/portal/consents/" + itoa(theirs.ID) + "/withdraw", "/portal/consents/" + itoa(f.otherConsent.ID) + "/withdraw"} {
+		if res := c.Get(p); res.Status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, res.Status)
+		}
+		if res := c.PostForm(p, url.Values{"note": {""}}); res.Status != http.StatusNotFound {
+			t.Errorf("POST %s: %d, want 404", p, res.Status)
+		}
+	}
+	res := c.PostForm(path, url.Values{"note": {"Ya no quiero"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("withdrawing: %d %s", res.Status, testkit.Text(res.Body))
+	}
+	if page := testkit.Text(c.Follow(res).Body); !strings.Contains(page, "Desde ahora no se comparte nada") || !strings.Contains(page, "Lo retiraste el") {
+		t.Fatalf("after withdrawing:\n%s", page)
+	}
+	// At once: the next disclosure under it is refused.
+	_, err := app.RecordDisclosure(t.Context(), pat, f.me.ID, store.DisclosureInput{Recipient: "Dr. Lena Park, Riverbend CHC",
+		Purpose: "Coordinar mi atención", Information: "Fechas", DisclosedOn: app.Today(), ConsentID: mine.ID})
+	if core.KindOf(err) != core.KindConflict {
+		t.Fatalf("a disclosure after the person withdrew the consent: %v", err)
+	}
+	// Audited, as the person's.
+	l, err := app.ListAudit(t.Context(), f.tm.Org.ID, store.AuditFilter{RecordType: "consent", RecordID: itoa(mine.ID), UserID: f.user.ID}, store.Page{Limit: 20})
+	if err != nil || len(l.Items) == 0 || !strings.Contains(l.Items[0].Detail, "withdrawn") {
+		t.Fatalf("audit of the withdrawal: %v %+v", err, l.Items)
+	}
+	// Withdrawing it again says so.
+	if res := c.PostForm(path, url.Values{"note": {""}}); res.Status != http.StatusSeeOther || !strings.Contains(testkit.Text(c.Follow(res).Body), "ya estaba retirado") {
+		t.Fatalf("again: %d", res.Status)
+	}
+
+	// Their downloaded record holds them too.
+	if res := c.Get("/portal/my-record.json"); !strings.Contains(res.Body, `"recipient": "Dorchester Drug Court"`) || !strings.Contains(res.Body, `"kind": "part2"`) {
+		t.Fatalf("my record as JSON: %s", res.Body)
+	}
+	if res := c.Get("/portal/my-record.pdf"); res.Status != http.StatusOK {
+		t.Fatalf("my record as PDF: %d", res.Status)
+	}
+
+	// The API: both kinds, each with what it is and whether it stands.
+	api := app.SessionClient(t, f.user)
+	var list struct {
+		Items []struct {
+			ID, Kind, State, Recipient, Purpose string
+			ExpiresOn                           string `json:"expires_on"`
+			WithdrawnBy                         string `json:"withdrawn_by"`
+		} `json:"items"`
+	}
+	res = api.Send("GET", "/api/v1/me/consents", nil)
+	res.JSON(t, &list)
+	got := map[string]string{}
+	for _, it := range list.Items {
+		got[it.ID] = it.Kind + " " + it.State + " " + it.WithdrawnBy
+		if it.ID == itoa(second.ID) && (it.Recipient != "Dorchester Drug Court" || it.ExpiresOn != "2027-06-30") {
+			t.Errorf("a Part 2 consent in the API: %+v", it)
+		}
+	}
+	if got[itoa(mine.ID)] != "part2 withdrawn person" || got[itoa(second.ID)] != "part2 in_effect " || got[itoa(f.consent.ID)] != "peer_support in_effect " || got[itoa(theirs.ID)] != "" {
+		t.Fatalf("GET /api/v1/me/consents: %v\n%s", got, res.Body)
+	}
+	res = api.Send("POST", "/api/v1/me/consents/"+itoa(second.ID)+"/withdraw", map[string]any{"note": "por teléfono no"})
+	if res.Status != http.StatusOK || !strings.Contains(res.Body, `"state":"withdrawn"`) || !strings.Contains(res.Body, `"withdrawn_by":"person"`) {
+		t.Fatalf("withdrawing by API: %d %s", res.Status, res.Body)
+	}
+	if res := api.Send("POST", "/api/v1/me/consents/"+itoa(second.ID)+"/withdraw", nil); res.Status != http.StatusConflict {
+		t.Errorf("withdrawing twice by API: %d %s", res.Status, res.Body)
+	}
+	if res := api.Send("POST", "/api/v1/me/consents/"+itoa(theirs.ID)+"/withdraw", nil); res.Status != http.StatusNotFound {
+		t.Errorf("withdrawing another person's Part 2 consent by API: %d %s", res.Status, res.Body)
+	}
+}
