@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -244,7 +243,7 @@ func (s *Server) adminUserUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/users/"+id(u.ID), "The changes are saved.")
+	return redirect(w, r, "/admin/users/"+id(u.ID), localizer(r).T("messages.admin.changes_saved"))
 }
 
 // adminUserAction runs a one-button action on a user and returns to their page.
@@ -261,7 +260,7 @@ func (s *Server) adminUserAction(w http.ResponseWriter, r *http.Request, do func
 
 func (s *Server) adminUserDeactivate(w http.ResponseWriter, r *http.Request) error {
 	return s.adminUserAction(w, r, func(a store.Actor, uid int64) error { return s.store.SetUserActive(r.Context(), a, uid, false) },
-		"The user is deactivated: their sessions and tokens ended at once. Hand over the people they supported, if any, below.")
+		localizer(r).T("messages.admin.user_deactivated"))
 }
 
 // adminUserHandOver moves the user's open people to another worker.
@@ -287,7 +286,7 @@ func (s *Server) adminUserHandOver(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/users/"+id(u.ID), fmt.Sprintf("%d %s now supported by their new worker.", n, plural(n, "person is", "people are")))
+	return redirect(w, r, "/admin/users/"+id(u.ID), localizer(r).N("n.messages.team.reassigned", n))
 }
 
 // userForm is the details form filled with the user as they are.
@@ -301,16 +300,16 @@ func userForm(u store.User) *form {
 
 func (s *Server) adminUserReactivate(w http.ResponseWriter, r *http.Request) error {
 	return s.adminUserAction(w, r, func(a store.Actor, uid int64) error { return s.store.SetUserActive(r.Context(), a, uid, true) },
-		"The user is active again.")
+		localizer(r).T("messages.admin.user_reactivated"))
 }
 
 func (s *Server) adminUserUnlock(w http.ResponseWriter, r *http.Request) error {
-	return s.adminUserAction(w, r, func(a store.Actor, uid int64) error { return s.store.Unlock(r.Context(), a, uid) }, "The wait after failed sign-ins is lifted.")
+	return s.adminUserAction(w, r, func(a store.Actor, uid int64) error { return s.store.Unlock(r.Context(), a, uid) }, localizer(r).T("messages.admin.user_unlocked"))
 }
 
 func (s *Server) adminUserSignOut(w http.ResponseWriter, r *http.Request) error {
 	return s.adminUserAction(w, r, func(a store.Actor, uid int64) error { return s.store.SignOutEverywhere(r.Context(), a, uid) },
-		"The user is signed out everywhere.")
+		localizer(r).T("messages.admin.user_signed_out"))
 }
 
 func (s *Server) adminUserResetLink(w http.ResponseWriter, r *http.Request) error {
@@ -354,7 +353,7 @@ func (s *Server) orgSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/organisation", "The settings are saved.")
+	return redirect(w, r, "/admin/organisation", localizer(r).T("messages.admin.settings_saved"))
 }
 
 type auditView struct {

@@ -83,7 +83,7 @@ func (s *Server) resetCalendar(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.store.ResetCalendarToken(r.Context(), s.actor(r)); err != nil {
 		return err
 	}
-	return redirect(w, r, "/settings#h-calendar", "Your calendar has a new address. The old one no longer works: add the new one to your calendar app.")
+	return redirect(w, r, "/settings#h-calendar", localizer(r).T("messages.calendars.calendar_has_new"))
 }
 
 func (s *Server) apiCalendar(w http.ResponseWriter, r *http.Request) error {

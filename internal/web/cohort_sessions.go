@@ -104,9 +104,9 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if f.Get("next") == "another" {
-		return redirect(w, r, "/cohorts/"+id(cid)+"/sessions/new?kind="+url.QueryEscape(f.Get("kind")), "The session is added. Add the next one.")
+		return redirect(w, r, "/cohorts/"+id(cid)+"/sessions/new?kind="+url.QueryEscape(f.Get("kind")), localizer(r).T("messages.cohorts.session_added_add"))
 	}
-	return redirect(w, r, "/cohorts/"+id(cid), "The session is added.")
+	return redirect(w, r, "/cohorts/"+id(cid), localizer(r).T("messages.cohorts.session_added"))
 }
 
 func sessionPath(r *http.Request) (cid, sid int64, err error) {
@@ -159,7 +159,7 @@ func (s *Server) updateSession(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/cohorts/"+id(cid)+"/sessions/"+id(sid), "The session is saved.")
+	return redirect(w, r, "/cohorts/"+id(cid)+"/sessions/"+id(sid), localizer(r).T("messages.cohorts.session_saved"))
 }
 
 type rosterView struct {
@@ -225,7 +225,7 @@ func (s *Server) recordAttendance(w http.ResponseWriter, r *http.Request) error 
 	}
 	err = s.store.RecordAttendance(r.Context(), s.actor(r), cid, sid, marks)
 	if err == nil {
-		return redirect(w, r, "/cohorts/"+id(cid)+"/sessions/"+id(sid), "Attendance is saved.")
+		return redirect(w, r, "/cohorts/"+id(cid)+"/sessions/"+id(sid), localizer(r).T("messages.cohorts.attendance_saved"))
 	}
 	invalid := f.Fail(err)
 	msg, conflict := conflictMessage(err)
@@ -275,7 +275,7 @@ func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/cohorts/"+id(cid), "The session is removed.")
+	return redirect(w, r, "/cohorts/"+id(cid), localizer(r).T("messages.cohorts.session_removed"))
 }
 
 // cohortSessionForm is the edit form filled with a session as it is.

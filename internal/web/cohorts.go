@@ -88,7 +88,7 @@ func (s *Server) createCohort(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/cohorts/"+id(c.ID), "The cohort is created. Add its sessions and participants next.")
+	return redirect(w, r, "/cohorts/"+id(c.ID), localizer(r).T("messages.cohorts.cohort_created_add"))
 }
 
 func (s *Server) editCohortPage(w http.ResponseWriter, r *http.Request) error {
@@ -137,9 +137,9 @@ func (s *Server) updateCohort(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	msg := "The changes are saved."
+	msg := localizer(r).T("messages.cohorts.changes_saved")
 	if promoted > 0 {
-		msg += " The new places went to the people first on the waitlist."
+		msg += " " + localizer(r).T("messages.cohorts.waitlist_promoted")
 	}
 	if !a.SeesEveryCohort() && !slices.Contains(formIDs(f, "trainers"), a.UserID) {
 		return redirect(w, r, "/cohorts", msg)
@@ -225,7 +225,7 @@ func (s *Server) confirmCohortRule(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/cohorts/"+id(cid), "The completion rule is confirmed as your organisation's for this cohort.")
+	return redirect(w, r, "/cohorts/"+id(cid), localizer(r).T("messages.cohorts.completion_rule_confirmed"))
 }
 
 // cohortPath reads the {id} and {pid} of a participant's path.

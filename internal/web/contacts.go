@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"peerpath/internal/core"
+	"peerpath/internal/i18n"
 	"peerpath/internal/language"
 	"peerpath/internal/store"
 )
@@ -31,7 +32,7 @@ type contactFormView struct {
 	MayDelete bool
 }
 
-func (s *Server) contactFormView(f *form, p store.Person) contactFormView {
+func (s *Server) contactFormView(l *i18n.Localizer, f *form, p store.Person) contactFormView {
 	// A group session is recorded from its group; the kind is offered only
 	// to a contact that already has it.
 	kinds := store.ContactFormKinds
@@ -39,7 +40,7 @@ func (s *Server) contactFormView(f *form, p store.Person) contactFormView {
 		kinds = store.ContactKinds
 	}
 	return contactFormView{Form: f, Person: p, Action: "/people/" + id(p.ID) + "/contacts/new",
-		Kinds: options("kind", kinds), Modes: options("mode", store.ContactModes), Formats: options("format", store.ContactFormats)}
+		Kinds: options(l, "kind", kinds), Modes: options(l, "mode", store.ContactModes), Formats: options(l, "format", store.ContactFormats)}
 }
 
 func (s *Server) newContactPage(w http.ResponseWriter, r *http.Request) error {
@@ -68,7 +69,7 @@ func (s *Server) newContactPage(w http.ResponseWriter, r *http.Request) error {
 			"kind": {store.DefaultKind}, "format": {store.FormatFor(store.DefaultKind)}, "mode": {mode}, "return": {r.URL.Query().Get("return")},
 		})
 	}
-	v := s.contactFormView(f, p)
+	v := s.contactFormView(localizer(r), f, p)
 	v.FromDraft = fromDraft
 	v.Hints = s.wordingHints(r, f.Raw("note"))
 	return s.render(w, r, "contact_form.html", v)
@@ -119,7 +120,7 @@ func (s *Server) newContact(w http.ResponseWriter, r *http.Request) error {
 	if ret := f.Get("return"); ret != "" {
 		to = safeNext(ret) // back to the list (or home page) the form was opened from
 	}
-	return redirect(w, r, to, "The contact is saved.")
+	return redirect(w, r, to, localizer(r).T("messages.contacts.contact_saved"))
 }
 
 // rerenderContact shows the contact form again with what was typed and the
@@ -129,7 +130,7 @@ func (s *Server) rerenderContact(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	v := s.contactFormView(f, p)
+	v := s.contactFormView(localizer(r), f, p)
 	v.Hints = s.wordingHints(r, f.Raw("note"))
 	if adjust != nil {
 		adjust(&v)
@@ -212,7 +213,7 @@ func (s *Server) contactForEdit(r *http.Request) (store.Contact, store.Person, e
 }
 
 func (s *Server) editContactView(f *form, c store.Contact, p store.Person, r *http.Request) contactFormView {
-	v := s.contactFormView(f, p)
+	v := s.contactFormView(localizer(r), f, p)
 	v.Edit, v.Contact, v.MayDelete = true, c, true
 	v.Action = "/contacts/" + id(c.ID) + "/edit"
 	v.Hints = s.wordingHints(r, f.Raw("note"))
@@ -263,7 +264,7 @@ func (s *Server) editContact(w http.ResponseWriter, r *http.Request) error {
 		return s.keepNote(r, f, err)
 	}
 	s.discardUsedDraft(r, f)
-	return redirect(w, r, "/people/"+id(p.ID)+"/contacts", "The contact is changed.")
+	return redirect(w, r, "/people/"+id(p.ID)+"/contacts", localizer(r).T("messages.contacts.contact_changed"))
 }
 
 func (s *Server) deleteContact(w http.ResponseWriter, r *http.Request) error {
@@ -275,5 +276,5 @@ func (s *Server) deleteContact(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(pid)+"/contacts", "The contact is deleted.")
+	return redirect(w, r, "/people/"+id(pid)+"/contacts", localizer(r).T("messages.contacts.contact_deleted"))
 }

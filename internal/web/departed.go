@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -45,7 +44,7 @@ func (s *Server) departed(r *http.Request, team []store.TeamMember, f *form) (*d
 	}
 	// A supervisor hands over to themselves or to someone on their team.
 	p := principal(r)
-	v.To = append(v.To, option{Value: id(p.User.ID), Label: p.User.Name + " (you)"})
+	v.To = append(v.To, option{Value: id(p.User.ID), Label: localizer(r).T("messages.team.you", "Name", p.User.Name)})
 	for _, m := range team {
 		if m.Worker.ID != p.User.ID {
 			v.To = append(v.To, option{Value: id(m.Worker.ID), Label: m.Worker.Name})
@@ -72,5 +71,5 @@ func (s *Server) teamHandOver(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/team", fmt.Sprintf("%d %s now supported by their new worker.", n, plural(n, "person is", "people are")))
+	return redirect(w, r, "/team", localizer(r).N("n.messages.team.reassigned", n))
 }

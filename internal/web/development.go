@@ -8,6 +8,7 @@ import (
 
 	"peerpath/internal/core"
 	"peerpath/internal/framework"
+	"peerpath/internal/i18n"
 	"peerpath/internal/printout"
 	"peerpath/internal/store"
 	"peerpath/internal/workforce"
@@ -34,6 +35,7 @@ func workerBase(id int64) string { return "/workers/" + strconv.FormatInt(id, 10
 // chartLabels names chart items and stages for templates.
 type chartLabels struct {
 	chart *framework.Chart
+	l     *i18n.Localizer // the reader's language; nil is English
 }
 
 // Label is an item's label, or a note that the active chart lacks it.
@@ -44,7 +46,11 @@ func (c chartLabels) Label(key string) string {
 		}
 	}
 	// Never the key itself: people read these pages (issue 16).
-	return "An item no longer in the active chart"
+	l := c.l
+	if l == nil {
+		l = i18n.In("en")
+	}
+	return l.T("messages.development.item_not_in_chart")
 }
 
 // StageName is a stage's name in the chart.
@@ -66,6 +72,7 @@ type workerHead struct {
 	Self     bool
 	CanVouch bool
 	Section  string // which tab of the record is open
+	l        *i18n.Localizer
 }
 
 func (s *Server) head(r *http.Request, w store.Worker, section string) (workerHead, error) {
@@ -73,7 +80,7 @@ func (s *Server) head(r *http.Request, w store.Worker, section string) (workerHe
 	if err != nil {
 		return workerHead{}, err
 	}
-	h := workerHead{chartLabels: chartLabels{cv.Chart}, Worker: w, Base: workerBase(w.ID), Self: w.Relation.Self(), CanVouch: w.Relation.CanVouch(), Section: section}
+	h := workerHead{chartLabels: chartLabels{cv.Chart, localizer(r)}, Worker: w, Base: workerBase(w.ID), Self: w.Relation.Self(), CanVouch: w.Relation.CanVouch(), Section: section, l: localizer(r)}
 	h.Home = h.Base
 	if h.Self {
 		h.Home = "/development"
@@ -85,44 +92,47 @@ func (s *Server) head(r *http.Request, w store.Worker, section string) (workerHe
 func (h workerHead) Viewer() string {
 	switch h.Worker.Relation {
 	case store.RelSelf:
-		return "Your development record"
+		return h.lang().T("messages.development.viewer_self")
 	case store.RelSupervisor:
-		return "Development record of " + h.Worker.Name + " · you are their supervisor"
+		return h.lang().T("messages.development.viewer_supervisor", "Name", h.Worker.Name)
 	}
-	return "Development record of " + h.Worker.Name + " · you see it as an administrator"
+	return h.lang().T("messages.development.viewer_admin", "Name", h.Worker.Name)
+}
+
+// lang is the reader's language (English for a head built without one).
+func (h workerHead) lang() *i18n.Localizer {
+	if h.l == nil {
+		return i18n.In("en")
+	}
+	return h.l
 }
 
 // AsSupervisor reports whether the reader is the worker's supervisor.
 func (h workerHead) AsSupervisor() bool { return h.Worker.Relation == store.RelSupervisor }
 
 // TrackLabel names the worker's track in plain words.
-func (h workerHead) TrackLabel() string { return trackLabel(h.Worker.Track) }
+func (h workerHead) TrackLabel() string { return trackLabel(h.lang(), h.Worker.Track) }
 
-func trackLabel(t framework.Track) string {
+func trackLabel(l *i18n.Localizer, t framework.Track) string {
 	if t == "" {
-		return "not chosen yet"
+		return l.T("messages.development.track_not_chosen")
 	}
-	for _, c := range trackChoices(t) {
-		if c.Value == string(t) {
-			return c.Label
-		}
-	}
-	return string(t)
+	return label(l, "track", string(t))
 }
 
 // Tabs are the sections of a worker's record, for its sub-navigation.
 func (h workerHead) Tabs() []navItem {
-	tabs := []struct{ key, label, href string }{
-		{"overview", "Overview", h.Home},
-		{"readiness", "Readiness", h.Base + "/readiness"},
-		{"plan", "Development plan", h.Base + "/plan"},
-		{"trainings", "Trainings", h.Base + "/trainings"},
-		{"supervision", "Supervision", h.Base + "/supervision"},
-		{"consultations", "Ethics consultations", h.Base + "/consultations"},
+	tabs := []struct{ key, href string }{
+		{"overview", h.Home},
+		{"readiness", h.Base + "/readiness"},
+		{"plan", h.Base + "/plan"},
+		{"trainings", h.Base + "/trainings"},
+		{"supervision", h.Base + "/supervision"},
+		{"consultations", h.Base + "/consultations"},
 	}
 	out := make([]navItem, len(tabs))
 	for i, t := range tabs {
-		out[i] = navItem{Label: t.label, Href: t.href, Current: t.key == h.Section}
+		out[i] = navItem{Label: h.lang().T("nav.development." + t.key), Href: t.href, Current: t.key == h.Section}
 	}
 	return out
 }
@@ -288,7 +298,7 @@ func (s *Server) chooseTrack(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, workerBase(id)+"/readiness", "The track is saved. Readiness is measured on it from now on.")
+	return redirect(w, r, workerBase(id)+"/readiness", localizer(r).T("messages.development.track_saved_readiness"))
 }
 
 func (s *Server) readinessView(r *http.Request, id int64, f *form) (readinessView, error) {
@@ -303,7 +313,7 @@ func (s *Server) readinessView(r *http.Request, id int64, f *form) (readinessVie
 	if f == nil {
 		f = newForm(nil)
 	}
-	v := readinessView{workerHead: h, Readiness: rd, TrackForm: f, Tracks: trackChoices(framework.Track(f.Get("track")))}
+	v := readinessView{workerHead: h, Readiness: rd, TrackForm: f, Tracks: trackChoices(localizer(r), framework.Track(f.Get("track")))}
 	for _, st := range rd.Profile.Stages {
 		col := stageColumn{StageReadiness: st, Confirmed: st.Stage == wk.ConfirmedStage, Target: st.Stage == rd.Target}
 		for _, req := range st.Requirements {
@@ -355,7 +365,7 @@ type planSection struct {
 // planSections are what is missing for the target stage, by kind: the
 // competencies to show and prerequisites to meet (both block), and the
 // trainings first offered at that stage not yet taken.
-func planSections(rd store.Readiness) []planSection {
+func planSections(l *i18n.Localizer, rd store.Readiness) []planSection {
 	var comps, prereqs, trains []framework.RequirementStatus
 	sr, _ := rd.Stage(rd.Target)
 	for _, req := range sr.Requirements {
@@ -372,9 +382,9 @@ func planSections(rd store.Readiness) []planSection {
 		}
 	}
 	return []planSection{
-		{"Competencies to show", "Ask your supervisor to sign these off when you have shown them in your work.", comps},
-		{"Prerequisites to meet", "Record the fact (never the record itself), or talk with your supervisor about a waiver.", prereqs},
-		{"Trainings to consider", "First offered at this stage. Trainings are offers, not demands.", trains},
+		{l.T("messages.development.plan.competencies"), l.T("messages.development.plan.competencies_intro"), comps},
+		{l.T("messages.development.plan.prerequisites"), l.T("messages.development.plan.prerequisites_intro"), prereqs},
+		{l.T("messages.development.plan.trainings"), l.T("messages.development.plan.trainings_intro"), trains},
 	}
 }
 
@@ -392,7 +402,7 @@ func (s *Server) planView(r *http.Request, f *form) (planView, error) {
 		return planView{}, err
 	}
 	p := principal(r)
-	return planView{workerHead: h, Readiness: d.Readiness, Sections: planSections(d.Readiness), Notes: d.Notes, Form: f,
+	return planView{workerHead: h, Readiness: d.Readiness, Sections: planSections(localizer(r), d.Readiness), Notes: d.Notes, Form: f,
 		Me: p.User.ID, IsAdmin: s.actor(r).SeesEveryWorker()}, nil
 }
 
@@ -424,7 +434,7 @@ func (s *Server) addPlanNote(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, workerBase(id)+"/plan#notes", "The note is added to the plan.")
+	return redirect(w, r, workerBase(id)+"/plan#notes", localizer(r).T("messages.development.note_added_plan"))
 }
 
 func (s *Server) planPDF(w http.ResponseWriter, r *http.Request) error {
@@ -432,19 +442,20 @@ func (s *Server) planPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := printout.Plan{Title: "Development plan", PersonName: v.Worker.Name, Demo: principal(r).Org.IsDemo}
+	l := localizer(r)
+	p := printout.Plan{Title: l.T("messages.development.plan.title"), PersonName: v.Worker.Name, Demo: principal(r).Org.IsDemo}
 	rd := v.Readiness
-	sub := []string{trackLabel(rd.Track)}
+	sub := []string{trackLabel(l, rd.Track)}
 	if v.Worker.ConfirmedStage != "" {
-		sub = append(sub, "confirmed at "+v.StageName(v.Worker.ConfirmedStage)+" on "+fmtYMD(v.Worker.ConfirmedOn))
+		sub = append(sub, l.T("messages.development.plan.confirmed_at", "Stage", v.StageName(v.Worker.ConfirmedStage), "Day", fmtYMD(v.Worker.ConfirmedOn)))
 	}
 	if rd.Target != "" {
-		sub = append(sub, "working towards "+rd.TargetName)
+		sub = append(sub, l.T("messages.development.plan.working_towards", "Stage", rd.TargetName))
 	}
-	sub = append(sub, "printed "+fmtDate(s.clock.Now()))
+	sub = append(sub, l.T("messages.development.plan.printed", "Day", fmtDate(s.clock.Now())))
 	p.Subtitle = strings.Join(sub, " · ")
 	if rd.Target == "" {
-		p.Sections = append(p.Sections, printout.Section{Heading: "Where things stand", Items: []string{"Every stage of the chart is ready or confirmed. Use the goals below to plan what comes next."}})
+		p.Sections = append(p.Sections, printout.Section{Heading: l.T("messages.development.plan.where_things_stand"), Items: []string{l.T("messages.development.plan.all_ready")}})
 	}
 	for _, sec := range v.Sections {
 		if rd.Target == "" {
@@ -454,24 +465,24 @@ func (s *Server) planPDF(w http.ResponseWriter, r *http.Request) error {
 		for _, req := range sec.Items {
 			item := req.Label
 			if req.Grandfather {
-				item += " (a grandfather clause may apply)"
+				item += " " + l.T("messages.development.plan.grandfather")
 			}
 			ps.Items = append(ps.Items, item)
 		}
 		if len(ps.Items) == 0 {
-			ps.Items = []string{"Nothing missing here."}
+			ps.Items = []string{l.T("messages.development.plan.nothing_missing")}
 		}
 		p.Sections = append(p.Sections, ps)
 	}
-	goals := printout.Section{Heading: "Goals and notes"}
+	goals := printout.Section{Heading: l.T("messages.development.plan.goals_and_notes")}
 	for _, n := range v.Notes {
 		goals.Items = append(goals.Items, n.Body+"\n— "+n.AuthorName+", "+fmtDate(n.CreatedAt))
 	}
 	if len(goals.Items) == 0 {
-		goals.Items = []string{"No goals written yet."}
+		goals.Items = []string{l.T("messages.development.plan.no_goals")}
 	}
 	p.Sections = append(p.Sections, goals)
-	p.Footer = "Measured against " + v.chart.Title() + " (version " + v.chart.Version() + "). Development is not always linear: the readiness profile in peerpath shows every stage."
+	p.Footer = l.T("messages.development.plan.footer", "Chart", v.chart.Title(), "Version", v.chart.Version())
 	pdf, err := printout.PlanPDF(p)
 	if err != nil {
 		return err
@@ -514,7 +525,7 @@ func (s *Server) profileView(r *http.Request, id int64, f, sf *form) (profileVie
 	if sf == nil {
 		sf = newForm(url.Values{"confirmed_stage": {string(wk.ConfirmedStage)}, "confirmed_on": {s.store.Today()}})
 	}
-	return profileView{workerHead: h, Form: f, StageForm: sf, Tracks: trackChoices(framework.Track(f.Get("track"))), Stages: h.chart.Stages(), Specialisations: store.Specialisations}, nil
+	return profileView{workerHead: h, Form: f, StageForm: sf, Tracks: trackChoices(localizer(r), framework.Track(f.Get("track"))), Stages: h.chart.Stages(), Specialisations: specialisations(localizer(r))}, nil
 }
 
 func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) error {
@@ -552,7 +563,7 @@ func (s *Server) profileUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, homeOf(r, id), "The profile is saved.")
+	return redirect(w, r, homeOf(r, id), localizer(r).T("messages.development.profile_saved"))
 }
 
 func (s *Server) confirmStage(w http.ResponseWriter, r *http.Request) error {
@@ -575,7 +586,7 @@ func (s *Server) confirmStage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, homeOf(r, id), "The stage is recorded.")
+	return redirect(w, r, homeOf(r, id), localizer(r).T("messages.development.stage_recorded"))
 }
 
 // homeOf is a worker's overview page: /development for oneself.
@@ -596,7 +607,7 @@ type recordForm struct {
 	// Extra carries what a particular form needs (supervisors, kinds, modes).
 	Supervisors []store.User
 	Kinds       []workforce.CredentialKind
-	Modes       []struct{ Value, Label string }
+	Modes       []option
 }
 
 // formPage describes one of the add-a-record forms.
@@ -712,7 +723,7 @@ var roleForm = formPage{
 	save: func(s *Server, r *http.Request, id int64, f *form) (string, string, error) {
 		_, err := s.store.AddRoleHeld(r.Context(), s.actor(r), id, store.NewRoleHeld{Title: f.Get("title"), Organisation: f.Get("organisation"),
 			From: f.Get("from"), To: f.Get("to"), Peer: f.Get("peer") == "yes"})
-		return homeOf(r, id) + "#roles", "The role is added.", err
+		return homeOf(r, id) + "#roles", localizer(r).T("messages.development.role_added"), err
 	},
 }
 
@@ -733,7 +744,7 @@ var trainingForm = formPage{
 		}
 		in.Certificate = up
 		_, err = s.store.AddTraining(r.Context(), s.actor(r), id, in)
-		return workerBase(id) + "/trainings", "The training is recorded.", err
+		return workerBase(id) + "/trainings", localizer(r).T("messages.development.training_recorded"), err
 	},
 }
 
@@ -744,7 +755,7 @@ var prerequisiteForm = formPage{
 	},
 	save: func(s *Server, r *http.Request, id int64, f *form) (string, string, error) {
 		_, err := s.store.AddPrerequisiteRecord(r.Context(), s.actor(r), id, store.NewPrerequisiteRecord{ItemKey: f.Get("item_key"), Statement: f.Get("statement"), On: f.Get("on")})
-		return homeOf(r, id) + "#prerequisites", "The prerequisite is recorded.", err
+		return homeOf(r, id) + "#prerequisites", localizer(r).T("messages.development.prerequisite_recorded"), err
 	},
 }
 
@@ -755,7 +766,7 @@ var signoffForm = formPage{
 	},
 	save: func(s *Server, r *http.Request, id int64, f *form) (string, string, error) {
 		_, err := s.store.SignOff(r.Context(), s.actor(r), id, store.NewSignoff{ItemKey: f.Get("item_key"), ObservedOn: f.Get("observed_on"), Note: f.Get("note")})
-		return workerBase(id) + "/readiness", "The competency is signed off.", err
+		return workerBase(id) + "/readiness", localizer(r).T("messages.development.competency_signed_off"), err
 	},
 }
 
@@ -769,7 +780,7 @@ var requestForm = formPage{
 		if e, ok := core.As(err); ok && e.Kind == core.KindConflict {
 			err = core.Invalid(e.Fields)
 		}
-		return "/development", "Your request is sent to your supervisor.", err
+		return "/development", localizer(r).T("messages.development.signoff_requested"), err
 	},
 }
 
@@ -780,7 +791,7 @@ var waiverForm = formPage{
 	},
 	save: func(s *Server, r *http.Request, id int64, f *form) (string, string, error) {
 		_, err := s.store.Waive(r.Context(), s.actor(r), id, f.Get("item_key"), f.Get("reason"))
-		return workerBase(id) + "/readiness", "The waiver is recorded.", err
+		return workerBase(id) + "/readiness", localizer(r).T("messages.development.waiver_recorded"), err
 	},
 }
 
@@ -794,7 +805,7 @@ var credentialForm = formPage{
 	save: func(s *Server, r *http.Request, id int64, f *form) (string, string, error) {
 		cid, err := s.store.AddCredential(r.Context(), s.actor(r), id, store.NewCredential{Kind: workforce.CredentialKind(f.Get("kind")), Name: f.Get("name"),
 			Number: f.Get("number"), Issuer: f.Get("issuer"), IssuedOn: f.Get("issued_on"), ExpiresOn: f.Get("expires_on")})
-		return workerBase(id) + "/credentials/" + strconv.FormatInt(cid, 10), "The credential is recorded.", err
+		return workerBase(id) + "/credentials/" + strconv.FormatInt(cid, 10), localizer(r).T("messages.development.credential_recorded"), err
 	},
 }
 
@@ -812,7 +823,7 @@ var sessionForm = formPage{
 		return v
 	},
 	extra: func(s *Server, r *http.Request, v *recordForm) error {
-		v.Modes = store.SupervisionModes
+		v.Modes = supervisionModes(localizer(r))
 		var err error
 		v.Supervisors, err = s.supervisorsOf(r)
 		return err
@@ -833,7 +844,7 @@ var sessionForm = formPage{
 			in.PeerCredential = new(bool)
 		}
 		_, err := s.store.AddSupervisionSession(r.Context(), s.actor(r), id, in)
-		return workerBase(id) + "/supervision", "The supervision session is recorded.", err
+		return workerBase(id) + "/supervision", localizer(r).T("messages.development.supervision_recorded"), err
 	},
 }
 
@@ -917,8 +928,8 @@ func (s *Server) supervisionPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := supervisionView{workerHead: h, Per: per, Totals: totals, Sessions: l.Items, Next: l.Next}
-	for _, p := range []struct{ v, l string }{{"month", "By month"}, {"quarter", "By quarter"}, {"year", "By year"}} {
-		v.Pers = append(v.Pers, trackChoice{Value: p.v, Label: p.l, Selected: p.v == string(per)})
+	for _, p := range []string{"month", "quarter", "year"} {
+		v.Pers = append(v.Pers, trackChoice{Value: p, Label: localizer(r).T("messages.development.per_" + p), Selected: p == string(per)})
 	}
 	return s.render(w, r, "development_supervision.html", v)
 }
@@ -987,7 +998,7 @@ func (s *Server) addCEHours(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, workerBase(id)+"/credentials/"+strconv.FormatInt(cid, 10), "The hours are recorded.")
+	return redirect(w, r, workerBase(id)+"/credentials/"+strconv.FormatInt(cid, 10), localizer(r).T("messages.development.hours_recorded"))
 }
 
 // ---- Sign-off requests ----
@@ -1060,7 +1071,7 @@ func (s *Server) answerRequest(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/team/development", "The competency is signed off.")
+	return redirect(w, r, "/team/development", localizer(r).T("messages.development.competency_signed_off"))
 }
 
 func (s *Server) declineRequest(w http.ResponseWriter, r *http.Request) error {
@@ -1087,7 +1098,7 @@ func (s *Server) declineRequest(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/team/development", "The request is declined; the worker sees your reason.")
+	return redirect(w, r, "/team/development", localizer(r).T("messages.development.request_declined_worker"))
 }
 
 // ---- Removing and withdrawing ----
@@ -1109,9 +1120,11 @@ func (s *Server) removeRecord(kind store.RecordKind, back string) handler {
 		if back != "" {
 			to = workerBase(id) + back
 		}
-		msg := "The " + string(kind) + " is removed."
+		// One message per kind: messages.development.removed.plan_note, ….withdrawn.sign_off.
+		key := strings.NewReplacer(" ", "_", "-", "_").Replace(string(kind))
+		msg := localizer(r).T("messages.development.removed." + key)
 		if kind == store.RecordSignoff || kind == store.RecordWaiver {
-			msg = "The " + string(kind) + " is withdrawn. It no longer counts, and the record keeps who gave and withdrew it."
+			msg = localizer(r).T("messages.development.withdrawn." + key)
 		}
 		return redirect(w, r, to, msg)
 	}

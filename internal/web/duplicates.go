@@ -60,7 +60,7 @@ func (s *Server) dismissDuplicate(w http.ResponseWriter, r *http.Request) error 
 	if err := s.store.DismissDuplicate(r.Context(), s.actor(r), fid); err != nil {
 		return err
 	}
-	return redirect(w, r, "/team/duplicates", "Noted: they are different people.")
+	return redirect(w, r, "/team/duplicates", localizer(r).T("messages.duplicates.noted_they_different"))
 }
 
 // mergeDuplicate merges a flag's two records once the page's confirmation
@@ -99,7 +99,7 @@ func (s *Server) mergeDuplicate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	return redirect(w, r, "/people/"+id(keep), "The records are merged: everything about the person is on this one.")
+	return redirect(w, r, "/people/"+id(keep), localizer(r).T("messages.duplicates.records_merged_everything"))
 }
 
 // mergedPersonRedirect sends an old link to a merged record on to the

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"peerpath/internal/core"
+	"peerpath/internal/i18n"
 )
 
 // statusOf maps an error kind to its HTTP status.
@@ -62,14 +64,18 @@ type apiErrorBody struct {
 // classify are logged with the request id and shown only as that id, never
 // with their text, which could hold details about a person.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	l := localizer(r)
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		l = i18n.In("en") // the API's messages stay English
+	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		err = &core.Error{Kind: core.KindTooLarge, Message: "The request is too large."}
+		err = &core.Error{Kind: core.KindTooLarge, Message: l.T("messages.errors.too_large")}
 	}
 	e, ok := core.As(err)
 	if !ok {
 		s.log.Error("internal error", "request_id", requestID(r), "pattern", r.Pattern, "err", err)
-		e = &core.Error{Kind: core.KindInternal, Message: "Something went wrong on our side. Nothing you sent was lost on purpose, but please check your last change. Quote reference " + requestID(r) + " if you tell an administrator."}
+		e = &core.Error{Kind: core.KindInternal, Message: l.T("messages.errors.internal", "Reference", requestID(r))}
 	}
 	status := statusOf(e.Kind)
 	if strings.HasPrefix(r.URL.Path, "/api/") {
@@ -81,12 +87,22 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	// A page says the message in the reader's language when the catalogue
 	// has it (errors.*.toml); the API keeps English, its one language.
-	l := localizer(r)
 	fields := make(map[string]string, len(e.Fields))
 	for k, v := range e.Fields {
 		fields[k] = l.Message(v)
 	}
-	s.renderStatus(w, r, status, "error.html", errorPage{Status: status, Title: http.StatusText(status), Message: l.Message(e.Message), Fields: fields, RequestID: requestID(r)})
+	s.renderStatus(w, r, status, "error.html", errorPage{Status: status, Title: statusTitle(l, status), Message: l.Message(e.Message), Fields: fields, RequestID: requestID(r)})
+}
+
+// statusTitle is an error page's title: the status in words
+// (messages.errors.status.<code>), Go's English words for a status the
+// catalogue lacks.
+func statusTitle(l *i18n.Localizer, status int) string {
+	k := "messages.errors.status." + strconv.Itoa(status)
+	if !labelKeys()[k] {
+		return http.StatusText(status)
+	}
+	return l.T(k)
 }
 
 type errorPage struct {

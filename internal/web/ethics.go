@@ -114,7 +114,7 @@ func (s *Server) attestEthics(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/ethics?code="+url.QueryEscape(code), "Thank you. Your signature is recorded.")
+	return redirect(w, r, "/ethics?code="+url.QueryEscape(code), localizer(r).T("messages.ethics.thank_signature_recorded"))
 }
 
 type adminEthicsView struct {
@@ -181,7 +181,7 @@ func (s *Server) publishEthics(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/ethics?code="+url.QueryEscape(code), "The new version is published. Everyone it applies to is asked to sign it.")
+	return redirect(w, r, "/admin/ethics?code="+url.QueryEscape(code), localizer(r).T("messages.ethics.new_version_published"))
 }
 
 // ---- Ethics consultations ----
@@ -243,7 +243,7 @@ func (s *Server) addConsultation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, workerBase(id)+"/consultations/"+strconv.FormatInt(cid, 10), "The situation is recorded. Your supervisor can now add guidance.")
+	return redirect(w, r, workerBase(id)+"/consultations/"+strconv.FormatInt(cid, 10), localizer(r).T("messages.ethics.situation_recorded_supervisor"))
 }
 
 type consultationView struct {
@@ -301,11 +301,11 @@ func (s *Server) consultationStep(guidance bool) handler {
 		if err != nil {
 			return err
 		}
-		msg := "Your guidance is recorded."
+		msg := localizer(r).T("messages.ethics.guidance_recorded")
 		if guidance {
 			err = s.store.GiveGuidance(r.Context(), s.actor(r), id, cid, f.Get("guidance"))
 		} else {
-			msg = "The outcome is recorded and the consultation is closed."
+			msg = localizer(r).T("messages.ethics.outcome_recorded")
 			err = s.store.RecordOutcome(r.Context(), s.actor(r), id, cid, f.Get("outcome"))
 		}
 		if f.Fail(err) {

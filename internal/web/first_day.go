@@ -1,18 +1,22 @@
 package web
 
 import (
-	"fmt"
-
 	"peerpath/internal/framework"
+	"peerpath/internal/i18n"
 )
 
 // stageNeeds says in plain words what is left before a stage (issue 16):
 // "6 things left before Stage II, 2 of them need your supervisor". A
 // competency is met by a supervisor's sign-off, so those are the ones that
-// need the supervisor; own says whether the reader is the worker.
-func stageNeeds(target string, missing []framework.RequirementStatus, own bool) string {
+// need the supervisor; own says whether the reader is the worker. The words
+// are the catalogue's (labels.stage_needs.*), in l's language (nil is
+// English).
+func stageNeeds(l *i18n.Localizer, target string, missing []framework.RequirementStatus, own bool) string {
+	if l == nil {
+		l = i18n.In("en")
+	}
 	if len(missing) == 0 {
-		return "Ready for " + target + "."
+		return l.T("labels.stage_needs.ready", "Target", target)
 	}
 	sup := 0
 	for _, m := range missing {
@@ -20,25 +24,20 @@ func stageNeeds(target string, missing []framework.RequirementStatus, own bool) 
 			sup++
 		}
 	}
-	things := "things"
-	if len(missing) == 1 {
-		things = "thing"
-	}
-	s := fmt.Sprintf("%d %s left before %s", len(missing), things, target)
-	who := "your supervisor"
+	left := l.T("labels.stage_needs.left", "Things", l.N("n.labels.stage_needs.things", len(missing)), "Target", target)
+	whose := "yours"
 	if !own {
-		who = "their supervisor"
+		whose = "theirs"
 	}
+	need := ""
 	switch {
 	case sup == 0:
 	case len(missing) == 1:
-		s += ", and it needs " + who
+		need = l.T("labels.stage_needs.it_needs_" + whose)
 	case sup == len(missing):
-		s += ", all of them need " + who
-	case sup == 1:
-		s += ", 1 of them needs " + who
+		need = l.T("labels.stage_needs.all_need_" + whose)
 	default:
-		s += fmt.Sprintf(", %d of them need %s", sup, who)
+		need = l.N("n.labels.stage_needs.some_need_"+whose, sup)
 	}
-	return s + "."
+	return l.T("labels.stage_needs.sentence", "Left", left, "Need", need)
 }

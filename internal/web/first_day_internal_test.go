@@ -27,7 +27,7 @@ func TestStageNeeds(t *testing.T) {
 		{[]framework.RequirementStatus{comp, train, pre}, true, "3 things left before Stage II, 1 of them needs your supervisor."},
 		{[]framework.RequirementStatus{comp, comp, train, pre, train, pre}, true, "6 things left before Stage II, 2 of them need your supervisor."},
 	} {
-		if got := stageNeeds("Stage II", tc.missing, tc.own); got != tc.want {
+		if got := stageNeeds(nil, "Stage II", tc.missing, tc.own); got != tc.want {
 			t.Errorf("stageNeeds(%d missing, own %v) = %q, want %q", len(tc.missing), tc.own, got, tc.want)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"peerpath/internal/core"
 	"peerpath/internal/framework"
+	"peerpath/internal/i18n"
 	"peerpath/internal/store"
 )
 
@@ -46,14 +47,10 @@ type trackChoice struct {
 	Selected     bool
 }
 
-func trackChoices(selected framework.Track) []trackChoice {
-	out := []trackChoice{
-		{string(framework.TrackBoth), "Mental health and addiction", false},
-		{string(framework.TrackMentalHealth), "Mental health focus", false},
-		{string(framework.TrackAddiction), "Addiction focus", false},
-	}
-	for i := range out {
-		out[i].Selected = out[i].Value == string(selected)
+func trackChoices(l *i18n.Localizer, selected framework.Track) []trackChoice {
+	var out []trackChoice
+	for _, t := range []framework.Track{framework.TrackBoth, framework.TrackMentalHealth, framework.TrackAddiction} {
+		out = append(out, trackChoice{Value: string(t), Label: label(l, "track", string(t)), Selected: t == selected})
 	}
 	return out
 }
@@ -65,23 +62,16 @@ type kindSection struct {
 	Items   []framework.Requirement
 }
 
-var kindHeadings = []struct {
-	kind    framework.Kind
-	heading string
-}{
-	{framework.KindCompetency, "Competencies"},
-	{framework.KindPrerequisite, "Prerequisites"},
-	{framework.KindTraining, "Training available"},
-	{framework.KindMastery, "Mastery gained through experience"},
-	{framework.KindRole, "Example roles in Massachusetts"},
-}
+// kindHeadings are the kinds of a stage's items in the order shown; each
+// heading is labels.requirement_kind.<kind>.
+var kindHeadings = []framework.Kind{framework.KindCompetency, framework.KindPrerequisite, framework.KindTraining, framework.KindMastery, framework.KindRole}
 
-func groupByKind(reqs []framework.Requirement) []kindSection {
+func groupByKind(l *i18n.Localizer, reqs []framework.Requirement) []kindSection {
 	var out []kindSection
 	for _, k := range kindHeadings {
-		sec := kindSection{Kind: k.kind, Heading: k.heading}
+		sec := kindSection{Kind: k, Heading: label(l, "requirement_kind", string(k))}
 		for _, r := range reqs {
-			if r.Kind == k.kind {
+			if r.Kind == k {
 				sec.Items = append(sec.Items, r)
 			}
 		}
@@ -129,7 +119,7 @@ func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := frameworkView{Chart: cv, Track: track, Tracks: trackChoices(track), ChartParam: chartParam(r), StageName: stageNames(cv.Chart)}
+	v := frameworkView{Chart: cv, Track: track, Tracks: trackChoices(localizer(r), track), ChartParam: chartParam(r), StageName: stageNames(cv.Chart)}
 	for _, st := range cv.Chart.Stages() {
 		var own, carried []framework.Requirement
 		for _, req := range framework.EffectiveRequirements(cv.Chart, st.Key, track) {
@@ -139,7 +129,7 @@ func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request) error {
 				own = append(own, req)
 			}
 		}
-		v.Stages = append(v.Stages, stageSection{Stage: st, New: groupByKind(own), Carried: groupByKind(carried), NCarry: len(carried)})
+		v.Stages = append(v.Stages, stageSection{Stage: st, New: groupByKind(localizer(r), own), Carried: groupByKind(localizer(r), carried), NCarry: len(carried)})
 	}
 	return s.render(w, r, "framework.html", v)
 }
@@ -232,7 +222,7 @@ func (s *Server) frameworkCompare(w http.ResponseWriter, r *http.Request) error 
 		f.Errors["track"] = "Choose one of the tracks."
 		track = framework.TrackBoth
 	}
-	v := compareView{Chart: cv, Form: f, Stages: stages, Tracks: trackChoices(track), StageName: stageNames(cv.Chart), ChartParam: chartParam(r)}
+	v := compareView{Chart: cv, Form: f, Stages: stages, Tracks: trackChoices(localizer(r), track), StageName: stageNames(cv.Chart), ChartParam: chartParam(r)}
 	from, ferr := cv.Chart.LookupStage(f.Get("from"))
 	if ferr != nil {
 		f.Errors["from"] = "Choose a stage."
@@ -250,7 +240,7 @@ func (s *Server) frameworkCompare(w http.ResponseWriter, r *http.Request) error 
 		} else if err != nil {
 			return err
 		} else {
-			v.Done, v.Sections, v.TotalAdded = true, groupByKind(reqs), len(reqs)
+			v.Done, v.Sections, v.TotalAdded = true, groupByKind(localizer(r), reqs), len(reqs)
 			v.From, _ = cv.Chart.StageByKey(from)
 			v.To, _ = cv.Chart.StageByKey(to)
 		}
@@ -325,7 +315,7 @@ func (s *Server) chartsImport(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "admin_frameworks.html", view)
 	}
-	return redirect(w, r, "/admin/frameworks", "Loaded "+v.Title+" (version "+v.Version+"). Make it active when you are ready.")
+	return redirect(w, r, "/admin/frameworks", localizer(r).T("messages.framework.loaded", "Title", v.Title, "Version", v.Version))
 }
 
 func (s *Server) chartsActivate(w http.ResponseWriter, r *http.Request) error {
@@ -336,5 +326,5 @@ func (s *Server) chartsActivate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.ActivateChart(r.Context(), s.actor(r), cid); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/frameworks", "The chart is now active.")
+	return redirect(w, r, "/admin/frameworks", localizer(r).T("messages.framework.chart_active"))
 }

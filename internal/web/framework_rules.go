@@ -251,7 +251,7 @@ func (s *Server) saveFrameworkChoices(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/framework-choices", "Your organisation's choices are saved. Readiness uses them from now on.")
+	return redirect(w, r, "/admin/framework-choices", localizer(r).T("messages.framework.choices_saved"))
 }
 
 // Meaning says what the strength in effect means for readiness.

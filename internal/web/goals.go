@@ -30,7 +30,7 @@ func (s *Server) startCycle(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(pid)+"/goals/new", "A three-month goal cycle has started. Add the person's first goal.")
+	return redirect(w, r, "/people/"+id(pid)+"/goals/new", localizer(r).T("messages.goals.cycle_started"))
 }
 
 type goalFormView struct {
@@ -59,7 +59,7 @@ func (s *Server) newGoalPage(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		f = newForm(nil)
 	}
-	v := goalFormView{Form: f, Person: p, LifeAreas: options("life_area", store.LifeAreas)}
+	v := goalFormView{Form: f, Person: p, LifeAreas: options(localizer(r), "life_area", store.LifeAreas)}
 	if err := s.goalFromNeed(r, &v, r.URL.Query().Get("need"), !ok); err != nil { // issue 13
 		return err
 	}
@@ -88,7 +88,7 @@ func (s *Server) newGoal(w http.ResponseWriter, r *http.Request) error {
 		if perr != nil {
 			return perr
 		}
-		v := goalFormView{Form: f, Person: p, LifeAreas: options("life_area", store.LifeAreas)}
+		v := goalFormView{Form: f, Person: p, LifeAreas: options(localizer(r), "life_area", store.LifeAreas)}
 		if err := s.goalFromNeed(r, &v, f.Get("need_id"), false); err != nil { // issue 13
 			return err
 		}
@@ -97,7 +97,7 @@ func (s *Server) newGoal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(pid)+"#goals", "The goal is added.")
+	return redirect(w, r, "/people/"+id(pid)+"#goals", localizer(r).T("messages.goals.goal_added"))
 }
 
 type goalView struct {
@@ -121,7 +121,7 @@ func (s *Server) goalPageView(r *http.Request, g store.Goal, f, progress *form) 
 		return goalView{}, err
 	}
 	return goalView{
-		goalFormView: goalFormView{Form: f, Person: p, Goal: g, LifeAreas: options("life_area", store.LifeAreas), Statuses: options("goal_status", store.GoalStatuses),
+		goalFormView: goalFormView{Form: f, Person: p, Goal: g, LifeAreas: options(localizer(r), "life_area", store.LifeAreas), Statuses: options(localizer(r), "goal_status", store.GoalStatuses),
 			Hints: s.wordingHints(r, progress.Raw("progress")), Strengths: strengths},
 		Progress: progress,
 	}, nil
@@ -168,7 +168,7 @@ func (s *Server) updateGoal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/goals/"+id(g.ID), "The goal is saved.")
+	return redirect(w, r, "/goals/"+id(g.ID), localizer(r).T("messages.goals.goal_saved"))
 }
 
 func (s *Server) addProgress(w http.ResponseWriter, r *http.Request) error {
@@ -197,7 +197,7 @@ func (s *Server) addProgress(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/goals/"+id(g.ID), "The progress note is added.")
+	return redirect(w, r, "/goals/"+id(g.ID), localizer(r).T("messages.goals.progress_note_added"))
 }
 
 type cycleReviewView struct {
@@ -269,9 +269,9 @@ func (s *Server) reviewCycle(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	msg := "The review is saved."
+	msg := localizer(r).T("messages.goals.review_saved")
 	if in.StartNext {
-		msg = "The review is saved and the next three-month cycle has started."
+		msg = localizer(r).T("messages.goals.review_saved_next")
 	}
 	return redirect(w, r, "/people/"+id(p.ID)+"#goals", msg)
 }

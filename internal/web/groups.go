@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"peerpath/internal/core"
+	"peerpath/internal/i18n"
 	"peerpath/internal/language"
 	"peerpath/internal/store"
 )
@@ -57,7 +58,7 @@ func (s *Server) groupsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := groupsView{Form: newForm(url.Values{"status": {f.Status}}), Groups: s.groupRows(l.Items), NextURL: nextPageURL(r, l.Next),
-		Oversees: a.CanAssign(), Statuses: append(options("group_status", store.GroupStatuses), option{Value: store.ShowAll, Label: "All"})}
+		Oversees: a.CanAssign(), Statuses: append(options(localizer(r), "group_status", store.GroupStatuses), option{Value: store.ShowAll, Label: localizer(r).T("messages.groups.filter_all")})}
 	if f.Mine {
 		v.Form.Values.Set("mine", "1")
 	}
@@ -77,18 +78,14 @@ type groupFormView struct {
 	Oversees     bool // may choose facilitators and archive
 }
 
-func weekdayOptions() []option {
-	out := []option{{Value: "0", Label: "No fixed day"}}
-	for d := 1; d <= 7; d++ {
-		out = append(out, option{Value: strconv.Itoa(d), Label: store.WeekdayName(d)})
-	}
-	return out
+func weekdayOptions(l *i18n.Localizer) []option {
+	return append([]option{{Value: "0", Label: l.T("messages.groups.no_fixed_day")}}, options(l, "weekday", weekdays)...)
 }
 
 func (s *Server) groupFormView(r *http.Request, f *form, g store.Group, isNew bool) (groupFormView, error) {
 	a := s.actor(r)
-	v := groupFormView{Form: f, Group: g, New: isNew, Kinds: options("group_kind", store.GroupKinds), Meets: options("meets", store.GroupMeetings),
-		Weekdays: weekdayOptions(), Statuses: options("group_status", store.GroupStatuses), Oversees: a.CanAssign()}
+	v := groupFormView{Form: f, Group: g, New: isNew, Kinds: options(localizer(r), "group_kind", store.GroupKinds), Meets: options(localizer(r), "meets", store.GroupMeetings),
+		Weekdays: weekdayOptions(localizer(r)), Statuses: options(localizer(r), "group_status", store.GroupStatuses), Oversees: a.CanAssign()}
 	if v.Oversees {
 		ws, err := s.store.FacilitatorChoices(r.Context(), a)
 		if err != nil {
@@ -159,7 +156,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/groups/"+id(g.ID), "The group is started. Add its members next.")
+	return redirect(w, r, "/groups/"+id(g.ID), localizer(r).T("messages.groups.group_started_add"))
 }
 
 // groupToChange reads a group the reader may change, or says who may.
@@ -222,7 +219,7 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/groups/"+id(g.ID), "The group is saved.")
+	return redirect(w, r, "/groups/"+id(g.ID), localizer(r).T("messages.groups.group_saved"))
 }
 
 type groupPageView struct {
@@ -336,9 +333,9 @@ func (s *Server) addGroupMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	msg := "The member is added."
+	msg := localizer(r).T("messages.groups.member_added")
 	if len(ids) > 1 {
-		msg = "The members are added."
+		msg = localizer(r).T("messages.groups.members_added")
 	}
 	return redirect(w, r, "/groups/"+id(g.ID)+"/members", msg)
 }
@@ -355,7 +352,7 @@ func (s *Server) removeGroupMember(w http.ResponseWriter, r *http.Request) error
 	if err := s.store.RemoveGroupMember(r.Context(), s.actor(r), g.ID, pid); err != nil {
 		return err
 	}
-	return redirect(w, r, "/groups/"+id(g.ID)+"/members", "The member has left the group. Their past attendance stays.")
+	return redirect(w, r, "/groups/"+id(g.ID)+"/members", localizer(r).T("messages.groups.member_has_left"))
 }
 
 // groupSessionFormView is the one form of a session: when, who
@@ -378,7 +375,7 @@ type groupSessionFormView struct {
 func (groupSessionFormView) EntryField(pid int64) string { return store.AttendanceField(pid) }
 
 func (s *Server) groupSessionFormView(r *http.Request, f *form, g store.Group, gs store.GroupSession, entries []store.AttendanceEntry) groupSessionFormView {
-	v := groupSessionFormView{Form: f, Group: g, Session: gs, Entries: entries, Statuses: options("attendance", store.AttendanceStatuses)}
+	v := groupSessionFormView{Form: f, Group: g, Session: gs, Entries: entries, Statuses: options(localizer(r), "attendance", store.AttendanceStatuses)}
 	ws := g.Facilitators
 	me := s.actor(r).UserID
 	if !g.Facilitates(me) {
@@ -480,7 +477,7 @@ func (s *Server) recordGroupSession(w http.ResponseWriter, r *http.Request) erro
 		return s.keepWords(r, f, err, "session")
 	}
 	s.discardUsedDraft(r, f)
-	return redirect(w, r, "/groups/"+id(gid)+"/sessions/"+id(gs.ID), "The session is recorded.")
+	return redirect(w, r, "/groups/"+id(gid)+"/sessions/"+id(gs.ID), localizer(r).T("messages.groups.session_recorded"))
 }
 
 func groupSessionPath(r *http.Request) (gid, sid int64, err error) {
@@ -582,7 +579,7 @@ func (s *Server) updateGroupSession(w http.ResponseWriter, r *http.Request) erro
 		return s.keepWords(r, f, err, "session")
 	}
 	s.discardUsedDraft(r, f)
-	return redirect(w, r, "/groups/"+id(gid)+"/sessions/"+id(sid), "The session is corrected.")
+	return redirect(w, r, "/groups/"+id(gid)+"/sessions/"+id(sid), localizer(r).T("messages.groups.session_corrected"))
 }
 
 // renderMarkedAll is "Everyone present" without JavaScript: every member
@@ -608,5 +605,5 @@ func (s *Server) deleteGroupSession(w http.ResponseWriter, r *http.Request) erro
 	if err := s.store.DeleteGroupSession(r.Context(), s.actor(r), gid, sid); err != nil {
 		return err
 	}
-	return redirect(w, r, "/groups/"+id(gid), "The session is deleted, with the contacts it made.")
+	return redirect(w, r, "/groups/"+id(gid), localizer(r).T("messages.groups.session_deleted_contacts"))
 }

@@ -212,7 +212,7 @@ func (s *Server) discardDraft(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DeleteDraft(r.Context(), principal(r).User.ID, id); err != nil {
 		return err
 	}
-	return redirect(w, r, "/drafts", "The draft is discarded.")
+	return redirect(w, r, "/drafts", localizer(r).T("messages.home.draft_discarded"))
 }
 
 // draftForm returns the form values of the draft named by ?draft= when it

@@ -138,20 +138,21 @@ func (s *Server) adminImportUpload(w http.ResponseWriter, r *http.Request) error
 
 // uploadedFile is the file sent, or a message saying why there is none.
 func uploadedFile(r *http.Request) (data []byte, name, problem string) {
+	l := localizer(r)
 	file, hdr, err := r.FormFile("file")
 	if errors.Is(err, http.ErrMissingFile) {
-		return nil, "", "Choose a CSV or Excel (.xlsx) file to import."
+		return nil, "", l.T("messages.imports.choose_file")
 	}
 	if err != nil {
-		return nil, "", "The file could not be read. Try choosing it again."
+		return nil, "", l.T("messages.imports.unreadable")
 	}
 	defer file.Close()
 	data, err = io.ReadAll(io.LimitReader(file, MaxUpload+1))
 	if err != nil {
-		return nil, "", "The file could not be read. Try choosing it again."
+		return nil, "", l.T("messages.imports.unreadable")
 	}
 	if len(data) > MaxUpload {
-		return nil, "", fmt.Sprintf("Choose a file of at most %d MB, or split it.", MaxUpload>>20)
+		return nil, "", l.T("messages.imports.too_big", "MB", MaxUpload>>20)
 	}
 	return data, hdr.Filename, ""
 }
@@ -198,9 +199,9 @@ func (s *Server) adminImportJob(w http.ResponseWriter, r *http.Request) error {
 	job.mu.Unlock()
 	if v.Total > 0 {
 		v.Percent = v.Done * 100 / v.Total
-		v.Step = fmt.Sprintf("Checked %d of %d rows.", min(v.Done, v.Rows), v.Rows)
+		v.Step = localizer(r).T("messages.imports.checked", "Done", min(v.Done, v.Rows), "Rows", v.Rows)
 		if v.Done > v.Rows {
-			v.Step = fmt.Sprintf("Checked every row; saved %d of %d.", v.Done-v.Rows, v.Rows)
+			v.Step = localizer(r).T("messages.imports.saving", "Saved", v.Done-v.Rows, "Rows", v.Rows)
 		}
 	}
 	if !v.Running && !v.Ended {
@@ -255,6 +256,7 @@ func (s *Server) adminImportJobPost(w http.ResponseWriter, r *http.Request) erro
 		job.done, job.total = done, total
 		job.mu.Unlock()
 	}}
+	l := localizer(r)
 	go func() {
 		rep, err := s.store.ImportRecords(context.Background(), a, in)
 		job.mu.Lock()
@@ -262,7 +264,7 @@ func (s *Server) adminImportJobPost(w http.ResponseWriter, r *http.Request) erro
 		job.running, job.ended, job.report = false, true, rep
 		if err != nil && len(rep.Problems) == 0 {
 			s.log.Error("import failed", "upload", job.id, "err", err)
-			job.failure = "The import failed and nothing was saved. Try again; if it fails again, tell whoever runs peerpath."
+			job.failure = l.T("messages.imports.failed")
 		}
 	}()
 	return redirect(w, r, "/admin/import/"+job.id, "")

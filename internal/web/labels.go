@@ -3,69 +3,146 @@ package web
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"peerpath/internal/auth"
 	"peerpath/internal/core"
-	"peerpath/internal/recovery"
+	"peerpath/internal/i18n"
 	"peerpath/internal/store"
 )
 
 // Plain words for the values of people's records. The stored values (and
-// the API's) are the keys; people only ever see these.
-var labels = map[string]map[string]string{
-	"status":  {store.StatusActive: "Active", store.StatusOnHold: "On hold", store.StatusClosed: "Closed"},
-	"channel": {"phone_call": "Phone call", "voicemail": "Voicemail", "text": "Text message", "email": "Email", "mail": "Mail"},
-	"format":  {"individual": "One-to-one", "group": "Group"},
-	"mode":    {"in_person": "In person", "phone": "Phone", "text": "Text", "video": "Video or online"},
-	"kind": {
-		"check_in": "Check-in", "one_to_one": "One-to-one session", "advocacy": "Advocacy", "crisis": "Crisis support",
-		"resource_linkage": "Connecting to resources", "outreach": "Outreach", "accompaniment": "Going along with them",
-		store.KindGroupSession: "Group session",
-	},
-	// Groups (issue 7).
-	"group_kind": {
-		"wellness_planning": "Wellness planning class", "hearing_voices": "Hearing Voices", "alternatives_to_suicide": "Alternatives to Suicide",
-		"dual_recovery": "Dual recovery", "twelve_step": "12-step", "young_adult": "Young adult", "other": "Other",
-	},
-	"group_status": {store.GroupActive: "Active", store.GroupArchived: "Archived"},
-	"meets":        {"in_person": "In person", "video": "By video"},
-	"attendance":   {"present": "Present", "late": "Late", "excused": "Excused", "absent": "Absent"},
-	"life_area":    {"health": "Health", "home": "Home", "purpose": "Purpose", "community": "Community"},
-	"goal_status":  {"active": "Working on it", "achieved": "Achieved", "changed": "Changed", "set_aside": "Set aside"},
-	"correction":   {"open": "Waiting for an answer", "made": "Corrected", "declined": "Not corrected"},
-	"referral":     {store.ReferralMade: "Made", store.ReferralContacted: "In touch", store.ReferralConnected: "Connected", store.ReferralNotConnected: "Not connected"},
-	"resource": {
-		"rlc": "Recovery Learning Community", "rsc": "Recovery Support Center", "crisis": "Crisis line", "housing": "Housing",
-		"benefits": "Benefits", "legal": "Legal help", "health": "Health care", "peer_group": "Peer support group", "food": "Food", "other": "Other",
-	},
-	"category": {"clinical": "Clinical", "stigmatising": "Stigmatising", "deficit": "Deficit-based", "labelling": "Labelling", "power": "Power and control"},
+// the API's) are the keys; people only ever see their words, which are in the
+// message catalogue as labels.<kind>.<value> (internal/i18n/labels.*.toml),
+// with a few words of explanation for some choices as
+// labels.hint.<kind>.<value>.
 
-	// A person's recovery picture (issue 13).
-	"rights_kind": {
-		"privacy": "Privacy", "informed_choice": "Informed choice about treatment", "restraint_or_seclusion": "Restraint or seclusion",
-		"discrimination": "Discrimination", "access_to_services": "Access to services", "housing": "Housing", "benefits": "Benefits",
-		"work": "Work", "communication_and_visitors": "Phone, mail and visitors", "dignity_and_respect": "Dignity and respect", "other": "Other",
-	},
-	"medication_kind": {"side_effect": "A side effect", "question_for_prescriber": "A question for the prescriber", "to_remember": "Something to remember"},
-	"stage":           recovery.StageNames,
-}
-
-// hintsFor explains some choices in a few words, under the option.
-var optionHints = map[string]map[string]string{
-	"life_area": {
-		"health":    "Body and mind, sleep, food, substance use, feeling well.",
-		"home":      "A safe, steady place to live.",
-		"purpose":   "Work, school, volunteering, caring for others, creative work.",
-		"community": "Friends, family, groups, faith, belonging.",
-	},
-}
-
-// label is the template function: label "mode" "in_person" is "In person".
-func label(kind, value string) string {
-	if l, ok := labels[kind][value]; ok {
-		return l
+// labelKeys is the set of the catalogue's keys, read once: a value the
+// catalogue has no words for shows as itself, never as a key.
+var labelKeys = sync.OnceValue(func() map[string]bool {
+	keys, err := i18n.Keys("en")
+	if err != nil {
+		panic("labels: " + err.Error()) // the catalogue is embedded: its test catches this first
 	}
-	return value
+	out := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		out[k] = true
+	}
+	return out
+})
+
+// label is the template function: label .L "mode" "in_person" is "In
+// person" (nil is English).
+func label(l *i18n.Localizer, kind, value string) string {
+	k := "labels." + kind + "." + value
+	if !labelKeys()[k] {
+		return value
+	}
+	if l == nil {
+		l = i18n.In("en")
+	}
+	return l.T(k)
+}
+
+// labelsIn is every value of a kind with its words in one language (nil is
+// English), for tables that name rows by stored value (reports.go).
+func labelsIn(l *i18n.Localizer, kind string) map[string]string {
+	prefix := "labels." + kind + "."
+	out := map[string]string{}
+	for k := range labelKeys() {
+		if v, ok := strings.CutPrefix(k, prefix); ok && !strings.Contains(v, ".") {
+			out[v] = label(l, kind, v)
+		}
+	}
+	return out
+}
+
+// optionHint explains some choices in a few words, under the option; "" for
+// the others.
+func optionHint(l *i18n.Localizer, kind, value string) string {
+	k := "labels.hint." + kind + "." + value
+	if !labelKeys()[k] {
+		return ""
+	}
+	if l == nil {
+		l = i18n.In("en")
+	}
+	return l.T(k)
+}
+
+// roleLabel names a role in words (the catalogue's role.*), the role's key
+// for one it does not know.
+func roleLabel(l *i18n.Localizer, r auth.Role) string {
+	k := "role." + string(r)
+	if !labelKeys()[k] {
+		return string(r)
+	}
+	if l == nil {
+		l = i18n.In("en")
+	}
+	return l.T(k)
+}
+
+// weekday names a day of the week, 1 (Monday) to 7 (Sunday), as groups store
+// it; "" for any other number.
+func weekday(l *i18n.Localizer, d int) string {
+	if d < 1 || d > 7 {
+		return ""
+	}
+	return label(l, "weekday", strconv.Itoa(d))
+}
+
+// weekdays are the stored days of the week, Monday first.
+var weekdays = []string{"1", "2", "3", "4", "5", "6", "7"}
+
+// specialisation names a peer specialisation: the known ones in words, any
+// other as typed.
+func specialisation(l *i18n.Localizer, s string) string { return label(l, "specialisation", s) }
+
+// specialisations are the known specialisations with their words, for the
+// profile form.
+func specialisations(l *i18n.Localizer) []struct{ Key, Label string } {
+	out := make([]struct{ Key, Label string }, len(store.Specialisations))
+	for i, sp := range store.Specialisations {
+		out[i].Key, out[i].Label = sp.Key, specialisation(l, sp.Key)
+	}
+	return out
+}
+
+// supervisionMode names how a supervision session was held.
+func supervisionMode(l *i18n.Localizer, m string) string { return label(l, "supervision_mode", m) }
+
+// supervisionModes are the choices of how a supervision session was held.
+func supervisionModes(l *i18n.Localizer) []option {
+	values := make([]string, len(store.SupervisionModes))
+	for i, m := range store.SupervisionModes {
+		values[i] = m.Value
+	}
+	return options(l, "supervision_mode", values)
+}
+
+// minutesLabel shows a length of time: "45 min", "2 h", "1 h 30 min".
+func minutesLabel(l *i18n.Localizer, m int) string {
+	if l == nil {
+		l = i18n.In("en")
+	}
+	h, rest := m/60, m%60
+	switch {
+	case h == 0:
+		return l.T("labels.duration.minutes", "M", rest)
+	case rest == 0:
+		return l.T("labels.duration.hours", "H", h)
+	}
+	return l.T("labels.duration.hours_minutes", "H", h, "M", rest)
+}
+
+// yesNo are the choices yes and no (common.yes, common.no).
+func yesNo(l *i18n.Localizer) []option {
+	if l == nil {
+		l = i18n.In("en")
+	}
+	return []option{{Value: "yes", Label: l.T("common.yes")}, {Value: "no", Label: l.T("common.no")}}
 }
 
 // option is one choice of a radio or checkbox group.
@@ -73,10 +150,11 @@ type option struct {
 	Value, Label, Hint string
 }
 
-func options(kind string, values []string) []option {
+// options are the choices of one kind, in the reader's language: options(localizer(r), "mode", store.ContactModes).
+func options(l *i18n.Localizer, kind string, values []string) []option {
 	out := make([]option, len(values))
 	for i, v := range values {
-		out[i] = option{Value: v, Label: label(kind, v), Hint: optionHints[kind][v]}
+		out[i] = option{Value: v, Label: label(l, kind, v), Hint: optionHint(l, kind, v)}
 	}
 	return out
 }

@@ -122,7 +122,7 @@ func (s *Server) createBoard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/learning/boards/"+b.Ref+"/edit", "peerpath picked the clues. Change any of them, then save.")
+	return redirect(w, r, "/learning/boards/"+b.Ref+"/edit", localizer(r).T("messages.learning.peerpath_picked_clues"))
 }
 
 func (s *Server) copyBoard(w http.ResponseWriter, r *http.Request) error {
@@ -143,7 +143,7 @@ func (s *Server) copyBoard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/learning/boards/"+cp.Ref+"/edit", "This is your copy. Change it as you like, then save.")
+	return redirect(w, r, "/learning/boards/"+cp.Ref+"/edit", localizer(r).T("messages.learning.copy_change_like"))
 }
 
 // boardInGlossary leaves out the clues whose entries the organisation has
@@ -177,7 +177,7 @@ func (s *Server) deleteBoard(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DeleteBoard(r.Context(), s.actor(r), id); err != nil {
 		return err
 	}
-	return redirect(w, r, "/learning/boards", "The board is deleted. Games played on it keep their own copy.")
+	return redirect(w, r, "/learning/boards", localizer(r).T("messages.learning.board_deleted_games"))
 }
 
 // The edit form has a fixed grid: up to six columns of five rows, one row
@@ -422,7 +422,7 @@ func (s *Server) updateBoard(w http.ResponseWriter, r *http.Request) error {
 	if len(f.Errors) > 0 {
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "learning_board_edit.html", boardEditView{Form: f, B: cur, Columns: editColumns(f), Terms: glossaryTerms(g)})
 	}
-	return redirect(w, r, "/learning/boards/"+cur.Ref, "The board is saved.")
+	return redirect(w, r, "/learning/boards/"+cur.Ref, localizer(r).T("messages.learning.board_saved"))
 }
 
 // Solo play. The state of a solo game lives in the page's address: s holds
@@ -671,7 +671,7 @@ func (s *Server) soloAnswer(w http.ResponseWriter, r *http.Request) error {
 	v.Form = f
 	sq := soloSquare(v.B.Board, v.Cat, v.Idx)
 	if v.State.Squares[sq] != '0' {
-		return redirect(w, r, "/learning/play/"+v.B.Ref+"?"+v.State.query(), "You had already answered that clue.")
+		return redirect(w, r, "/learning/play/"+v.B.Ref+"?"+v.State.query(), localizer(r).T("messages.learning.had_already_answered"))
 	}
 	e := clueEntry(g, v.Clue)
 	value := v.Clue.Value

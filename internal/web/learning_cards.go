@@ -157,7 +157,7 @@ func (s *Server) addOwnCard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/learning/cards", "Your card is added. It comes up in your next review.")
+	return redirect(w, r, "/learning/cards", localizer(r).T("messages.learning.card_added_comes"))
 }
 
 // addGlossaryCards adds one entry (slug) or a whole category of the
@@ -195,12 +195,9 @@ func (s *Server) addGlossaryCards(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	msg := "You already had cards for these."
+	msg := localizer(r).T("messages.learning.cards_already")
 	if n > 0 {
-		msg = learnCount(n, "card is", "cards are") + " added to your cards."
-	}
-	if n == 1 {
-		msg = "1 card is added to your cards."
+		msg = localizer(r).N("n.messages.learning.cards_added", n)
 	}
 	return redirect(w, r, back, msg)
 }
@@ -220,7 +217,7 @@ func (s *Server) deleteCard(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DeleteCard(r.Context(), s.actor(r), cid); err != nil {
 		return err
 	}
-	return redirect(w, r, "/learning/cards", "The card is removed. Its reviews still count in your progress.")
+	return redirect(w, r, "/learning/cards", localizer(r).T("messages.learning.card_removed_reviews"))
 }
 
 type cardEditView struct {
@@ -263,7 +260,7 @@ func (s *Server) updateCard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/learning/cards", "Your card is saved.")
+	return redirect(w, r, "/learning/cards", localizer(r).T("messages.learning.card_saved"))
 }
 
 // The review: one card at a time.

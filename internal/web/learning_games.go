@@ -99,7 +99,7 @@ func (s *Server) startGame(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, fmt.Sprintf("/learning/games/%d", g.ID), "The game has started. Open the projector view on the screen the class can see.")
+	return redirect(w, r, fmt.Sprintf("/learning/games/%d", g.ID), localizer(r).T("messages.learning.game_has_started"))
 }
 
 // hostView is the trainer's view of a game they host.

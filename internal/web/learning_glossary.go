@@ -168,7 +168,7 @@ func (s *Server) createTerm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/learning/glossary/"+url.PathEscape(e.Slug), "The entry is added to your organisation's glossary.")
+	return redirect(w, r, "/learning/glossary/"+url.PathEscape(e.Slug), localizer(r).T("messages.learning.entry_added_organisation"))
 }
 
 func (s *Server) editTermPage(w http.ResponseWriter, r *http.Request) error {
@@ -205,14 +205,14 @@ func (s *Server) updateTerm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/learning/glossary/"+url.PathEscape(slug), "The entry is saved.")
+	return redirect(w, r, "/learning/glossary/"+url.PathEscape(slug), localizer(r).T("messages.learning.entry_saved"))
 }
 
 func (s *Server) hideTerm(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.HideTerm(r.Context(), s.actor(r), r.PathValue("term")); err != nil {
 		return err
 	}
-	return redirect(w, r, "/learning/terms", "The entry is hidden. Boards and quizzes no longer use it; you can show it again here.")
+	return redirect(w, r, "/learning/terms", localizer(r).T("messages.learning.entry_hidden_boards"))
 }
 
 func (s *Server) showTerm(w http.ResponseWriter, r *http.Request) error {
@@ -220,14 +220,14 @@ func (s *Server) showTerm(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.ShowTerm(r.Context(), s.actor(r), slug); err != nil {
 		return err
 	}
-	return redirect(w, r, "/learning/glossary/"+url.PathEscape(slug), "The entry is shown again.")
+	return redirect(w, r, "/learning/glossary/"+url.PathEscape(slug), localizer(r).T("messages.learning.entry_shown_again"))
 }
 
 func (s *Server) deleteOwnTerm(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DeleteOwnTerm(r.Context(), s.actor(r), r.PathValue("term")); err != nil {
 		return err
 	}
-	return redirect(w, r, "/learning/terms", "Your organisation's text is removed.")
+	return redirect(w, r, "/learning/terms", localizer(r).T("messages.learning.own_text_removed"))
 }
 
 type termChangeView struct {

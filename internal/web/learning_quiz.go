@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"peerpath/internal/i18n"
 	"peerpath/internal/learning"
 	"peerpath/internal/store"
 )
@@ -27,9 +28,9 @@ type quizRow struct {
 	CategoryLabel string
 }
 
-func quizCategoryLabel(c string) string {
+func quizCategoryLabel(l *i18n.Localizer, c string) string {
 	if c == "" {
-		return "All categories"
+		return l.T("messages.learning.all_categories")
 	}
 	return learning.CategoryLabel(c)
 }
@@ -41,7 +42,7 @@ func (s *Server) quizStartViewFor(r *http.Request, f *form) (quizStartView, erro
 	}
 	v := quizStartView{Form: f, Categories: glossaryCategories(), Sizes: store.QuizSizes, Next: l.Next}
 	for _, q := range l.Items {
-		v.History = append(v.History, quizRow{QuizAttempt: q, CategoryLabel: quizCategoryLabel(q.Category)})
+		v.History = append(v.History, quizRow{QuizAttempt: q, CategoryLabel: quizCategoryLabel(localizer(r), q.Category)})
 	}
 	return v, nil
 }
@@ -101,8 +102,8 @@ type quizAttemptView struct {
 	DontKnow      int
 }
 
-func quizViewOf(a store.QuizAttempt, f *form, answers []int) quizAttemptView {
-	v := quizAttemptView{A: a, CategoryLabel: quizCategoryLabel(a.Category), Form: f, DontKnow: store.DontKnow}
+func quizViewOf(l *i18n.Localizer, a store.QuizAttempt, f *form, answers []int) quizAttemptView {
+	v := quizAttemptView{A: a, CategoryLabel: quizCategoryLabel(l, a.Category), Form: f, DontKnow: store.DontKnow}
 	for i, q := range a.Questions {
 		chosen := store.Unanswered
 		if i < len(answers) {
@@ -132,7 +133,7 @@ func (s *Server) quizAttemptPage(w http.ResponseWriter, r *http.Request) error {
 		// Answers sent after the session had ended, kept as a draft.
 		answers = quizAnswers(f, len(a.Questions))
 	}
-	return s.render(w, r, "learning_quiz_attempt.html", quizViewOf(a, newForm(nil), answers))
+	return s.render(w, r, "learning_quiz_attempt.html", quizViewOf(localizer(r), a, newForm(nil), answers))
 }
 
 // quizAnswers reads q0, q1, … from the form: an index, "dont-know", or
@@ -173,10 +174,10 @@ func (s *Server) submitQuiz(w http.ResponseWriter, r *http.Request) error {
 	answers := quizAnswers(f, len(a.Questions))
 	done, err := s.store.SubmitQuiz(r.Context(), s.actor(r), qid, answers)
 	if f.Fail(err) {
-		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "learning_quiz_attempt.html", quizViewOf(a, f, answers))
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "learning_quiz_attempt.html", quizViewOf(localizer(r), a, f, answers))
 	}
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, fmt.Sprintf("/learning/quiz/%d", done.ID), fmt.Sprintf("You scored %d out of %d.", done.Correct, done.Total))
+	return redirect(w, r, fmt.Sprintf("/learning/quiz/%d", done.ID), localizer(r).T("messages.learning.quiz_scored", "Correct", done.Correct, "Total", done.Total))
 }

@@ -23,21 +23,22 @@ type navItem struct {
 // view, cohorts) sit behind the one Administration link unless they also
 // supervise or train, which keeps their navigation short. "My development"
 // is for the role the development framework charts (auth.InFramework).
+// Each label is a catalogue key (nav.*.toml), read in the reader's language.
 var navLinks = []struct {
 	label, href string
 	perm        auth.Permission
 	role        auth.Role // "" for anyone the permission allows
 }{
-	{"Home", "/", auth.PermSignedIn, ""},
-	{"People", "/people", auth.PermPeople, ""},
-	{"Groups", "/groups", auth.PermPeople, ""},
-	{"Reports", "/reports", auth.PermPeople, ""},
-	{"Team", "/team", auth.PermTeam, auth.RoleSupervisor},
-	{"My development", "/development", auth.PermSignedIn, auth.RolePeer},
-	{"Cohorts", "/cohorts", auth.PermCohorts, auth.RoleTrainer},
-	{"Learning", "/learning", auth.PermSignedIn, ""},
-	{"Administration", "/admin", auth.PermAdmin, ""},
-	{"Settings", "/settings", auth.PermSignedIn, ""},
+	{"nav.home", "/", auth.PermSignedIn, ""},
+	{"nav.people", "/people", auth.PermPeople, ""},
+	{"nav.groups", "/groups", auth.PermPeople, ""},
+	{"nav.reports", "/reports", auth.PermPeople, ""},
+	{"nav.team", "/team", auth.PermTeam, auth.RoleSupervisor},
+	{"nav.development", "/development", auth.PermSignedIn, auth.RolePeer},
+	{"nav.cohorts", "/cohorts", auth.PermCohorts, auth.RoleTrainer},
+	{"nav.learning", "/learning", auth.PermSignedIn, ""},
+	{"nav.admin", "/admin", auth.PermAdmin, ""},
+	{"nav.settings", "/settings", auth.PermSignedIn, ""},
 }
 
 func (s *Server) nav(r *http.Request, p *store.Principal) []navItem {
@@ -48,12 +49,13 @@ func (s *Server) nav(r *http.Request, p *store.Principal) []navItem {
 		return portalNav(r)
 	}
 	var out []navItem
+	lz := localizer(r)
 	for _, l := range navLinks {
 		if !auth.Allows(p.User.Roles, l.perm) || (l.role != "" && !p.User.Has(l.role)) {
 			continue
 		}
 		cur := r.URL.Path == l.href || (l.href != "/" && strings.HasPrefix(r.URL.Path, l.href+"/"))
-		out = append(out, navItem{Label: l.label, Href: l.href, Current: cur})
+		out = append(out, navItem{Label: lz.T(l.label), Href: l.href, Current: cur})
 	}
 	return out
 }

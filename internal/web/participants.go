@@ -89,12 +89,12 @@ func (s *Server) addParticipant(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	msg := map[cohort.Status]string{
-		cohort.Enrolled:   "The person is enrolled.",
-		cohort.Waitlisted: "The cohort is full, so the person is on the waitlist. They get a place as soon as one frees up.",
-		cohort.Applied:    "The application is recorded.",
+		cohort.Enrolled:   localizer(r).T("messages.participants.enrolled"),
+		cohort.Waitlisted: localizer(r).T("messages.participants.waitlisted_on_add"),
+		cohort.Applied:    localizer(r).T("messages.participants.applied"),
 	}[p.Status]
 	if f.Get("next") == "another" {
-		return redirect(w, r, "/cohorts/"+id(cid)+"/participants/new", msg+" Add the next person.")
+		return redirect(w, r, "/cohorts/"+id(cid)+"/participants/new", msg+" "+localizer(r).T("messages.participants.add_next"))
 	}
 	return redirect(w, r, "/cohorts/"+id(cid), msg)
 }
@@ -146,7 +146,7 @@ func (s *Server) updateParticipant(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, participantURL(cid, pid), "The changes are saved.")
+	return redirect(w, r, participantURL(cid, pid), localizer(r).T("messages.participants.changes_saved"))
 }
 
 func participantURL(cid, pid int64) string { return "/cohorts/" + id(cid) + "/participants/" + id(pid) }
@@ -266,9 +266,9 @@ func (s *Server) enrolParticipant(w http.ResponseWriter, r *http.Request) error 
 	return s.participantAction(w, r, nil, func(cid, pid int64, f *form) (string, error) {
 		p, err := s.store.EnrolParticipant(r.Context(), s.actor(r), cid, pid)
 		if p.Status == cohort.Waitlisted {
-			return "The cohort is full, so the person is on the waitlist.", err
+			return localizer(r).T("messages.participants.waitlisted"), err
 		}
-		return "The person is enrolled.", err
+		return localizer(r).T("messages.participants.enrolled"), err
 	})
 }
 
@@ -276,9 +276,9 @@ func (s *Server) withdrawParticipant(w http.ResponseWriter, r *http.Request) err
 	return s.participantAction(w, r, func(v *participantView) **form { return &v.WithdrawForm }, func(cid, pid int64, f *form) (string, error) {
 		_, promoted, err := s.store.WithdrawParticipant(r.Context(), s.actor(r), cid, pid, f.Get("withdrawn_on"))
 		if promoted > 0 {
-			return "The withdrawal is recorded. The first person on the waitlist now has the place.", err
+			return localizer(r).T("messages.participants.withdrawn_place_passed"), err
 		}
-		return "The withdrawal is recorded.", err
+		return localizer(r).T("messages.participants.withdrawn"), err
 	})
 }
 
@@ -315,9 +315,9 @@ func (s *Server) recordExam(w http.ResponseWriter, r *http.Request) error {
 			return "", err
 		}
 		if at.Passed {
-			return "The result is recorded: passed.", nil
+			return localizer(r).T("messages.participants.exam_passed"), nil
 		}
-		return "The result is recorded: not passed this time.", nil
+		return localizer(r).T("messages.participants.exam_not_passed"), nil
 	})
 }
 
@@ -329,7 +329,7 @@ func (s *Server) removeExam(w http.ResponseWriter, r *http.Request) error {
 			return "", err
 		}
 		f.Values.Set("attempt", strconv.FormatInt(eid, 10))
-		return "The result is taken back; its attempt is free again. Record the right result below.", s.store.RemoveExamAttempt(r.Context(), s.actor(r), cid, pid, eid, f.Get("reason"))
+		return localizer(r).T("messages.participants.exam_removed"), s.store.RemoveExamAttempt(r.Context(), s.actor(r), cid, pid, eid, f.Get("reason"))
 	})
 }
 
@@ -339,7 +339,7 @@ func (s *Server) saveOutcome(w http.ResponseWriter, r *http.Request) error {
 		host, _ := strconv.ParseInt(f.Get("host_company"), 10, 64)
 		_, err := s.store.SaveOutcome(r.Context(), s.actor(r), cid, pid, store.OutcomeInput{ID: oid, Kind: f.Get("kind"), Employer: f.Get("employer"),
 			HostCompanyID: host, OfferedOn: f.Get("offered_on"), AcceptedOn: f.Get("accepted_on"), StartedOn: f.Get("started_on")})
-		return "The outcome is saved.", err
+		return localizer(r).T("messages.participants.outcome_saved"), err
 	})
 }
 
@@ -349,13 +349,13 @@ func (s *Server) issueCertificate(w http.ResponseWriter, r *http.Request) error 
 		if e, ok := core.As(err); ok && e.Kind == core.KindConflict && e.Fields["missing"] != "" {
 			return "", core.Conflict(e.Message + " Still missing: " + e.Fields["missing"] + ".")
 		}
-		return "The certificate is issued. Download it below; anyone can check it with its code.", err
+		return localizer(r).T("messages.participants.certificate_issued"), err
 	})
 }
 
 func (s *Server) revokeCertificate(w http.ResponseWriter, r *http.Request) error {
 	return s.participantAction(w, r, func(v *participantView) **form { return &v.RevokeForm }, func(cid, pid int64, f *form) (string, error) {
 		_, err := s.store.RevokeCertificate(r.Context(), s.actor(r), cid, pid, f.Get("reason"))
-		return "The certificate is revoked. Checking its code now says so.", err
+		return localizer(r).T("messages.participants.certificate_revoked"), err
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"peerpath/internal/core"
+	"peerpath/internal/i18n"
 	"peerpath/internal/recovery"
 	"peerpath/internal/store"
 )
@@ -63,8 +64,8 @@ func nextPageURL(r *http.Request, next string) string {
 	return r.URL.Path + "?" + q.Encode()
 }
 
-func statusOptions() []option {
-	return append(options("status", store.PersonStatuses), option{Value: store.ShowAll, Label: "Everyone"})
+func statusOptions(l *i18n.Localizer) []option {
+	return append(options(l, "status", store.PersonStatuses), option{Value: store.ShowAll, Label: l.T("messages.people.filter_everyone")})
 }
 
 func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) error {
@@ -80,7 +81,7 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := peopleView{Form: f, Rows: l.Items, Today: s.store.Today(), NextURL: nextPageURL(r, l.Next), Return: r.URL.RequestURI(),
-		ShowWorkers: a.CanAssign(), Statuses: statusOptions(), Searching: filter.Query != "", PlanDue: filter.PlanDue}
+		ShowWorkers: a.CanAssign(), Statuses: statusOptions(localizer(r)), Searching: filter.Query != "", PlanDue: filter.PlanDue}
 	if q.Get("cursor") == "" && filter.Query == "" && !filter.PlanDue {
 		if v.FollowUps, err = s.store.FollowUpsDue(r.Context(), a, 0, 20); err != nil {
 			return err
@@ -104,7 +105,7 @@ func (s *Server) teamPage(w http.ResponseWriter, r *http.Request, handForm *form
 		return err
 	}
 	v := peopleView{Form: newForm(url.Values{"q": {filter.Query}, "status": {store.StatusActive}, "worker": {q.Get("worker")}}),
-		Today: s.store.Today(), Return: r.URL.RequestURI(), ShowWorkers: true, Statuses: statusOptions(), Team: team, WorkerID: filter.WorkerID, PlanDue: filter.PlanDue}
+		Today: s.store.Today(), Return: r.URL.RequestURI(), ShowWorkers: true, Statuses: statusOptions(localizer(r)), Team: team, WorkerID: filter.WorkerID, PlanDue: filter.PlanDue}
 	for _, m := range team {
 		v.Workers = append(v.Workers, option{Value: id(m.Worker.ID), Label: m.Worker.Name})
 		if m.Worker.ID == filter.WorkerID {
@@ -186,7 +187,7 @@ func (s *Server) renderPersonPage(w http.ResponseWriter, r *http.Request, status
 	if v.Recovery, err = s.store.RecoveryPicture(r.Context(), a, pid); err != nil {
 		return err
 	}
-	v.RecoveryChart, v.RecoveryStages = capitalChart(v.Recovery.Capital), areaStages(v.Recovery.Stages)
+	v.RecoveryChart, v.RecoveryStages = capitalChart(v.Recovery.Capital), areaStages(localizer(r), v.Recovery.Stages)
 	if v.Portal, err = s.store.PortalAccountOf(r.Context(), a, pid); err != nil {
 		return err
 	}
@@ -213,8 +214,8 @@ type personFormView struct {
 
 func (s *Server) personFormView(r *http.Request, f *form, p store.Person, isNew bool) (personFormView, error) {
 	a := s.actor(r)
-	v := personFormView{Form: f, New: isNew, Person: p, CanAssign: a.CanAssign(), Channels: options("channel", store.Channels),
-		Statuses: options("status", store.PersonStatuses)}
+	v := personFormView{Form: f, New: isNew, Person: p, CanAssign: a.CanAssign(), Channels: options(localizer(r), "channel", store.Channels),
+		Statuses: options(localizer(r), "status", store.PersonStatuses)}
 	v.ShowMore = f.Get("legal_name") != "" || f.Get("date_of_birth") != "" || f.Err("legal_name") != "" || f.Err("date_of_birth") != ""
 	var err error
 	if v.CanAssign {
@@ -276,7 +277,7 @@ func (s *Server) newPerson(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(p.ID), "The person is added.")
+	return redirect(w, r, "/people/"+id(p.ID), localizer(r).T("messages.people.person_added"))
 }
 
 func (s *Server) editPersonPage(w http.ResponseWriter, r *http.Request) error {
@@ -351,7 +352,7 @@ func (s *Server) editPerson(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !p.AssignedTo(a.UserID) && s.store.CheckPersonVisible(r.Context(), a, pid) != nil {
 		// A supervisor handed the person to someone outside their team.
-		return redirect(w, r, "/people", "The changes are saved. The person is now supported outside your team.")
+		return redirect(w, r, "/people", localizer(r).T("messages.people.changes_saved_person"))
 	}
-	return redirect(w, r, "/people/"+id(pid), "The changes are saved.")
+	return redirect(w, r, "/people/"+id(pid), localizer(r).T("messages.people.changes_saved"))
 }

@@ -281,7 +281,7 @@ func (s *Server) savePersonPlan(k *store.PlanKind) handler {
 			return s.keepNote(r, f, err)
 		}
 		s.discardUsedDraft(r, f)
-		return redirect(w, r, planBase(k, p.ID), fmt.Sprintf("Version %d of the %s is saved.", saved.Version, strings.ToLower(k.Name)))
+		return redirect(w, r, planBase(k, p.ID), localizer(r).T("messages.plans.version_saved."+k.Key, "Version", saved.Version))
 	}
 }
 
@@ -303,7 +303,7 @@ func (s *Server) reviewPersonPlan(k *store.PlanKind) handler {
 		if err != nil {
 			return err
 		}
-		return redirect(w, r, planBase(k, pid), fmt.Sprintf("Recorded: reviewed with the person, no changes (version %d).", saved.Version))
+		return redirect(w, r, planBase(k, pid), localizer(r).T("messages.plans.reviewed_unchanged", "Version", saved.Version))
 	}
 }
 
@@ -593,5 +593,5 @@ func (s *Server) savePlanSettings(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/plans", "The plan settings are saved.")
+	return redirect(w, r, "/admin/plans", localizer(r).T("messages.plans.plan_settings_saved"))
 }

@@ -97,7 +97,7 @@ func (s *Server) createProgramme(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/programmes", "The programme is saved with its completion rule as your organisation's. Trainers can now start cohorts of it.")
+	return redirect(w, r, "/programmes", localizer(r).T("messages.programmes.programme_added"))
 }
 
 func (s *Server) programmePage(w http.ResponseWriter, r *http.Request) error {
@@ -125,7 +125,7 @@ func (s *Server) updateProgramme(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/programmes", "The programme is saved with its completion rule as your organisation's. New cohorts follow it; existing cohorts keep the rule they started with.")
+	return redirect(w, r, "/programmes", localizer(r).T("messages.programmes.programme_changed"))
 }
 
 type hostCompaniesView struct {
@@ -193,5 +193,5 @@ func (s *Server) saveHostCompany(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/host-companies", "The host company is saved.")
+	return redirect(w, r, "/host-companies", localizer(r).T("messages.programmes.host_company_saved"))
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"peerpath/internal/core"
+	"peerpath/internal/i18n"
 	"peerpath/internal/recovery"
 	"peerpath/internal/store"
 )
@@ -144,21 +145,17 @@ func capitalChart(c store.CapitalSummary) recovery.Chart {
 	return recovery.Layout(pts, c.Instrument.Lowest(), c.Instrument.Highest(), daysBetween)
 }
 
-func areaStages(st store.Stages) []areaStage {
+func areaStages(l *i18n.Localizer, st store.Stages) []areaStage {
 	out := make([]areaStage, len(store.LifeAreas))
 	for i, a := range store.LifeAreas {
 		n, ok := st.Current[a]
-		out[i] = areaStage{Area: a, Note: n, Has: ok, Words: recovery.StageWords[n.Stage]}
+		out[i] = areaStage{Area: a, Note: n, Has: ok, Words: optionHint(l, "stage", n.Stage)}
 	}
 	return out
 }
 
-func stageOptions() []option {
-	out := make([]option, len(recovery.Stages))
-	for i, st := range recovery.Stages {
-		out[i] = option{Value: st, Label: recovery.StageNames[st], Hint: recovery.StageWords[st]}
-	}
-	return out
+func stageOptions(l *i18n.Localizer) []option {
+	return options(l, "stage", recovery.Stages)
 }
 
 // ---- Recovery capital ----
@@ -200,7 +197,7 @@ func (s *Server) assessmentView(r *http.Request, p store.Person, f *form) (recov
 	for _, n := range v.Instrument.Values() {
 		scale = append(scale, option{Value: strconv.Itoa(n), Label: fmt.Sprintf("%d · %s", n, v.Instrument.Label(n))})
 	}
-	scale = append(scale, option{Value: "skip", Label: "Prefer not to answer"})
+	scale = append(scale, option{Value: "skip", Label: localizer(r).T("messages.recovery.prefer_not_to_answer")})
 	for i, it := range v.Instrument.Items {
 		v.Statements = append(v.Statements, statementView{N: i + 1, Name: fmt.Sprintf("answers.%d", i), Text: it.Text, Options: scale})
 	}
@@ -260,7 +257,7 @@ func (s *Server) takeAssessment(w http.ResponseWriter, r *http.Request) error {
 	if len(f.Errors) > 0 {
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "recovery_assessment.html", v)
 	}
-	return redirect(w, r, personPath(p, "/recovery-capital"), "The "+v.Instrument.ShortName+" is saved.")
+	return redirect(w, r, personPath(p, "/recovery-capital"), localizer(r).T("messages.recovery.assessment_saved", "Instrument", v.Instrument.ShortName))
 }
 
 // ---- Stages of change ----
@@ -271,7 +268,7 @@ func (s *Server) stagesView(r *http.Request, p store.Person, f *form) (recoveryV
 		return recoveryView{}, err
 	}
 	v := s.newRecoveryView(p, f)
-	v.Stages, v.AreaStages, v.LifeAreas, v.StageOptions = st, areaStages(st), options("life_area", store.LifeAreas), stageOptions()
+	v.Stages, v.AreaStages, v.LifeAreas, v.StageOptions = st, areaStages(localizer(r), st), options(localizer(r), "life_area", store.LifeAreas), stageOptions(localizer(r))
 	return v, nil
 }
 
@@ -299,7 +296,7 @@ func (s *Server) noteStage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, personPath(p, "/stages-of-change"), "The stage is noted.")
+	return redirect(w, r, personPath(p, "/stages-of-change"), localizer(r).T("messages.recovery.stage_noted"))
 }
 
 // ---- Areas of need ----
@@ -378,7 +375,7 @@ func (s *Server) recordNeeds(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, personPath(p, "/needs"), "The areas of need are saved. Start a goal or a referral from any of them.")
+	return redirect(w, r, personPath(p, "/needs"), localizer(r).T("messages.recovery.areas_need_saved"))
 }
 
 // needForGoal reads ?need= on a goal or referral form: the need, its
@@ -456,7 +453,7 @@ func (s *Server) saveRecoverySettings(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/recovery", "The recovery settings are saved.")
+	return redirect(w, r, "/admin/recovery", localizer(r).T("messages.recovery.recovery_settings_saved"))
 }
 
 func (s *Server) addInstrument(w http.ResponseWriter, r *http.Request) error {
@@ -475,7 +472,7 @@ func (s *Server) addInstrument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/recovery", in.Name+" is added: peer workers can now choose it.")
+	return redirect(w, r, "/admin/recovery", localizer(r).T("messages.recovery.instrument_added", "Name", in.Name))
 }
 
 // shippedInstrument serves the JSON file of an instrument that comes with

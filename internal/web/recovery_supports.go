@@ -79,7 +79,7 @@ func (s *Server) saveStrengths(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, personPath(p, ""), "The strengths are saved.")
+	return redirect(w, r, personPath(p, ""), localizer(r).T("messages.recovery.strengths_saved"))
 }
 
 // ---- Natural supports ----
@@ -137,7 +137,7 @@ func (s *Server) addSupport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, personPath(p, "/supports"), "The natural support is added.")
+	return redirect(w, r, personPath(p, "/supports"), localizer(r).T("messages.recovery.natural_support_added"))
 }
 
 func (s *Server) supportPage(w http.ResponseWriter, r *http.Request) error {
@@ -193,7 +193,7 @@ func (s *Server) updateSupport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(n.PersonID)+"/supports", "The natural support is changed.")
+	return redirect(w, r, "/people/"+id(n.PersonID)+"/supports", localizer(r).T("messages.recovery.natural_support_changed"))
 }
 
 // ---- Advocacy and rights ----
@@ -213,7 +213,7 @@ func (s *Server) advocacyView(r *http.Request, p store.Person, f, rf *form) (rec
 	}
 	v := s.newRecoveryView(p, f)
 	v.Advocacy, v.NextURL, v.Rights, v.RightsForm = l.Items, nextPageURL(r, l.Next), rights.Items, rf
-	v.RightsKinds, v.Skills = options("rights_kind", store.RightsKinds), store.SuggestedSkills
+	v.RightsKinds, v.Skills = options(localizer(r), "rights_kind", store.RightsKinds), store.SuggestedSkills
 	return v, nil
 }
 
@@ -243,7 +243,7 @@ func (s *Server) addAdvocacy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, personPath(p, "/advocacy"), "The advocacy is recorded.")
+	return redirect(w, r, personPath(p, "/advocacy"), localizer(r).T("messages.recovery.advocacy_recorded"))
 }
 
 func (s *Server) raiseRights(w http.ResponseWriter, r *http.Request) error {
@@ -266,7 +266,7 @@ func (s *Server) raiseRights(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, personPath(p, "/advocacy#rights"), "The rights concern is recorded.")
+	return redirect(w, r, personPath(p, "/advocacy#rights"), localizer(r).T("messages.recovery.rights_concern_recorded"))
 }
 
 // rightsDraftPage offers back a rights concern typed when a session ended
@@ -301,7 +301,7 @@ func (s *Server) resolveDraftPage(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if f, ok := s.draftForm(r); ok && f.Get("resolution") != "" {
-		setFlash(w, "Your session ended before the concern was marked resolved. Mark it again below.")
+		setFlash(w, localizer(r).T("messages.recovery.session_ended_before"))
 	}
 	return redirect(w, r, "/people/"+id(c.PersonID)+"/advocacy#rights", "")
 }
@@ -328,7 +328,7 @@ func (s *Server) resolveRights(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(c.PersonID)+"/advocacy#rights", "The concern is marked resolved.")
+	return redirect(w, r, "/people/"+id(c.PersonID)+"/advocacy#rights", localizer(r).T("messages.recovery.concern_marked_resolved"))
 }
 
 // ---- Medication questions ----
@@ -339,7 +339,7 @@ func (s *Server) medicationView(r *http.Request, p store.Person, f *form) (recov
 		return recoveryView{}, err
 	}
 	v := s.newRecoveryView(p, f)
-	v.Medication, v.NextURL, v.MedicationKinds = l.Items, nextPageURL(r, l.Next), options("medication_kind", store.MedicationKinds)
+	v.Medication, v.NextURL, v.MedicationKinds = l.Items, nextPageURL(r, l.Next), options(localizer(r), "medication_kind", store.MedicationKinds)
 	return v, nil
 }
 
@@ -367,7 +367,7 @@ func (s *Server) addMedication(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, personPath(p, "/medication-questions"), "It is noted, in their words.")
+	return redirect(w, r, personPath(p, "/medication-questions"), localizer(r).T("messages.recovery.noted_words"))
 }
 
 func (s *Server) settleMedication(w http.ResponseWriter, r *http.Request) error {
@@ -379,7 +379,7 @@ func (s *Server) settleMedication(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(m.PersonID)+"/medication-questions", "Marked as asked or no longer needed.")
+	return redirect(w, r, "/people/"+id(m.PersonID)+"/medication-questions", localizer(r).T("messages.recovery.marked_asked_or"))
 }
 
 // ---- Natural supports in the safety plan ----

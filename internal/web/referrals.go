@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"peerpath/internal/core"
+	"peerpath/internal/i18n"
 	"peerpath/internal/language"
 	"peerpath/internal/store"
 )
@@ -96,15 +97,15 @@ func (s *Server) newReferral(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(pid)+"#referrals", "The referral is made. Its follow-up will show on People you support when it is due.")
+	return redirect(w, r, "/people/"+id(pid)+"#referrals", localizer(r).T("messages.referrals.referral_made_follow"))
 }
 
 // nextReferralStatuses are the choices offered for an open referral.
-func nextReferralStatuses(current string) []option {
+func nextReferralStatuses(l *i18n.Localizer, current string) []option {
 	if current == store.ReferralContacted {
-		return options("referral", []string{store.ReferralContacted, store.ReferralConnected, store.ReferralNotConnected})
+		return options(l, "referral", []string{store.ReferralContacted, store.ReferralConnected, store.ReferralNotConnected})
 	}
-	return options("referral", store.ReferralStatuses)
+	return options(l, "referral", store.ReferralStatuses)
 }
 
 func (s *Server) referralPageView(r *http.Request, ref store.Referral, f *form) (referralFormView, error) {
@@ -115,7 +116,7 @@ func (s *Server) referralPageView(r *http.Request, ref store.Referral, f *form) 
 	if f == nil {
 		f = newForm(url.Values{"status": {ref.Status}, "follow_up_on": {ref.FollowUpOn}, "outcome_note": {ref.OutcomeNote}})
 	}
-	return referralFormView{Form: f, Person: p, Referral: ref, Statuses: nextReferralStatuses(ref.Status),
+	return referralFormView{Form: f, Person: p, Referral: ref, Statuses: nextReferralStatuses(localizer(r), ref.Status),
 		Hints: s.wordingHints(r, f.Raw("outcome_note")), Today: s.store.Today()}, nil
 }
 
@@ -172,7 +173,7 @@ func (s *Server) updateReferral(w http.ResponseWriter, r *http.Request) error {
 	if ret := f.Get("return"); ret != "" {
 		to = safeNext(ret)
 	}
-	return redirect(w, r, to, "The referral is updated.")
+	return redirect(w, r, to, localizer(r).T("messages.referrals.referral_updated"))
 }
 
 type consentView struct {
@@ -228,7 +229,7 @@ func (s *Server) recordConsent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(pid), "The consent is recorded.")
+	return redirect(w, r, "/people/"+id(pid), localizer(r).T("messages.referrals.consent_recorded"))
 }
 
 func (s *Server) withdrawConsent(w http.ResponseWriter, r *http.Request) error {
@@ -253,7 +254,7 @@ func (s *Server) withdrawConsent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(c.PersonID), "The withdrawal of consent is recorded.")
+	return redirect(w, r, "/people/"+id(c.PersonID), localizer(r).T("messages.referrals.withdrawal_consent_recorded"))
 }
 
 func (s *Server) consentDocument(w http.ResponseWriter, r *http.Request) error {

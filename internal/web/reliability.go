@@ -202,7 +202,7 @@ func (s *Server) onceForm(w http.ResponseWriter, r *http.Request, userID int64, 
 		case store.FormTokenDone:
 			return core.Conflict("This form was already sent and saved a moment ago; sending it again did not save it twice. Go back to see what it saved.")
 		}
-		return redirect(w, r, result, "This form was sent more than once; it was saved once. This is what it saved.")
+		return redirect(w, r, result, localizer(r).T("messages.reliability.sent_twice"))
 	}
 	rec := &capture{ResponseWriter: w}
 	bg := context.WithoutCancel(ctx)

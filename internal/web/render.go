@@ -19,7 +19,6 @@ import (
 	"peerpath/internal/auth"
 	"peerpath/internal/i18n"
 	"peerpath/internal/store"
-	"peerpath/internal/workforce"
 )
 
 //go:embed all:templates
@@ -105,7 +104,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 		if name != "error.html" {
 			return fmt.Errorf("rendering %s: %w", name, err)
 		}
-		http.Error(w, "Something went wrong on our side (reference "+requestID(r)+").", http.StatusInternalServerError)
+		http.Error(w, v.L.T("messages.errors.page_failed", "Reference", requestID(r)), http.StatusInternalServerError)
 		return nil
 	}
 	s.renderedMu.Lock()
@@ -175,10 +174,10 @@ func (s *Server) funcs() template.FuncMap {
 	m := template.FuncMap{
 		"asset":     func(name string) string { return s.assets.url(name) },
 		"field":     newField,
-		"roleLabel": auth.RoleLabel,
-		"label":     label,  // plain words for a stored value: label "mode" "in_person"
-		"day":       fmtDay, // a YYYY-MM-DD date as "30 Nov 2026"
-		"dayIn":     dayIn,  // the same in the reader's language: dayIn .L "2026-11-30" gives "30 de noviembre de 2026"
+		"roleLabel": roleLabel, // a role in words: roleLabel .L "peer"
+		"label":     label,     // plain words for a stored value: label .L "mode" "in_person"
+		"day":       fmtDay,    // a YYYY-MM-DD date as "30 Nov 2026"
+		"dayIn":     dayIn,     // the same in the reader's language: dayIn .L "2026-11-30" gives "30 de noviembre de 2026"
 		"date":      func(t time.Time) string { return fmtDate(t) },
 		"datetime":  func(t time.Time) string { return fmtDateTime(t) },
 		// One time format (issue 16): every time of day through core.
@@ -216,18 +215,18 @@ func (s *Server) funcs() template.FuncMap {
 		"pct": store.Rate,
 		// Workforce development (issue 5).
 		"ymd":            fmtYMD,
-		"minutes":        workforce.MinutesLabel,
-		"specialisation": store.SpecialisationLabel,
-		"modeLabel":      store.ModeLabel,
+		"minutes":        minutesLabel,    // minutes .L 90 is "1 h 30 min"
+		"specialisation": specialisation,  // specialisation .L "deaf"
+		"modeLabel":      supervisionMode, // modeLabel .L "in-person"
 		// Groups (issue 7).
-		"weekday": store.WeekdayName,
+		"weekday": weekday, // weekday .L 1 is "Monday"
 		"ymdOf":   func(t time.Time) string { return core.Today(t) },
 		// Plans (issue 7): a phone number as a link that dials it.
 		"telURL": telURL,
 		// A person's recovery picture (issue 13): a change with its sign.
 		"signed": signedNumber,
 		"minus":  func(a, b int) int { return a - b },
-		"yesNo":  func() []option { return []option{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}} },
+		"yesNo":  yesNo,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

@@ -74,10 +74,10 @@ func (s *Server) report(r *http.Request, kind string) (*reporting.Report, error)
 // reportLabels names each table's rows in plain words where the store
 // keeps their keys.
 var reportLabels = map[string]map[string]string{
-	"contacts_by_kind":   labels["kind"],
-	"contacts_by_mode":   labels["mode"],
-	"contacts_by_format": labels["format"],
-	"goals_by_area":      labels["life_area"],
+	"contacts_by_kind":   labelsIn(nil, "kind"),
+	"contacts_by_mode":   labelsIn(nil, "mode"),
+	"contacts_by_format": labelsIn(nil, "format"),
+	"goals_by_area":      labelsIn(nil, "life_area"),
 	"workers_by_stage":   {"volunteer": "Volunteer", "1": "Stage I", "2": "Stage II", "3": "Stage III", "4": "Stage IV", "5": "Stage V"},
 	"workers_by_track":   {"mental-health": "Mental health", "addiction": "Addiction recovery", "both": "Both"},
 }

@@ -43,7 +43,7 @@ func (s *Server) resources(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.render(w, r, "resources.html", resourcesView{Form: newForm(url.Values{"q": {filter.Query}, "kind": {filter.Kind}}),
-		Resources: l.Items, NextURL: nextPageURL(r, l.Next), Kinds: options("resource", store.ResourceKinds), CanImport: a.CanAssign()})
+		Resources: l.Items, NextURL: nextPageURL(r, l.Next), Kinds: options(localizer(r), "resource", store.ResourceKinds), CanImport: a.CanAssign()})
 }
 
 type resourceFormView struct {
@@ -63,7 +63,7 @@ func (s *Server) newResourcePage(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		f = newForm(url.Values{"verified_on": {s.store.Today()}})
 	}
-	return s.render(w, r, "resource_form.html", resourceFormView{Form: f, Kinds: options("resource", store.ResourceKinds), Today: s.store.Today()})
+	return s.render(w, r, "resource_form.html", resourceFormView{Form: f, Kinds: options(localizer(r), "resource", store.ResourceKinds), Today: s.store.Today()})
 }
 
 func (s *Server) newResource(w http.ResponseWriter, r *http.Request) error {
@@ -73,12 +73,12 @@ func (s *Server) newResource(w http.ResponseWriter, r *http.Request) error {
 	}
 	res, err := s.store.CreateResource(r.Context(), s.actor(r), resourceInput(f))
 	if f.Fail(err) {
-		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "resource_form.html", resourceFormView{Form: f, Kinds: options("resource", store.ResourceKinds), Today: s.store.Today()})
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "resource_form.html", resourceFormView{Form: f, Kinds: options(localizer(r), "resource", store.ResourceKinds), Today: s.store.Today()})
 	}
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/resources?q="+url.QueryEscape(res.Name), "The resource is added to the directory.")
+	return redirect(w, r, "/resources?q="+url.QueryEscape(res.Name), localizer(r).T("messages.resources.resource_added_directory"))
 }
 
 func (s *Server) resourcePage(w http.ResponseWriter, r *http.Request) error {
@@ -95,7 +95,7 @@ func (s *Server) resourcePage(w http.ResponseWriter, r *http.Request) error {
 	if d, ok := s.draftForm(r); ok {
 		f = d
 	}
-	return s.render(w, r, "resource_form.html", resourceFormView{Form: f, Resource: res, Kinds: options("resource", store.ResourceKinds), Today: s.store.Today()})
+	return s.render(w, r, "resource_form.html", resourceFormView{Form: f, Resource: res, Kinds: options(localizer(r), "resource", store.ResourceKinds), Today: s.store.Today()})
 }
 
 func (s *Server) updateResource(w http.ResponseWriter, r *http.Request) error {
@@ -114,12 +114,12 @@ func (s *Server) updateResource(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err = s.store.UpdateResource(r.Context(), a, rid, resourceInput(f))
 	if f.Fail(err) {
-		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "resource_form.html", resourceFormView{Form: f, Resource: cur, Kinds: options("resource", store.ResourceKinds), Today: s.store.Today()})
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "resource_form.html", resourceFormView{Form: f, Resource: cur, Kinds: options(localizer(r), "resource", store.ResourceKinds), Today: s.store.Today()})
 	}
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/resources/"+id(rid), "The resource is saved.")
+	return redirect(w, r, "/resources/"+id(rid), localizer(r).T("messages.resources.resource_saved"))
 }
 
 // exportResources sends the whole directory as CSV, safe to open in a
@@ -206,7 +206,7 @@ func (s *Server) importResources(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/resources", fmt.Sprintf("The directory is imported: %d added, %d updated.", res.Created, res.Updated))
+	return redirect(w, r, "/resources", localizer(r).T("messages.resources.imported", "Created", res.Created, "Updated", res.Updated))
 }
 
 func plural(n int, one, many string) string {
@@ -268,7 +268,7 @@ func readResourceCSV(r *http.Request) ([]store.ImportRow, error) {
 	}
 	kindByLabel := map[string]string{}
 	for _, k := range store.ResourceKinds {
-		kindByLabel[strings.ToLower(label("resource", k))] = k
+		kindByLabel[strings.ToLower(label(nil, "resource", k))] = k
 	}
 	var rows []store.ImportRow
 	for {

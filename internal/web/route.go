@@ -9,6 +9,7 @@ import (
 
 	"peerpath/internal/auth"
 	"peerpath/internal/core"
+	"peerpath/internal/i18n"
 	"peerpath/internal/store"
 )
 
@@ -107,7 +108,11 @@ func needsSecondFactorFirst(p *store.Principal, pattern string) bool {
 // secondFactorFirst answers a request from a user who must set up a second
 // factor first: pages send them to the set-up, everything else is refused.
 func (s *Server) secondFactorFirst(w http.ResponseWriter, r *http.Request, api bool) {
-	msg := "Your organisation asks you to use a second factor. Set one up under Settings → Security; until then peerpath shows only that page."
+	l := localizer(r)
+	if api {
+		l = i18n.In("en") // the API's messages stay English
+	}
+	msg := l.T("messages.settings.second_factor_required")
 	if !api && r.Method == http.MethodGet && r.Header.Get("HX-Request") != "true" {
 		redirect(w, r, "/settings/security", msg) //nolint:errcheck // redirect never fails
 		return

@@ -51,7 +51,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setSessionCookie(w, r, token)
-	return redirect(w, r, "/settings", "Your password is changed. You were signed out everywhere else, and your API tokens were revoked.")
+	return redirect(w, r, "/settings", localizer(r).T("messages.settings.password_changed_were"))
 }
 
 type securityView struct {
@@ -116,7 +116,7 @@ func (s *Server) disableTOTP(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/settings/security", "The second factor is turned off.")
+	return redirect(w, r, "/settings/security", localizer(r).T("messages.settings.second_factor_turned"))
 }
 
 func (s *Server) newRecoveryCodes(w http.ResponseWriter, r *http.Request) error {
@@ -136,7 +136,7 @@ func (s *Server) signOutEverywhereSelf(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	s.clearSessionCookie(w, r)
-	return redirect(w, r, "/login", "You are signed out on every device, and your API tokens are revoked.")
+	return redirect(w, r, "/login", localizer(r).T("messages.settings.signed_out_every"))
 }
 
 // meJSON is the signed-in user in the API.

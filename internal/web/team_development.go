@@ -45,9 +45,9 @@ func (s *Server) teamDevelopment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := teamView{Team: t, CanOrg: s.actor(r).SeesEveryWorker(), ScopeName: "Your team", CSV: "/team/development.csv?scope=" + string(scope)}
+	v := teamView{Team: t, CanOrg: s.actor(r).SeesEveryWorker(), ScopeName: localizer(r).T("messages.team.scope_team"), CSV: "/team/development.csv?scope=" + string(scope)}
 	if scope == store.ScopeOrganisation {
-		v.ScopeName = "The whole organisation"
+		v.ScopeName = localizer(r).T("messages.team.scope_org")
 	}
 	if t.Next != "" {
 		v.NextURL = "/team/development?" + url.Values{"scope": {string(scope)}, "cursor": {t.Next}}.Encode()
@@ -170,7 +170,7 @@ func (s *Server) saveCredentialRules(w http.ResponseWriter, r *http.Request) err
 		}
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "admin_credential_rules.html", v)
 	}
-	return redirect(w, r, "/admin/credentials", "The credential settings are saved.")
+	return redirect(w, r, "/admin/credentials", localizer(r).T("messages.development.credential_settings_saved"))
 }
 
 // ---- The home page ----

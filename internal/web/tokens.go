@@ -96,7 +96,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.store.RevokeAPIToken(r.Context(), s.actor(r), tid); err != nil {
 		return err
 	}
-	return redirect(w, r, "/settings/tokens", "The token is revoked.")
+	return redirect(w, r, "/settings/tokens", localizer(r).T("messages.tokens.token_revoked"))
 }
 
 // adminUserTokens shows an administrator a user's tokens.
@@ -128,7 +128,7 @@ func (s *Server) adminRevokeToken(w http.ResponseWriter, r *http.Request) error 
 	if owner != u.ID {
 		return core.NotFound("The token")
 	}
-	return redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10)+"/tokens", "The token is revoked.")
+	return redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10)+"/tokens", localizer(r).T("messages.tokens.token_revoked"))
 }
 
 // tokenJSON is an API token as the API shows it: never the token itself.

@@ -139,7 +139,7 @@ func lines(v string) []string {
 }
 
 func (s *Server) wordingFormPage(w http.ResponseWriter, r *http.Request) error {
-	v := wordingAdminView{Form: newForm(url.Values{"category": {language.CategoryStigmatising}}), Category: options("category", language.Categories)}
+	v := wordingAdminView{Form: newForm(url.Values{"category": {language.CategoryStigmatising}}), Category: options(localizer(r), "category", language.Categories)}
 	if from := r.URL.Query().Get("from"); from != "" {
 		entries := language.Default().Entries()
 		if own, err := s.store.WordingEntries(r.Context(), principal(r).Org.ID); err == nil {
@@ -208,13 +208,13 @@ func (s *Server) saveWording(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(f.Errors) > 0 || f.Fail(err) {
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "admin_wording_form.html",
-			wordingAdminView{Form: f, Category: options("category", language.Categories), Editing: f.Get("editing")})
+			wordingAdminView{Form: f, Category: options(localizer(r), "category", language.Categories), Editing: f.Get("editing")})
 	}
 	if err != nil {
 		return err
 	}
 	s.forgetWording(principal(r).Org.ID)
-	return redirect(w, r, "/admin/wording", "The word list is saved. The wording helper uses it at once.")
+	return redirect(w, r, "/admin/wording", localizer(r).T("messages.wording.word_list_saved"))
 }
 
 func (s *Server) disableWording(w http.ResponseWriter, r *http.Request) error {
@@ -226,7 +226,7 @@ func (s *Server) disableWording(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.forgetWording(principal(r).Org.ID)
-	return redirect(w, r, "/admin/wording", "The entry is switched off for your organisation.")
+	return redirect(w, r, "/admin/wording", localizer(r).T("messages.wording.entry_switched_off"))
 }
 
 func (s *Server) removeWording(w http.ResponseWriter, r *http.Request) error {
@@ -234,5 +234,5 @@ func (s *Server) removeWording(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.forgetWording(principal(r).Org.ID)
-	return redirect(w, r, "/admin/wording", "The organisation's entry is removed.")
+	return redirect(w, r, "/admin/wording", localizer(r).T("messages.wording.entry_removed"))
 }
