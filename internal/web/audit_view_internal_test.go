@@ -35,7 +35,9 @@ func TestAuditedWriterSendsNothingBeforeTheEntry(t *testing.T) {
 	t.Run("failed", func(t *testing.T) {
 		rec := httptest.NewRecorder()
 		aw := &auditedWriter{ResponseWriter: rec, flush: func() error { return errors.New("disk full") }}
-		aw.onFail = func(w http.ResponseWriter, err error) { http.Error(w, "could not record the read", http.StatusInternalServerError) }
+		aw.onFail = func(w http.ResponseWriter, err error) {
+			http.Error(w, "could not record the read", http.StatusInternalServerError)
+		}
 		startAudit(aw)
 		writeJSON(aw, http.StatusOK, map[string]string{"name": "Rosa Lima"})
 		if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "Rosa") {
