@@ -146,7 +146,7 @@ func (s *Server) recordPart2Consent(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(pid)+"/consents", "The consent is recorded.")
+	return redirect(w, r, "/people/"+id(pid)+"/consents", localizer(r).T("messages.part2.consent_recorded"))
 }
 
 // formFailure puts a validation error's messages beside the fields, and a
@@ -184,7 +184,7 @@ func (s *Server) revokeConsent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(c.PersonID)+"/consents", "The revocation is recorded: the consent no longer covers any disclosure.")
+	return redirect(w, r, "/people/"+id(c.PersonID)+"/consents", localizer(r).T("messages.part2.revocation_recorded"))
 }
 
 // revokeDraftPage shows a revocation rescued from an expired session on the
@@ -283,7 +283,7 @@ func (s *Server) recordDisclosure(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/people/"+id(pid)+"/disclosures#d-"+id(d.ID), "The disclosure is recorded. Print its notice to send with it.")
+	return redirect(w, r, "/people/"+id(pid)+"/disclosures#d-"+id(d.ID), localizer(r).T("messages.part2.disclosure_recorded"))
 }
 
 // ---- Printouts ----

@@ -932,7 +932,7 @@ func (s *Server) answerCorrection(w http.ResponseWriter, r *http.Request) error 
 	}
 	c, err := s.store.AnswerCorrection(r.Context(), s.actor(r), cid, f.Get("status"), f.Raw("answer"))
 	if core.KindOf(err) == core.KindInvalid {
-		return redirect(w, r, "/people/"+id(pid)+"#corrections", "Choose whether you corrected the record, and write the answer the person will read.")
+		return redirect(w, r, "/people/"+id(pid)+"#corrections", localizer(r).T("messages.portal.correction_choose"))
 	}
 	if err != nil {
 		return err
@@ -940,7 +940,7 @@ func (s *Server) answerCorrection(w http.ResponseWriter, r *http.Request) error 
 	if c.PersonID != pid {
 		return core.NotFound("The request")
 	}
-	return redirect(w, r, "/people/"+id(pid)+"#corrections", "Your answer is saved; the person sees it in their portal.")
+	return redirect(w, r, "/people/"+id(pid)+"#corrections", localizer(r).T("messages.portal.correction_answered"))
 }
 
 // ---- API ----

@@ -118,8 +118,8 @@ func (s *Server) afterSignIn(w http.ResponseWriter, r *http.Request, u store.Use
 	}
 	flash := ""
 	if failed > 0 {
-		flash = fmt.Sprintf("Since you last signed in, %d wrong second-factor %s entered for your account, counting any you mistyped just now. "+
-			"If that was not you, someone knows your password: change it under Settings.", failed, map[bool]string{true: "code was", false: "codes were"}[failed == 1])
+		l := localizer(r)
+		flash = l.N("n.messages.signin.failed_factors", failed) + " " + l.T("messages.signin.failed_factors_advice")
 	}
 	if len(drafts) > 0 && !u.IsPortal() { // the drafts page is a staff page; the portal has none
 		return redirect(w, r, "/drafts", flash)
@@ -196,7 +196,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	s.clearSessionCookie(w, r)
-	return redirect(w, r, "/login", "You have signed out.")
+	return redirect(w, r, "/login", localizer(r).T("messages.signin.signed_out"))
 }
 
 type setupView struct {
@@ -240,7 +240,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setSessionCookie(w, r, token)
-	return redirect(w, r, "/", "peerpath is set up. Next: invite your team under Administration → Users.")
+	return redirect(w, r, "/", localizer(r).T("messages.signin.set_up"))
 }
 
 type accountLinkView struct {
@@ -286,7 +286,7 @@ func (s *Server) accountLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/login", "Your password is set. Sign in with it now.")
+	return redirect(w, r, "/login", localizer(r).T("messages.signin.password_set"))
 }
 
 // ---- Signing in with a code sent by email (portal accounts) ----
