@@ -40,7 +40,9 @@ var baselineRecord = template.Must(template.New("record").Funcs(template.FuncMap
 <h2>Goals</h2>{{range .R.Cycles}}<p>{{.StartsOn}} to {{.EndsOn}}</p>{{end}}
 <h2>Referrals</h2><ul>{{range .R.Referrals}}<li>{{.ResourceName}} {{.Status}} {{.FollowUpOn}}</li>{{end}}</ul>
 <h2>Plans</h2><ul>{{range .R.Plans}}<li>{{.Version}}</li>{{end}}</ul>
-<h2>Groups</h2><ul>{{range .Groups}}<li>{{.Name}}</li>{{end}}</ul></main></html>`))
+<h2>Groups</h2><ul>{{range .Groups}}<li>{{.Name}}</li>{{end}}</ul>
+<h2>Recovery</h2><p>{{len .Picture.Supports}} {{.Picture.Advocacy}} {{.Picture.OpenRights}}</p>
+<h2>Corrections</h2><ul>{{range .Corrections}}<li>{{.Status}}</li>{{end}}</ul></main></html>`))
 
 func newBaseline(db *store.Store, actors map[string]store.Actor) *baseline {
 	b := &baseline{db: db.Bare(), actors: actors, mux: http.NewServeMux()}
@@ -54,7 +56,11 @@ func newBaseline(db *store.Store, actors map[string]store.Actor) *baseline {
 	return b
 }
 
-func (b *baseline) ServeHTTP(w http.ResponseWriter, r *http.Request) { b.mux.ServeHTTP(w, r) }
+// ServeHTTP serves each request with a request cache of its own, as
+// peerpath's pages have, so both sides run the same queries.
+func (b *baseline) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b.mux.ServeHTTP(w, r.WithContext(store.WithRequestCache(r.Context())))
+}
 
 func (b *baseline) who(w http.ResponseWriter, r *http.Request) (store.Actor, int64, bool) {
 	a, ok := b.actors[r.Header.Get(userHeader)]
@@ -120,15 +126,30 @@ func (b *baseline) personHTML(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rec, err := b.db.PersonRecord(r.Context(), a, id)
+	// The person page's reads, in its order (internal/web/people.go).
+	ctx := r.Context()
+	rec, err := b.db.PersonRecord(ctx, a, id)
 	var groups []store.PersonGroup
+	var picture store.RecoveryPicture
+	var corrections []store.CorrectionRequest
 	if err == nil {
-		groups, err = b.db.PersonGroups(r.Context(), a, id)
+		groups, err = b.db.PersonGroups(ctx, a, id)
+	}
+	if err == nil {
+		picture, err = b.db.RecoveryPicture(ctx, a, id)
+	}
+	if err == nil {
+		_, err = b.db.PortalAccount(ctx, a, id)
+	}
+	if err == nil {
+		corrections, err = b.db.Corrections(ctx, a, id)
 	}
 	page(w, baselineRecord, struct {
-		R      store.PersonRecord
-		Groups []store.PersonGroup
-	}{rec, groups}, err)
+		R           store.PersonRecord
+		Groups      []store.PersonGroup
+		Picture     store.RecoveryPicture
+		Corrections []store.CorrectionRequest
+	}{rec, groups, picture, corrections}, err)
 }
 
 func (b *baseline) contactsJSON(w http.ResponseWriter, r *http.Request) {

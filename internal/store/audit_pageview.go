@@ -25,11 +25,12 @@ type PageView struct {
 type pageViewKey struct{}
 
 // WithPageView returns a context in which audited reads are collected by
-// the returned PageView rather than written one by one. The caller must
+// the returned PageView rather than written one by one, and reads share a
+// request cache (WithRequestCache). The caller must
 // call FlushPageView before any of the response is sent.
 func WithPageView(ctx context.Context) (context.Context, *PageView) {
 	pv := &PageView{}
-	return context.WithValue(ctx, pageViewKey{}, pv), pv
+	return context.WithValue(WithRequestCache(ctx), pageViewKey{}, pv), pv
 }
 
 func pageViewFrom(ctx context.Context) *PageView {

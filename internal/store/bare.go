@@ -48,3 +48,18 @@ func (b Bare) Contacts(ctx context.Context, a Actor, personID int64, p Page) (Li
 func (b Bare) AddContact(ctx context.Context, a Actor, personID int64, in ContactInput) (Contact, error) {
 	return b.s.addContact(ctx, a, personID, in, false)
 }
+
+// RecoveryPicture is RecoveryPicture's queries.
+func (b Bare) RecoveryPicture(ctx context.Context, a Actor, id int64) (RecoveryPicture, error) {
+	return b.s.recoveryPicture(ctx, a, id)
+}
+
+// PortalAccount is PortalAccountOf (which is not audited).
+func (b Bare) PortalAccount(ctx context.Context, a Actor, id int64) (PortalAccount, error) {
+	return b.s.PortalAccountOf(ctx, a, id)
+}
+
+// Corrections is Corrections' queries.
+func (b Bare) Corrections(ctx context.Context, a Actor, id int64) ([]CorrectionRequest, error) {
+	return b.s.corrections(ctx, a, id)
+}

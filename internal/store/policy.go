@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"peerpath/internal/auth"
 	"peerpath/internal/core"
@@ -327,13 +328,71 @@ func visibleTo(a Actor, alias string, args []any) (string, []any) {
 // relationship with the person. Operations on a person's records call it
 // before touching them.
 func (s *Store) visiblePerson(ctx context.Context, q querier, a Actor, id int64) error {
+	rc := requestCacheFrom(ctx)
+	read := q == querier(s.rdb) // a write transaction always asks again
+	if read && rc.sawVisible(a, id) {
+		return nil
+	}
 	cond, args := visibleTo(a, "p", []any{id})
 	var one int
 	err := q.QueryRowContext(ctx, "SELECT 1 FROM people p WHERE p.id = $1 AND "+cond, args...).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return core.NotFound("The person")
 	}
+	if err == nil && read {
+		rc.rememberVisible(a, id)
+	}
 	return err
+}
+
+// A request cache remembers, for one request, which people its actor was
+// found allowed to see, so a page that reads a person's record in parts
+// (the record, their groups, their recovery picture, their portal account,
+// their correction requests) asks the database once instead of once per
+// part: on PostgreSQL each ask is a round trip (issue 14). Only reads use
+// it, and only what was allowed is remembered; a request is a fraction of a
+// second, and a change to who sees whom shows from the next request on.
+type requestCache struct {
+	mu      sync.Mutex
+	visible map[[3]int64]bool // {org, user, person}
+}
+
+type requestCacheKey struct{}
+
+// WithRequestCache returns a context whose reads share one request cache.
+// Every web request has one (WithPageView makes it); the benchmark's bare
+// handlers make their own, so both sides of the comparison ask alike.
+func WithRequestCache(ctx context.Context) context.Context {
+	if requestCacheFrom(ctx) != nil {
+		return ctx
+	}
+	return context.WithValue(ctx, requestCacheKey{}, &requestCache{})
+}
+
+func requestCacheFrom(ctx context.Context) *requestCache {
+	rc, _ := ctx.Value(requestCacheKey{}).(*requestCache)
+	return rc
+}
+
+func (rc *requestCache) sawVisible(a Actor, person int64) bool {
+	if rc == nil {
+		return false
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.visible[[3]int64{a.OrgID, a.UserID, person}]
+}
+
+func (rc *requestCache) rememberVisible(a Actor, person int64) {
+	if rc == nil {
+		return
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.visible == nil {
+		rc.visible = map[[3]int64]bool{}
+	}
+	rc.visible[[3]int64{a.OrgID, a.UserID, person}] = true
 }
 
 // CheckPersonVisible reports core.NotFound unless the actor may see person

@@ -506,14 +506,19 @@ func (s *Store) queryCorrections(ctx context.Context, q querier, where string, a
 // Corrections lists a person's correction requests, newest first, and
 // audits the read.
 func (s *Store) Corrections(ctx context.Context, a Actor, personID int64) ([]CorrectionRequest, error) {
-	if err := s.visiblePerson(ctx, s.rdb, a, personID); err != nil {
-		return nil, err
-	}
-	cs, err := s.queryCorrections(ctx, s.rdb, "WHERE c.org_id = $1 AND c.person_id = $2 ORDER BY c.id DESC LIMIT 100", a.OrgID, personID)
+	cs, err := s.corrections(ctx, a, personID)
 	if err != nil {
 		return nil, err
 	}
 	return cs, s.recordRead(ctx, a, "person", personID, "correction requests")
+}
+
+// corrections is Corrections without its audit entry.
+func (s *Store) corrections(ctx context.Context, a Actor, personID int64) ([]CorrectionRequest, error) {
+	if err := s.visiblePerson(ctx, s.rdb, a, personID); err != nil {
+		return nil, err
+	}
+	return s.queryCorrections(ctx, s.rdb, "WHERE c.org_id = $1 AND c.person_id = $2 ORDER BY c.id DESC LIMIT 100", a.OrgID, personID)
 }
 
 // AnswerCorrection records a worker's answer to a correction request of a

@@ -517,7 +517,32 @@ func ReplicaDSN(t testing.TB, primaryDSN string) string {
 		t.Fatal(err)
 	}
 	p.Host, p.User = r.Host, r.User
+	waitForStandby(t, p.String())
 	return p.String()
+}
+
+// waitForStandby waits until the standby has replayed the creation of the
+// test's database (a fresh database reaches a standby a moment after the
+// primary made it), for up to 30 s.
+func waitForStandby(t testing.TB, dsn string) {
+	t.Helper()
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		err := db.QueryRow("SELECT COUNT(*) FROM goose_db_version").Scan(&n)
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the standby has not got the test database after 30 s: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // Proxy forwards TCP connections to target (host:port) and returns its own
