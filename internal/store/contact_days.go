@@ -34,8 +34,8 @@ func contactDay(orgID, personID, workerID int64, at time.Time, kind, mode, forma
 }
 
 // countContactDay adds sign times one contact to its day's row, and to the
-// organisation's day row (contact_org_days, migration 00031), deleting a
-// row that reaches nothing. Adding is one upsert, so two workers saving a
+// organisation's day row for its worker's shard (contact_org_days, migration
+// 00031), deleting a row that reaches nothing. Adding is one upsert, so two workers saving a
 // contact for the same row at once both count (on PostgreSQL the second
 // waits for the first's row instead of failing on the key).
 func countContactDay(ctx context.Context, tx *sql.Tx, orgID int64, c dayCount, sign int64) error {
@@ -45,19 +45,27 @@ func countContactDay(ctx context.Context, tx *sql.Tx, orgID int64, c dayCount, s
 	return countOrgDay(ctx, tx, orgID, c, sign)
 }
 
+// orgDayShards is how many rows an organisation's day is split into, by
+// worker (migration 00031): workers saving at once rarely wait for each
+// other's row.
+const orgDayShards = 16
+
+func orgDayShard(workerID int64) int64 { return workerID % orgDayShards }
+
 func countOrgDay(ctx context.Context, tx *sql.Tx, orgID int64, c dayCount, sign int64) error {
 	k := c.key
+	shard := orgDayShard(k.worker)
 	if sign > 0 {
-		_, err := tx.ExecContext(ctx, `INSERT INTO contact_org_days (org_id, day_on, week_on, kind, mode, format, contacts, minutes)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-			ON CONFLICT (org_id, day_on, kind, mode, format)
+		_, err := tx.ExecContext(ctx, `INSERT INTO contact_org_days (org_id, day_on, week_on, kind, mode, format, shard, contacts, minutes)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (org_id, day_on, kind, mode, format, shard)
 			DO UPDATE SET contacts = contact_org_days.contacts + excluded.contacts, minutes = contact_org_days.minutes + excluded.minutes`,
-			orgID, k.day, reporting.WeekOf(k.day), k.kind, k.mode, k.format, c.contacts, c.minute)
+			orgID, k.day, reporting.WeekOf(k.day), k.kind, k.mode, k.format, shard, c.contacts, c.minute)
 		return err
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE contact_org_days SET contacts = contacts - $1, minutes = minutes - $2
-		WHERE org_id = $3 AND day_on = $4 AND kind = $5 AND mode = $6 AND format = $7`,
-		c.contacts, c.minute, orgID, k.day, k.kind, k.mode, k.format)
+		WHERE org_id = $3 AND day_on = $4 AND kind = $5 AND mode = $6 AND format = $7 AND shard = $8`,
+		c.contacts, c.minute, orgID, k.day, k.kind, k.mode, k.format, shard)
 	if err != nil {
 		return err
 	}
@@ -65,7 +73,7 @@ func countOrgDay(ctx context.Context, tx *sql.Tx, orgID int64, c dayCount, sign 
 		return fmt.Errorf("contact_org_days: no row to take a contact from")
 	}
 	_, err = tx.ExecContext(ctx, `DELETE FROM contact_org_days WHERE org_id = $1 AND day_on = $2 AND kind = $3 AND mode = $4 AND format = $5
-		AND contacts <= 0`, orgID, k.day, k.kind, k.mode, k.format)
+		AND shard = $6 AND contacts <= 0`, orgID, k.day, k.kind, k.mode, k.format, shard)
 	return err
 }
 
@@ -109,16 +117,19 @@ func (s *Store) countContactDays(ctx context.Context, tx *sql.Tx, orgID int64, c
 		sum[c.key] = &cc
 		order = append(order, c.key)
 	}
-	// The organisation's day rows: the same counts without the worker and
-	// the person.
-	type orgKey struct{ day, kind, mode, format string }
+	// The organisation's day rows: the same counts without the person, and
+	// the worker only as its shard.
+	type orgKey struct {
+		day, kind, mode, format string
+		shard                   int64
+	}
 	orgSum := map[orgKey]*[2]int64{}
 	var orgOrder []orgKey
 	var rows [][]any
 	for _, k := range order {
 		c := sum[k]
 		rows = append(rows, []any{orgID, k.day, reporting.WeekOf(k.day), k.worker, k.person, k.kind, k.mode, k.format, c.contacts, c.minute})
-		ok := orgKey{k.day, k.kind, k.mode, k.format}
+		ok := orgKey{k.day, k.kind, k.mode, k.format, orgDayShard(k.worker)}
 		if orgSum[ok] == nil {
 			orgSum[ok] = &[2]int64{}
 			orgOrder = append(orgOrder, ok)
@@ -132,12 +143,12 @@ func (s *Store) countContactDays(ctx context.Context, tx *sql.Tx, orgID int64, c
 	rows = rows[:0]
 	for _, k := range orgOrder {
 		v := orgSum[k]
-		rows = append(rows, []any{orgID, k.day, reporting.WeekOf(k.day), k.kind, k.mode, k.format, v[0], v[1]})
+		rows = append(rows, []any{orgID, k.day, reporting.WeekOf(k.day), k.kind, k.mode, k.format, k.shard, v[0], v[1]})
 	}
 	// Added to what the organisation's days already hold (the generator
 	// writes an organisation's people in batches).
-	return s.bulkInsert(ctx, tx, `INSERT INTO contact_org_days (org_id, day_on, week_on, kind, mode, format, contacts, minutes) VALUES `, rows,
-		` ON CONFLICT (org_id, day_on, kind, mode, format)
+	return s.bulkInsert(ctx, tx, `INSERT INTO contact_org_days (org_id, day_on, week_on, kind, mode, format, shard, contacts, minutes) VALUES `, rows,
+		` ON CONFLICT (org_id, day_on, kind, mode, format, shard)
 		DO UPDATE SET contacts = contact_org_days.contacts + excluded.contacts, minutes = contact_org_days.minutes + excluded.minutes`)
 }
 

@@ -21,7 +21,7 @@ import (
 // workforce, for a period and a scope (the organisation, a programme, a
 // supervisor's team, a worker). Reports hold counts, never names. Contacts
 // are read from their daily counts (contact_days.go): the organisation's
-// from contact_org_days (a few thousand rows a year), a scope's people one
+// from contact_org_days (tens of thousands of rows a year), a scope's people one
 // seek at a time, a team's or worker's from their own rows; everything else
 // through indexes that start with the organisation. Every report read is
 // audited with its scope and period. Timed by BenchmarkReportOrgYear
@@ -299,7 +299,7 @@ func (s *Store) activityReport(ctx context.Context, q querier, sc reportScope, p
 		m[k].min += min
 	}
 	// The breakdowns and the weekly chart: for the organisation, from its
-	// day rows (contact_org_days: a few thousand rows a year); for a
+	// day rows (contact_org_days, its shards summed); for a
 	// programme, a team or a worker, from the day rows of its people or
 	// its workers.
 	byWeekKind := `SELECT week_on, kind, mode, format, SUM(contacts), SUM(minutes) FROM contact_days WHERE ` + where + ` GROUP BY week_on, kind, mode, format`

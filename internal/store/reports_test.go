@@ -476,7 +476,8 @@ func TestOrgDaysFollowContacts(t *testing.T) {
 	}
 	check := func(step string, orgID int64, want ...string) {
 		t.Helper()
-		got := read(orgID, `SELECT day_on, week_on, kind, mode, format, contacts, minutes FROM contact_org_days WHERE org_id = $1 ORDER BY day_on, kind, mode, format`)
+		got := read(orgID, `SELECT day_on, week_on, kind, mode, format, SUM(contacts), SUM(minutes) FROM contact_org_days WHERE org_id = $1
+			GROUP BY day_on, week_on, kind, mode, format ORDER BY day_on, kind, mode, format`)
 		sum := read(orgID, `SELECT day_on, week_on, kind, mode, format, SUM(contacts), SUM(minutes) FROM contact_days WHERE org_id = $1
 			GROUP BY day_on, week_on, kind, mode, format ORDER BY day_on, kind, mode, format`)
 		if !slices.Equal(got, want) || !slices.Equal(sum, want) {
