@@ -66,7 +66,8 @@ func (s *Store) recordRead(ctx context.Context, a Actor, recordType string, reco
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
 	e.At = s.now()
 	if s.dialect != Postgres {
-		return s.appendChain(ctx, tx, e.OrgID, []audit.Entry{e})
+		_, _, err := s.appendChain(ctx, tx, e.OrgID, []audit.Entry{e})
+		return err
 	}
 	if len(s.keys.AuditMAC) == 0 {
 		return errors.New("store: no audit key configured")
@@ -176,23 +177,24 @@ func scanEntryAt(rows interface{ Scan(...any) error }, row *int64) (audit.Entry,
 // tx ends: on PostgreSQL the row lock makes every writer of this chain (in
 // this process or another) take turns, while other organisations' chains go
 // on; SQLite has one writer anyway. The entries' MACs are chained in memory
-// and the rows are written with one statement.
-func (s *Store) appendChain(ctx context.Context, tx *sql.Tx, orgID int64, es []audit.Entry) error {
+// and the rows are written with one statement. It returns the chain's new
+// end (its last position and MAC).
+func (s *Store) appendChain(ctx context.Context, tx *sql.Tx, orgID int64, es []audit.Entry) (int64, string, error) {
 	if len(s.keys.AuditMAC) == 0 {
-		return errors.New("store: no audit key configured")
+		return 0, "", errors.New("store: no audit key configured")
 	}
 	seq, prev, err := s.lockAuditHead(ctx, tx, orgID)
 	if err != nil {
-		return err
+		return 0, "", err
 	}
 	if s.dialect == Postgres {
 		// Whoever holds the head first places the changes' waiting entries.
 		if seq, prev, err = s.sealWaiting(ctx, tx, orgID, seq, prev); err != nil {
-			return err
+			return 0, "", err
 		}
 	}
 	if len(es) == 0 {
-		return s.moveAuditHead(ctx, tx, orgID, seq, prev)
+		return seq, prev, s.moveAuditHead(ctx, tx, orgID, seq, prev)
 	}
 	var q strings.Builder
 	q.WriteString("INSERT INTO audit_log (org_seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac) VALUES ")
@@ -211,9 +213,9 @@ func (s *Store) appendChain(ctx context.Context, tx *sql.Tx, orgID int64, es []a
 		args = append(args, e.Seq, ms(e.At), e.OrgID, e.UserID, e.IP, string(e.Action), e.RecordType, e.RecordID, e.Detail, e.PrevMAC, e.MAC)
 	}
 	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-		return fmt.Errorf("writing the audit log: %w", err)
+		return 0, "", fmt.Errorf("writing the audit log: %w", err)
 	}
-	return s.moveAuditHead(ctx, tx, orgID, seq, prev)
+	return seq, prev, s.moveAuditHead(ctx, tx, orgID, seq, prev)
 }
 
 // moveAuditHead records the chain's new end in its head row.

@@ -401,3 +401,48 @@ func TestSQLiteSecondProcessWaits(t *testing.T) {
 	}
 	chainSizes(t, second)
 }
+
+// TestAuditReadsAtTheRememberedHead: on PostgreSQL, once a process knows
+// where an organisation's chain ends, a batch of reads is appended in one
+// statement; when another process has moved the head since, that statement
+// writes nothing and the locking path appends instead. Either way every
+// read is on the chain and the chain verifies.
+func TestAuditReadsAtTheRememberedHead(t *testing.T) {
+	if !testkit.Postgres() {
+		t.Skip("PostgreSQL only: SQLite has one writer and no head to share")
+	}
+	db := testkit.NewStore(t)
+	second, err := store.Open(ctx, db.DSN, store.Options{Clock: db.Clock, Keys: testkit.Keys()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	tm := db.NewTeam(t, "At the head")
+	a := testkit.Actor(tm.Peer)
+	p := addPerson(t, db, a, "Gil")
+	before := chainSizes(t, db.Store)[tm.Org.ID]
+	read := func(s *store.Store) {
+		t.Helper()
+		if _, err := s.Person(ctx, a, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 5 {
+		read(db.Store)
+	}
+	if n := db.AuditBatchesAtHead(); n < 3 {
+		t.Errorf("%d of 5 reads in a row were appended at the remembered head, want at least 3", n)
+	}
+	// The second process moves the head; the first's next read must not
+	// fork the chain.
+	for range 3 {
+		read(second)
+		read(db.Store)
+	}
+	if got := chainSizes(t, db.Store)[tm.Org.ID] - before; got != 11 {
+		t.Errorf("the chain gained %d entries, want 11", got)
+	}
+	if _, err := db.VerifyAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,10 +64,22 @@ type auditWriter struct {
 	slots  chan struct{}
 
 	batches atomic.Int64 // batch transactions committed, for tests
+	atHead  atomic.Int64 // of which written at the remembered head in one statement (PostgreSQL)
+
+	// heads remembers where this process last left each organisation's
+	// chain (PostgreSQL), so the next batch of reads can be appended in one
+	// statement if nobody moved it since (appendAtHead).
+	heads map[int64]auditHead
+}
+
+type auditHead struct {
+	seq int64
+	mac string
 }
 
 func newAuditWriter(s *Store) *auditWriter {
-	return &auditWriter{s: s, queue: map[int64][]*pendingRead{}, seals: map[int64]bool{}, busy: map[int64]bool{}, slots: make(chan struct{}, auditBatchLanes)}
+	return &auditWriter{s: s, queue: map[int64][]*pendingRead{}, seals: map[int64]bool{}, busy: map[int64]bool{}, slots: make(chan struct{}, auditBatchLanes),
+		heads: map[int64]auditHead{}}
 }
 
 func (w *auditWriter) lane(orgID int64) int64 {
@@ -198,14 +212,93 @@ func (s *Store) writeBatch(batch []*pendingRead, seal ...int64) error {
 	}
 	slices.Sort(orgs)
 	orgs = slices.Compact(orgs)
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	if s.dialect == Postgres && len(seal) == 0 && len(orgs) == 1 {
+		done, err := s.appendAtHead(ctx, orgs[0], byOrg[orgs[0]])
+		if err != nil || done {
+			return err
+		}
+	}
+	heads := map[int64]auditHead{}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		for _, org := range orgs {
-			if err := s.appendChain(ctx, tx, org, byOrg[org]); err != nil {
+			seq, mac, err := s.appendChain(ctx, tx, org, byOrg[org])
+			if err != nil {
 				return err
 			}
+			heads[org] = auditHead{seq, mac}
 		}
 		return nil
 	})
+	if err == nil && s.dialect == Postgres {
+		s.audit.mu.Lock()
+		for org, h := range heads {
+			s.audit.heads[org] = h
+		}
+		s.audit.mu.Unlock()
+	}
+	return err
+}
+
+// appendAtHead (PostgreSQL) appends a batch of one organisation's reads in
+// a single statement, with no transaction of its own: from where this
+// process last left the chain, it moves the head row only if the head is
+// still there (compare and set) and inserts the entries in the same
+// statement, so both happen or neither, and the statement's commit makes
+// them durable. That is one round trip where the locking path takes six
+// (begin, lock the head, look for waiting entries, insert, move the head,
+// commit): a read's audit entry was most of what peerpath added to a
+// one-person read at concurrency 1 (issue 14). When another process, or
+// this one placing changes' entries, moved the head, nothing is written and
+// done is false: the caller takes the locking path, which reads the head
+// again. Changes' waiting entries are placed by the batches their seal
+// requests start, which always take the locking path.
+func (s *Store) appendAtHead(ctx context.Context, orgID int64, es []audit.Entry) (done bool, err error) {
+	w := s.audit
+	w.mu.Lock()
+	h, ok := w.heads[orgID]
+	w.mu.Unlock()
+	if !ok || len(es) == 0 {
+		return false, nil
+	}
+	seq, prev := h.seq, h.mac
+	args := make([]any, 6, 6+11*len(es))
+	var vals strings.Builder
+	for i := range es {
+		e := &es[i]
+		seq++
+		e.Seq, e.OrgID = seq, orgID
+		audit.Seal(s.keys.AuditMAC, e, prev)
+		prev = e.MAC
+		if i > 0 {
+			vals.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&vals, "($%d::bigint, $%d::bigint, $%d::bigint, $%d::bigint, $%d::text, $%d::text, $%d::text, $%d::text, $%d::text, $%d::text, $%d::text)",
+			n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11)
+		args = append(args, e.Seq, ms(e.At), e.OrgID, e.UserID, e.IP, string(e.Action), e.RecordType, e.RecordID, e.Detail, e.PrevMAC, e.MAC)
+	}
+	args[0], args[1], args[2], args[3], args[4], args[5] = seq, prev, audit.OrgHeadSum(s.keys.AuditMAC, orgID, seq, prev), orgID, h.seq, h.mac
+	res, err := s.wdb.ExecContext(ctx, `WITH moved AS (
+			UPDATE audit_head SET seq = $1, mac = $2, head_mac = $3 WHERE org_id = $4 AND seq = $5 AND mac = $6 RETURNING org_id)
+		INSERT INTO audit_log (org_seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac)
+		SELECT v.org_seq, v.at, v.org_id, v.user_id, v.ip, v.action, v.record_type, v.record_id, v.detail, v.prev_mac, v.mac
+		FROM moved, (VALUES `+vals.String()+`) AS v (org_seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac)`, args...)
+	if err != nil {
+		return false, fmt.Errorf("writing the audit log: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if n != int64(len(es)) {
+		delete(w.heads, orgID) // moved by someone else: the locking path reads it again
+		return false, nil
+	}
+	w.heads[orgID] = auditHead{seq, prev}
+	w.atHead.Add(1)
+	return true, nil
 }
 
 // SealWaitingAudit places every waiting entry of changes in its

@@ -14,6 +14,10 @@ import (
 // AuditBatches is how many batch transactions the audit writer committed.
 func (s *Store) AuditBatches() int64 { return s.audit.batches.Load() }
 
+// AuditBatchesAtHead counts the batches appended in one statement at the
+// remembered head (PostgreSQL).
+func (s *Store) AuditBatchesAtHead() int64 { return s.audit.atHead.Load() }
+
 // MigrateTo applies the migrations up to and including version, to build a
 // database as an older peerpath left it.
 func (s *Store) MigrateTo(ctx context.Context, version int64) error {
