@@ -198,7 +198,24 @@ func (s *Store) appendChain(ctx context.Context, tx *sql.Tx, orgID int64, es []a
 	}
 	var q strings.Builder
 	q.WriteString("INSERT INTO audit_log (org_seq, at, org_id, user_id, ip, action, record_type, record_id, detail, prev_mac, mac) VALUES ")
-	args := make([]any, 0, 11*len(es))
+	args, seq, prev := s.chainRows(&q, make([]any, 0, 11*len(es)), orgID, seq, prev, es, false)
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		return 0, "", fmt.Errorf("writing the audit log: %w", err)
+	}
+	return seq, prev, s.moveAuditHead(ctx, tx, orgID, seq, prev)
+}
+
+// auditColumnTypes are audit_log's columns as chainRows writes them, for a
+// VALUES list PostgreSQL cannot type from an INSERT's target.
+var auditColumnTypes = [11]string{"bigint", "bigint", "bigint", "bigint", "text", "text", "text", "text", "text", "text", "text"}
+
+// chainRows gives es their places in organisation orgID's chain after
+// position seq and MAC prev, sealing each, and writes them into q as the
+// rows of a VALUES list (org_seq, at, org_id, user_id, ip, action,
+// record_type, record_id, detail, prev_mac, mac), their arguments appended
+// to args; cast adds each column's type. It returns args and the chain's
+// new end.
+func (s *Store) chainRows(q *strings.Builder, args []any, orgID, seq int64, prev string, es []audit.Entry, cast bool) ([]any, int64, string) {
 	for i := range es {
 		e := &es[i]
 		seq++
@@ -208,14 +225,20 @@ func (s *Store) appendChain(ctx context.Context, tx *sql.Tx, orgID int64, es []a
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		n := len(args)
-		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11)
+		q.WriteString("(")
+		for j, typ := range auditColumnTypes {
+			if j > 0 {
+				q.WriteString(", ")
+			}
+			fmt.Fprintf(q, "$%d", len(args)+j+1)
+			if cast {
+				q.WriteString("::" + typ)
+			}
+		}
+		q.WriteString(")")
 		args = append(args, e.Seq, ms(e.At), e.OrgID, e.UserID, e.IP, string(e.Action), e.RecordType, e.RecordID, e.Detail, e.PrevMAC, e.MAC)
 	}
-	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-		return 0, "", fmt.Errorf("writing the audit log: %w", err)
-	}
-	return seq, prev, s.moveAuditHead(ctx, tx, orgID, seq, prev)
+	return args, seq, prev
 }
 
 // moveAuditHead records the chain's new end in its head row.

@@ -260,23 +260,8 @@ func (s *Store) appendAtHead(ctx context.Context, orgID int64, es []audit.Entry)
 	if !ok || len(es) == 0 {
 		return false, nil
 	}
-	seq, prev := h.seq, h.mac
-	args := make([]any, 6, 6+11*len(es))
 	var vals strings.Builder
-	for i := range es {
-		e := &es[i]
-		seq++
-		e.Seq, e.OrgID = seq, orgID
-		audit.Seal(s.keys.AuditMAC, e, prev)
-		prev = e.MAC
-		if i > 0 {
-			vals.WriteString(", ")
-		}
-		n := len(args)
-		fmt.Fprintf(&vals, "($%d::bigint, $%d::bigint, $%d::bigint, $%d::bigint, $%d::text, $%d::text, $%d::text, $%d::text, $%d::text, $%d::text, $%d::text)",
-			n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11)
-		args = append(args, e.Seq, ms(e.At), e.OrgID, e.UserID, e.IP, string(e.Action), e.RecordType, e.RecordID, e.Detail, e.PrevMAC, e.MAC)
-	}
+	args, seq, prev := s.chainRows(&vals, make([]any, 6, 6+11*len(es)), orgID, h.seq, h.mac, es, true)
 	args[0], args[1], args[2], args[3], args[4], args[5] = seq, prev, audit.OrgHeadSum(s.keys.AuditMAC, orgID, seq, prev), orgID, h.seq, h.mac
 	res, err := s.wdb.ExecContext(ctx, `WITH moved AS (
 			UPDATE audit_head SET seq = $1, mac = $2, head_mac = $3 WHERE org_id = $4 AND seq = $5 AND mac = $6 RETURNING org_id)
