@@ -288,18 +288,22 @@ func dropOrphans(admin *sql.DB, base, prefix string) {
 		if err != nil || pid == os.Getpid() || processRunning(pid) {
 			continue
 		}
-		go func() {
-			// In the background, as in postgresDatabase: a drop waits for a
-			// checkpoint. The admin pool is not the caller's, so this keeps
-			// its own.
-			db, err := sql.Open("pgx", base)
-			if err != nil {
-				return
-			}
-			defer db.Close()
-			db.Exec("DROP DATABASE IF EXISTS " + n + " WITH (FORCE)")
-		}()
+		dropInBackground(base, n)
 	}
+}
+
+// dropInBackground drops database name without waiting: a drop waits for a
+// checkpoint, seconds on a busy machine. A drop cut short when the binary
+// exits is finished by the next binary (dropOrphans) or by .ci/run.
+func dropInBackground(base, name string) {
+	go func() {
+		db, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	}()
 }
 
 // postgresDatabase copies the template into a database of the test's own,
@@ -322,20 +326,7 @@ func postgresDatabase(t testing.TB, base string) string {
 	if _, err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + tpl); err != nil {
 		t.Fatalf("copying the template database: %v", err)
 	}
-	// Dropping a database makes PostgreSQL wait for a checkpoint, seconds
-	// on a busy machine, so it happens in the background while the next
-	// tests run. A drop the binary's exit cuts short is finished by the next
-	// test binary (dropOrphans) or by .ci/run.
-	t.Cleanup(func() {
-		go func() {
-			db, err := sql.Open("pgx", base)
-			if err != nil {
-				return
-			}
-			defer db.Close()
-			db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-		}()
-	})
+	t.Cleanup(func() { dropInBackground(base, name) })
 	return pgURL(u, name)
 }
 
