@@ -155,7 +155,7 @@ func scanMessages(t *testing.T) (fixed, built []found) {
 		message = func(e ast.Expr, suffix string) {
 			switch x := e.(type) {
 			case *ast.BasicLit:
-				if s, ok := literal(x); ok && sentence(s+suffix) {
+				if s, ok := literal(x); ok && formatSentence(s+suffix) {
 					add(&fixed, s+suffix, x.Pos())
 				}
 			case *ast.ParenExpr:
@@ -167,7 +167,11 @@ func scanMessages(t *testing.T) (fixed, built []found) {
 			case *ast.CallExpr:
 				if isCall(x, "fmt", "Sprintf") && len(x.Args) > 0 {
 					if s, ok := literalOf(x.Args[0]); ok {
-						add(&built, s+suffix, x.Pos())
+						if formatSentence(s + suffix) {
+							add(&fixed, s+suffix, x.Pos())
+						} else {
+							add(&built, s+suffix, x.Pos())
+						}
 					}
 				}
 			}
@@ -325,7 +329,11 @@ func formatted(e ast.Expr, args bool, message func(ast.Expr, string), add func(*
 		return
 	}
 	if args || strings.Contains(s, "%") {
-		add(built, s, e.Pos())
+		if formatSentence(s) {
+			message(e, "")
+		} else {
+			add(built, s, e.Pos())
+		}
 		return
 	}
 	message(e, "")
@@ -381,6 +389,24 @@ func sentence(s string) bool {
 	r := []rune(s)[0]
 	return unicode.IsUpper(r) || unicode.IsDigit(r) || strings.ContainsRune("“\"'(", r)
 }
+
+// formatSentence tells a format that makes a whole message ("Use at most %d
+// characters.", "%q is not a role.") from a piece of one ("must be at most
+// %d characters", which a caller puts after a line number).
+func formatSentence(s string) bool {
+	if !strings.Contains(s, "%") {
+		return sentence(s)
+	}
+	words := 0
+	for _, w := range strings.Fields(verbRe.ReplaceAllString(s, "")) {
+		if strings.IndexFunc(w, unicode.IsLetter) >= 0 {
+			words++
+		}
+	}
+	return words >= 2 && sentence(verbRe.ReplaceAllString(s, "X"))
+}
+
+var verbRe = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z]`)
 
 func isStringMap(e ast.Expr) bool {
 	m, ok := e.(*ast.MapType)

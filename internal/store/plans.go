@@ -470,7 +470,7 @@ func BuildPlan(k *PlanKind, in PlanInput) (Plan, error) {
 	return p, core.Invalid(f)
 }
 
-func article(name string) string { return "A " + strings.ToLower(name) }
+func article(name string) string { return "The " + strings.ToLower(name) }
 
 func typeWords(t SectionType) string {
 	switch t {
