@@ -54,14 +54,18 @@ type pkgFiles struct {
 }
 
 // messageFunc names the functions that return a message as a string.
-var messageFunc = regexp.MustCompile(`^(validate|Validate|check|Check)|Problem$`)
+var messageFunc = regexp.MustCompile(`^(validate|Validate|check|Check|Parse)|Problem$`)
 
+// returnsString reports whether a function's last result is an unnamed
+// string: its message (validateOrgName returns one; ParseHours returns the
+// hours and one).
 func returnsString(t *ast.FuncType) bool {
-	if t.Results == nil || len(t.Results.List) != 1 || len(t.Results.List[0].Names) > 1 {
+	if t.Results == nil || len(t.Results.List) == 0 {
 		return false
 	}
-	id, ok := t.Results.List[0].Type.(*ast.Ident)
-	return ok && id.Name == "string"
+	last := t.Results.List[len(t.Results.List)-1]
+	id, ok := last.Type.(*ast.Ident)
+	return ok && id.Name == "string" && len(last.Names) <= 1
 }
 
 type found struct {
@@ -232,8 +236,8 @@ func scanMessages(t *testing.T) (fixed, built []found) {
 							case *ast.FuncLit:
 								return false
 							case *ast.ReturnStmt:
-								if len(r.Results) == 1 {
-									message(r.Results[0], "")
+								if len(r.Results) > 0 {
+									message(r.Results[len(r.Results)-1], "")
 								}
 							}
 							return true
