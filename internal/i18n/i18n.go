@@ -33,7 +33,9 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -76,11 +78,136 @@ func init() {
 	if err := toml.Unmarshal(buf, &messages); err != nil {
 		panic(fmt.Sprintf("i18n: errors.en.toml: %v", err))
 	}
+	buf, err = files.ReadFile("words.en.toml")
+	if err != nil {
+		panic(fmt.Sprintf("i18n: %v", err))
+	}
+	var w map[string]string
+	if err := toml.Unmarshal(buf, &w); err != nil {
+		panic(fmt.Sprintf("i18n: words.en.toml: %v", err))
+	}
+	for k := range w {
+		words[strings.TrimPrefix(k, wordPrefix)] = true
+	}
+	for k := range messages {
+		if IsFormat(k) {
+			formats = append(formats, compileFormat(k))
+		}
+	}
+	// The most specific format first: the one with the most fixed text.
+	sort.Slice(formats, func(i, j int) bool {
+		if formats[i].fixed != formats[j].fixed {
+			return formats[i].fixed > formats[j].fixed
+		}
+		return formats[i].key < formats[j].key
+	})
 }
 
 // messages are the store's and domain packages' messages, catalogued under
 // their own English text (errors.en.toml).
 var messages map[string]string
+
+// words are the code's own words that a built message may carry as a value
+// ("There is no safety plan to review yet"), catalogued in words.*.toml
+// under "word." and their English, so the value is translated with the
+// message around it.
+var words = map[string]bool{}
+
+const wordPrefix = "word."
+
+// formats are the catalogued messages that are formats, most specific first.
+var formats []format
+
+// format is one catalogued format and the pattern of the messages it makes.
+type format struct {
+	key   string
+	re    *regexp.Regexp
+	fixed int // how much fixed text it has
+}
+
+// verb matches one fmt verb, with an explicit argument index, flags, width
+// and precision: %d, %q, %[2]s, %.1f, %%.
+var verb = regexp.MustCompile(`%(\[(\d+)\])?[-+# 0]*\d*(\.\d+)?([a-zA-Z%])`)
+
+// IsFormat reports whether a catalogued message is a format (has a verb
+// other than %%).
+func IsFormat(s string) bool {
+	for _, m := range verb.FindAllStringSubmatch(s, -1) {
+		if m[4] != "%" {
+			return true
+		}
+	}
+	return false
+}
+
+// Verbs lists a format's verbs by the value each one shows (1 for the
+// first value), such as ["1d", "2q"], so a test can check that a
+// translation shows the same values in the same ways.
+func Verbs(s string) []string {
+	var out []string
+	n := 0
+	for _, m := range verb.FindAllStringSubmatch(s, -1) {
+		if m[4] == "%" {
+			continue
+		}
+		if m[2] != "" {
+			n, _ = strconv.Atoi(m[2])
+		} else {
+			n++
+		}
+		out = append(out, strconv.Itoa(n)+m[4])
+	}
+	return out
+}
+
+// compileFormat turns an English format into the anchored pattern of the
+// messages it makes, one group per value.
+func compileFormat(key string) format {
+	var b strings.Builder
+	b.WriteString("^")
+	fixed, last := 0, 0
+	for _, m := range verb.FindAllStringSubmatchIndex(key, -1) {
+		lit := key[last:m[0]]
+		fixed += len(lit)
+		b.WriteString(regexp.QuoteMeta(lit))
+		last = m[1]
+		switch key[m[8]:m[9]] {
+		case "%":
+			b.WriteString("%")
+		case "d":
+			b.WriteString(`(-?\d+)`)
+		case "f", "g":
+			b.WriteString(`(-?\d+(?:\.\d+)?)`)
+		case "q":
+			b.WriteString(`("(?:[^"\\]|\\.)*")`)
+		default:
+			b.WriteString(`(.+?)`)
+		}
+	}
+	lit := key[last:]
+	fixed += len(lit)
+	b.WriteString(regexp.QuoteMeta(lit))
+	b.WriteString("$")
+	return format{key: key, re: regexp.MustCompile(b.String()), fixed: fixed}
+}
+
+// asStrings rewrites a translated format's verbs as %[n]s, as the values
+// come back out of the English message as text already formatted.
+func asStrings(f string) string {
+	n := 0
+	return verb.ReplaceAllStringFunc(f, func(v string) string {
+		m := verb.FindStringSubmatch(v)
+		if m[4] == "%" {
+			return v
+		}
+		if m[2] != "" {
+			n, _ = strconv.Atoi(m[2])
+		} else {
+			n++
+		}
+		return "%[" + strconv.Itoa(n) + "]s"
+	})
+}
 
 // Localizer speaks one language. The zero value is not usable; get one from
 // For or In.
@@ -173,14 +300,48 @@ func (l *Localizer) localize(id string, count any, pairs []any) string {
 
 // Message returns a message of the store or a domain package (a
 // core.Error's message or field message, catalogued under its English text
-// in errors.*.toml) in the localizer's language. A message the catalogue
-// does not hold (one built with numbers or names in it) comes back as it
-// is, in English.
+// in errors.*.toml) in the localizer's language.
+//
+// A message built at run time ("Use at most 80 characters.") is catalogued
+// under its format ("Use at most %d characters."), the gettext c-format way:
+// Message finds the format the message was made from, takes the values back
+// out of it and puts them into the translated format, which may reorder them
+// with explicit indexes ("%[2]d … %[1]d"). A message the catalogue does not
+// hold comes back as it is, in English.
 func (l *Localizer) Message(msg string) string {
-	if !HasMessage(msg) {
+	if HasMessage(msg) {
+		if l.lang == "en" {
+			return msg
+		}
+		return l.T(msg)
+	}
+	if l.lang == "en" {
 		return msg
 	}
-	return l.T(msg)
+	f, vals := findFormat(msg)
+	if f == nil {
+		return msg
+	}
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		if words[v] {
+			args[i] = l.T(wordPrefix + v) // "safety plan", a word of the code's
+		} else {
+			args[i] = v
+		}
+	}
+	return fmt.Sprintf(asStrings(l.T(f.key)), args...)
+}
+
+// findFormat returns the catalogued format msg was made from, most specific
+// first, and the values it was given, as text; nil when there is none.
+func findFormat(msg string) (*format, []string) {
+	for i := range formats {
+		if vals := formats[i].re.FindStringSubmatch(msg); vals != nil {
+			return &formats[i], vals[1:]
+		}
+	}
+	return nil, nil
 }
 
 // HasMessage reports whether the catalogue holds msg, a message of the

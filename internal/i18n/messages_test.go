@@ -54,14 +54,18 @@ type pkgFiles struct {
 }
 
 // messageFunc names the functions that return a message as a string.
-var messageFunc = regexp.MustCompile(`^(validate|Validate|check|Check)|Problem$`)
+var messageFunc = regexp.MustCompile(`^(validate|Validate|check|Check|Parse)|Problem$`)
 
+// returnsString reports whether a function's last result is an unnamed
+// string: its message (validateOrgName returns one; ParseHours returns the
+// hours and one).
 func returnsString(t *ast.FuncType) bool {
-	if t.Results == nil || len(t.Results.List) != 1 || len(t.Results.List[0].Names) > 1 {
+	if t.Results == nil || len(t.Results.List) == 0 {
 		return false
 	}
-	id, ok := t.Results.List[0].Type.(*ast.Ident)
-	return ok && id.Name == "string"
+	last := t.Results.List[len(t.Results.List)-1]
+	id, ok := last.Type.(*ast.Ident)
+	return ok && id.Name == "string" && len(last.Names) <= 1
 }
 
 type found struct {
@@ -155,7 +159,7 @@ func scanMessages(t *testing.T) (fixed, built []found) {
 		message = func(e ast.Expr, suffix string) {
 			switch x := e.(type) {
 			case *ast.BasicLit:
-				if s, ok := literal(x); ok && sentence(s+suffix) {
+				if s, ok := literal(x); ok && formatSentence(s+suffix) {
 					add(&fixed, s+suffix, x.Pos())
 				}
 			case *ast.ParenExpr:
@@ -167,7 +171,11 @@ func scanMessages(t *testing.T) (fixed, built []found) {
 			case *ast.CallExpr:
 				if isCall(x, "fmt", "Sprintf") && len(x.Args) > 0 {
 					if s, ok := literalOf(x.Args[0]); ok {
-						add(&built, s+suffix, x.Pos())
+						if formatSentence(s + suffix) {
+							add(&fixed, s+suffix, x.Pos())
+						} else {
+							add(&built, s+suffix, x.Pos())
+						}
 					}
 				}
 			}
@@ -228,8 +236,8 @@ func scanMessages(t *testing.T) (fixed, built []found) {
 							case *ast.FuncLit:
 								return false
 							case *ast.ReturnStmt:
-								if len(r.Results) == 1 {
-									message(r.Results[0], "")
+								if len(r.Results) > 0 {
+									message(r.Results[len(r.Results)-1], "")
 								}
 							}
 							return true
@@ -325,7 +333,11 @@ func formatted(e ast.Expr, args bool, message func(ast.Expr, string), add func(*
 		return
 	}
 	if args || strings.Contains(s, "%") {
-		add(built, s, e.Pos())
+		if formatSentence(s) {
+			message(e, "")
+		} else {
+			add(built, s, e.Pos())
+		}
 		return
 	}
 	message(e, "")
@@ -381,6 +393,24 @@ func sentence(s string) bool {
 	r := []rune(s)[0]
 	return unicode.IsUpper(r) || unicode.IsDigit(r) || strings.ContainsRune("“\"'(", r)
 }
+
+// formatSentence tells a format that makes a whole message ("Use at most %d
+// characters.", "%q is not a role.") from a piece of one ("must be at most
+// %d characters", which a caller puts after a line number).
+func formatSentence(s string) bool {
+	if !strings.Contains(s, "%") {
+		return sentence(s)
+	}
+	words := 0
+	for _, w := range strings.Fields(verbRe.ReplaceAllString(s, "")) {
+		if strings.IndexFunc(w, unicode.IsLetter) >= 0 {
+			words++
+		}
+	}
+	return words >= 2 && sentence(verbRe.ReplaceAllString(s, "X"))
+}
+
+var verbRe = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z]`)
 
 func isStringMap(e ast.Expr) bool {
 	m, ok := e.(*ast.MapType)

@@ -120,7 +120,7 @@ func (s *Store) IssueCertificate(ctx context.Context, a Actor, cohortID, pid int
 		case completedOn > today:
 			f["completed_on"] = "Enter today's date or an earlier one."
 		case completedOn < c.StartsOn:
-			f["completed_on"] = "Enter a date on or after the cohort began (" + cohort.FormatDay(c.StartsOn) + ")."
+			f["completed_on"] = fmt.Sprintf("Enter a date on or after the cohort began (%s).", cohort.FormatDay(c.StartsOn))
 		}
 		if err := core.Invalid(f); err != nil {
 			return err

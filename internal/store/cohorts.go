@@ -561,7 +561,11 @@ func (s *Store) UpdateCohort(ctx context.Context, a Actor, id int64, in CohortIn
 			return err
 		}
 		if in.Capacity < taken {
-			return core.Invalid(map[string]string{"capacity": fmt.Sprintf("%d people already hold places. Withdraw someone first, or keep at least %d places.", taken, taken)})
+			msg := fmt.Sprintf("%d people already hold places. Withdraw someone first, or keep at least %d places.", taken, taken)
+			if taken == 1 {
+				msg = "One person already holds a place. Withdraw them first, or keep at least one place."
+			}
+			return core.Invalid(map[string]string{"capacity": msg})
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE cohorts SET name = $1, term = $2, location = $3, starts_on = $4, ends_on = $5, capacity = $6, updated_at = $7
 			WHERE id = $8 AND org_id = $9`, in.Name, in.Term, in.Location, in.StartsOn, in.EndsOn, in.Capacity, ms(s.now()), c.ID, a.OrgID); err != nil {

@@ -147,7 +147,7 @@ func (s *Store) PublishEthicsCode(ctx context.Context, a Actor, code, title, tex
 	f := map[string]string{}
 	ec, ok := codeByKey(codes, code)
 	if !ok {
-		f["code"] = "Choose one of your organisation's codes: " + codeKeys(codes) + "."
+		f["code"] = fmt.Sprintf("Choose one of your organisation's codes: %s.", codeKeys(codes))
 	}
 	checkText(f, "title", title, 200, "Give the version a title, for example: MA CPS Code of Ethics (2013 revision).")
 	checkText(f, "text", text, 50000, "Paste the code's full text.")
@@ -306,7 +306,7 @@ func (s *Store) AttestCode(ctx context.Context, a Actor, code, versionHash, type
 	}
 	f := map[string]string{}
 	if !ok {
-		f["code"] = "Choose one of your organisation's codes: " + codeKeys(codes) + "."
+		f["code"] = fmt.Sprintf("Choose one of your organisation's codes: %s.", codeKeys(codes))
 	}
 	if versionHash == "" {
 		f["version_hash"] = "Give the hash of the version you read."
@@ -323,9 +323,9 @@ func (s *Store) AttestCode(ctx context.Context, a Actor, code, versionHash, type
 			return Attestation{}, false, err
 		}
 		if n == 0 {
-			return Attestation{}, false, core.Invalid(map[string]string{"version_hash": "This is not the hash of a version of " + ec.Title + "."})
+			return Attestation{}, false, core.Invalid(map[string]string{"version_hash": fmt.Sprintf("This is not the hash of a version of %s.", ec.Title)})
 		}
-		return Attestation{}, false, core.Conflict("A newer version of " + ec.Title + " has been published since this one. Read the current version and sign that.")
+		return Attestation{}, false, core.Errorf(core.KindConflict, "A newer version of %s has been published since this one. Read the current version and sign that.", ec.Title)
 	}
 	var at Attestation
 	created := false

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -152,7 +153,7 @@ func (s *Store) SetFrameworkChoices(ctx context.Context, a Actor, in []Framework
 				if len(opts) == 0 {
 					f["strength-"+it.Key] = "The chart gives this item's strength; it is not the organisation's to choose."
 				} else {
-					f["strength-"+it.Key] = "Choose " + strings.Join(opts, " or ") + "."
+					f["strength-"+it.Key] = fmt.Sprintf("Choose %s.", strings.Join(opts, " or "))
 				}
 			}
 		}

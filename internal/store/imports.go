@@ -310,7 +310,7 @@ func (s *Store) ImportRecords(ctx context.Context, a Actor, in ImportInput) (Imp
 		return rep, core.Forbidden("Only an administrator of the organisation imports records.")
 	}
 	if importFields[in.Kind] == nil {
-		return rep, core.Invalid(map[string]string{"kind": "Choose what the file holds: " + strings.Join(ImportKinds, ", ") + "."})
+		return rep, core.Invalid(map[string]string{"kind": fmt.Sprintf("Choose what the file holds: %s.", strings.Join(ImportKinds, ", "))})
 	}
 	cols, probs := importColumns(in.Kind, slices.Clone(in.Table.Header), in.Mapping)
 	rep.Columns = cols

@@ -258,7 +258,7 @@ func (s *Store) BuildBoard(ctx context.Context, a Actor, title string, categorie
 		// learning names the failing category by position; the form has one
 		// list of categories.
 		for _, v := range e.Fields {
-			return StoredBoard{}, core.Invalid(map[string]string{"categories": "Choose categories from the list: " + v + "."})
+			return StoredBoard{}, core.Invalid(map[string]string{"categories": fmt.Sprintf("Choose categories from the list: %s.", v)})
 		}
 	}
 	if err != nil {

@@ -133,7 +133,7 @@ func (s *Store) StartGame(ctx context.Context, a Actor, boardRef string, teams [
 			case strings.HasPrefix(k, "teams["):
 				f["teams"] = "Each team " + strings.TrimSuffix(v, ".") + "."
 			default:
-				f["board"] = "This board cannot be played: " + v + "."
+				f["board"] = fmt.Sprintf("This board cannot be played: %s.", v)
 			}
 		}
 		return GameRecord{}, core.Invalid(f)

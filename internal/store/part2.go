@@ -138,7 +138,7 @@ func (in Part2ConsentInput) validate(today string) error {
 	case in.ExpiresOn != "" && in.ExpiryEvent != "":
 		f["expires_on"] = "Give a day or an event, not both."
 	case in.ExpiresOn != "" && !validDate(in.ExpiresOn):
-		f["expires_on"] = "Enter the day the consent ends, such as " + today + "."
+		f["expires_on"] = fmt.Sprintf("Enter the day the consent ends, such as %s.", today)
 	case in.ExpiresOn != "" && in.ExpiresOn < today:
 		f["expires_on"] = "The day the consent ends has already passed."
 	}
@@ -440,7 +440,7 @@ func (c Consent) covers(in DisclosureInput) (ok bool, missing string) {
 // refused is the 409 a disclosure without a covering consent gets, with
 // what is missing in Fields["missing"].
 func refused(missing string) error {
-	return &core.Error{Kind: core.KindConflict, Message: "This disclosure is not covered by an active Part 2 consent. Missing: " + missing + ".",
+	return &core.Error{Kind: core.KindConflict, Message: fmt.Sprintf("This disclosure is not covered by an active Part 2 consent. Missing: %s.", missing),
 		Fields: map[string]string{"missing": missing}}
 }
 
@@ -637,7 +637,7 @@ func (s *Store) DisclosureAccounting(ctx context.Context, a Actor, personID int6
 		from = earliest
 	}
 	if !validDate(from) || from > today {
-		return Accounting{}, core.Invalid(map[string]string{"from": "Enter the first day of the period, such as " + earliest + "."})
+		return Accounting{}, core.Invalid(map[string]string{"from": fmt.Sprintf("Enter the first day of the period, such as %s.", earliest)})
 	}
 	if from < earliest {
 		from = earliest

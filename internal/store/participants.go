@@ -238,7 +238,7 @@ func (s *Store) EnrolParticipant(ctx context.Context, a Actor, cohortID, id int6
 			return err
 		}
 		if p.Status != cohort.Applied && p.Status != cohort.Withdrawn {
-			return core.Conflict(fmt.Sprintf("This person is already %s.", strings.ToLower(p.Status.Label())))
+			return core.Conflict(fmt.Sprintf("This person's status is already “%s”.", strings.ToLower(p.Status.Label())))
 		}
 		taken, err := placesTaken(ctx, tx, a.OrgID, c.ID)
 		if err != nil {
@@ -427,7 +427,7 @@ func (s *Store) RecordExam(ctx context.Context, a Actor, cohortID, pid int64, in
 			return err
 		}
 		if p.Status != cohort.Enrolled {
-			return core.Conflict(fmt.Sprintf("Exams are recorded for enrolled participants; this person is %s.", strings.ToLower(p.Status.Label())))
+			return core.Conflict(fmt.Sprintf("Exams are recorded for enrolled participants; this person's status is “%s”.", strings.ToLower(p.Status.Label())))
 		}
 		attempts, err := s.attemptsOf(ctx, tx, a.OrgID, []int64{p.ID})
 		if err != nil {

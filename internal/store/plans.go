@@ -470,7 +470,7 @@ func BuildPlan(k *PlanKind, in PlanInput) (Plan, error) {
 	return p, core.Invalid(f)
 }
 
-func article(name string) string { return "A " + strings.ToLower(name) }
+func article(name string) string { return "The " + strings.ToLower(name) }
 
 func typeWords(t SectionType) string {
 	switch t {
@@ -955,7 +955,7 @@ func (s *Store) addPlanVersion(ctx context.Context, a Actor, k *PlanKind, person
 // staleBase is the conflict of a save started from an older version.
 func staleBase(k *PlanKind, base int, cur Plan) error {
 	msg := fmt.Sprintf("%s was saved again while you were working on it: version %d, by %s on %s. What you wrote is still here. Look at the latest version, then save yours if it should replace it.",
-		"This "+strings.ToLower(k.Name), cur.Version, cur.SavedByName, core.DateTime(cur.SavedAt))
+		article(k.Name), cur.Version, cur.SavedByName, core.DateTime(cur.SavedAt))
 	if cur.Version == 0 {
 		msg = fmt.Sprintf("Version %d of this %s does not exist: there is no saved version yet.", base, strings.ToLower(k.Name))
 	}

@@ -52,6 +52,9 @@ func (s *Store) ConfirmCohortRule(ctx context.Context, a Actor, cohortID int64, 
 				return err
 			}
 			if n > 0 {
+				if n == 1 {
+					return core.Conflict("A certificate was issued under this cohort's rule, so its numbers cannot change. Confirm them as they are.")
+				}
 				return core.Conflict(fmt.Sprintf("%d certificates were issued under this cohort's rule, so its numbers cannot change. Confirm them as they are.", n))
 			}
 		}

@@ -163,7 +163,7 @@ func (s *Store) RaiseRightsConcern(ctx context.Context, a Actor, personID int64,
 	f := map[string]string{}
 	checkPastDate(f, "raised_on", c.RaisedOn, today, "it was raised")
 	if !contains(RightsKinds, c.Kind) {
-		f["kind"] = "Choose the kind of concern: " + strings.Join(RightsKinds, ", ") + "."
+		f["kind"] = fmt.Sprintf("Choose the kind of concern: %s.", strings.Join(RightsKinds, ", "))
 	}
 	checkText(f, "note", c.Note, 2000, "")
 	if err := core.Invalid(f); err != nil {

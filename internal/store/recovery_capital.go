@@ -190,7 +190,7 @@ func (s *Store) AddInstrument(ctx context.Context, a Actor, body []byte) (recove
 	}
 	in, err := recovery.Parse(body)
 	if err != nil {
-		return in, core.Invalid(map[string]string{"instrument": "This is not an instrument peerpath can use: " + err.Error() + "."})
+		return in, core.Invalid(map[string]string{"instrument": fmt.Sprintf("This is not an instrument peerpath can use: %s.", err)})
 	}
 	if _, err := s.Instrument(ctx, a.OrgID, in.Key); err == nil {
 		return in, core.Invalid(map[string]string{"instrument": fmt.Sprintf("An instrument with the key %q is already in use: give this one another key.", in.Key)})

@@ -48,7 +48,7 @@ func (s *Store) NoteStage(ctx context.Context, a Actor, personID int64, in Stage
 		f["area"] = "Choose a life area: health, home, purpose or community."
 	}
 	if !contains(recovery.Stages, in.Stage) {
-		f["stage"] = "Choose a stage: " + strings.Join(recovery.Stages, ", ") + "."
+		f["stage"] = fmt.Sprintf("Choose a stage: %s.", strings.Join(recovery.Stages, ", "))
 	}
 	checkPastDate(f, "noted_on", in.NotedOn, today, "this was talked about")
 	checkText(f, "note", in.Note, 2000, "")

@@ -51,7 +51,7 @@ func (s *Store) validateResource(in *ResourceInput) map[string]string {
 	}
 	tooLong(f, "name", in.Name, 200)
 	if !contains(ResourceKinds, in.Kind) {
-		f["kind"] = "Choose a kind: " + strings.Join(ResourceKinds, ", ") + "."
+		f["kind"] = fmt.Sprintf("Choose a kind: %s.", strings.Join(ResourceKinds, ", "))
 	}
 	tooLong(f, "address", in.Address, 500)
 	tooLong(f, "phone", in.Phone, 60)
@@ -183,7 +183,7 @@ func (s *Store) ListResources(ctx context.Context, a Actor, f ResourceFilter, p 
 	}
 	if f.Kind != "" {
 		if !contains(ResourceKinds, f.Kind) {
-			return List[Resource]{}, core.Malformed("kind", "Use one of: "+strings.Join(ResourceKinds, ", ")+".")
+			return List[Resource]{}, core.Malformed("kind", fmt.Sprintf("Use one of: %s.", strings.Join(ResourceKinds, ", ")))
 		}
 		args = append(args, f.Kind)
 		q += fmt.Sprintf(" AND r.kind = $%d", len(args))

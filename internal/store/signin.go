@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"peerpath/internal/audit"
@@ -263,7 +264,7 @@ func (s *Store) TakeFailedSecondFactors(ctx context.Context, userID int64) (int,
 
 // errSecondFactorWait is what a code sent while the account waits gets.
 func errSecondFactorWait(until time.Time) error {
-	return &core.Error{Kind: core.KindRateLimited, Message: "Too many wrong codes or passwords for this account. Wait until " + core.TimeOfDayUntil(until) + " and try again."}
+	return &core.Error{Kind: core.KindRateLimited, Message: fmt.Sprintf("Too many wrong codes or passwords for this account. Wait until %s and try again.", core.TimeOfDayUntil(until))}
 }
 
 // prefixScanner scans some leading columns before handing the rest to a

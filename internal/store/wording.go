@@ -129,7 +129,7 @@ func wordingFields(err error) error {
 	sort.Strings(parts)
 	// No single field is to blame, so the message has no field: the form
 	// shows it at the top.
-	return &core.Error{Kind: core.KindInvalid, Message: "This entry cannot be used: " + strings.Join(parts, "; ") + "."}
+	return &core.Error{Kind: core.KindInvalid, Message: fmt.Sprintf("This entry cannot be used: %s.", strings.Join(parts, "; "))}
 }
 
 // RemoveWordingEntry deletes one of the organisation's entries: an added

@@ -373,7 +373,7 @@ func (s *Store) RemoveRecord(ctx context.Context, a Actor, workerID int64, kind 
 		}
 		err := tx.QueryRowContext(ctx, q, id, a.OrgID, w.ID).Scan(&docID, &author, &withdrawn)
 		if errors.Is(err, sql.ErrNoRows) {
-			return 0, core.NotFound("The " + string(kind))
+			return 0, core.Errorf(core.KindNotFound, "The %s was not found.", kind)
 		}
 		if err != nil {
 			return 0, err
@@ -383,7 +383,7 @@ func (s *Store) RemoveRecord(ctx context.Context, a Actor, workerID int64, kind 
 		}
 		if r.withdraw {
 			if withdrawn != 0 {
-				return 0, core.Conflict("This " + string(kind) + " is already withdrawn.")
+				return 0, core.Errorf(core.KindConflict, "This %s is already withdrawn.", kind)
 			}
 			_, err := tx.ExecContext(ctx, "UPDATE "+r.table+" SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3 AND org_id = $4",
 				ms(s.now()), a.UserID, id, a.OrgID)
