@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"peerpath/internal/core"
 	"peerpath/internal/store"
 	"peerpath/internal/testkit"
 )
@@ -13,7 +14,10 @@ import (
 // safety plan; the person opens the invitation, sets a password (in
 // Spanish), signs in at /login like everyone else, writes a line of their
 // safety plan, and sees the worker's read in "who has looked at my record".
-// axe (with best practice) checks every page.
+// Then she withdraws her Part 2 consent to share with a clinic, after the
+// page that says what withdrawing means: it shows as withdrawn by her, and
+// the next disclosure under it is refused at once. axe (with best
+// practice) checks every page.
 func TestPersonUsesTheirPortalInSpanish(t *testing.T) {
 	need(t)
 	app := testkit.NewApp(t)
@@ -21,6 +25,21 @@ func TestPersonUsesTheirPortalInSpanish(t *testing.T) {
 	p, err := app.CreatePerson(t.Context(), testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "María Gómez", PreferredLanguage: "Spanish"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// She signed a Part 2 consent with her worker, and one disclosure was
+	// made under it.
+	pat := testkit.Actor(tm.Peer)
+	consent, err := app.RecordPart2Consent(t.Context(), pat, p.ID, store.Part2ConsentInput{Discloser: "Portal RLC",
+		Information: "Las fechas en que asistí al apoyo entre pares", Recipient: "Codman Square Health Center",
+		Purpose: "Coordinar mi atención", HowToRevoke: store.DefaultHowToRevoke, ExpiresOn: "2027-06-30",
+		SignedOn: "2026-11-20", SignatureMethod: "typed", SignedName: "María Gómez"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	disclosure := store.DisclosureInput{Recipient: "Codman Square Health Center", Purpose: "Coordinar mi atención",
+		Information: "Fechas de asistencia", DisclosedOn: app.Today(), ConsentID: consent.ID}
+	if _, err := app.RecordDisclosure(t.Context(), pat, p.ID, disclosure); err != nil {
+		t.Fatalf("a disclosure under her consent: %v", err)
 	}
 	tab := browser.NewTab(t, app.HTTP.URL)
 	tab.BestPractice()
@@ -82,6 +101,37 @@ func TestPersonUsesTheirPortalInSpanish(t *testing.T) {
 	tab.Visit("/portal/access")
 	tab.MustSee("Quién ha consultado mi expediente", "Pat Peer", "Compañero/a de apoyo", "Consultó tu plan de seguridad")
 
+	// Her consents: the Part 2 one stands, and she may withdraw it.
+	tab.Visit("/portal")
+	tab.Submit("main a[href='/portal/consents']")
+	tab.MustSee("Mis consentimientos", "Compartir tus registros (42 CFR Parte 2)", "Compartir con Codman Square Health Center",
+		"Qué se puede compartir", "Las fechas en que asistí al apoyo entre pares", "Para qué", "Coordinar mi atención",
+		"Hasta", "30 de junio de 2027", "Lo firmaste el", "20 de noviembre de 2026", "Vigente")
+	withdraw := "main a[href='/portal/consents/" + itoa(consent.ID) + "/withdraw']"
+	// The confirmation says what withdrawing means; keeping it changes nothing.
+	tab.Submit(withdraw)
+	tab.MustSee("¿Retirar este consentimiento?", "Qué significa retirarlo", "Deja de valer en el acto",
+		"este consentimiento ya no permite a nadie compartir tus registros con Codman Square Health Center", "No deshace lo que ya se compartió",
+		"puedes firmar un consentimiento nuevo", "Sí, retirarlo ahora", "No, mantenerlo")
+	tab.Submit("main form .actions a[href='/portal/consents']")
+	tab.MustSee("Mis consentimientos", "Vigente")
+	tab.Submit(withdraw)
+	tab.Fill("#f-note", "Ya no quiero que lo compartan")
+	tab.Submit("main form button[type=submit]")
+	tab.MustSee("Tu consentimiento queda retirado. Desde ahora ya no permite compartir nada.", "Compartir con Codman Square Health Center", "Lo retiraste el 23 de noviembre de 2026")
+	if strings.Contains(tab.Text("main"), "Vigente") || tab.Eval(`String(!!document.querySelector("`+withdraw+`"))`) != "false" {
+		t.Fatal("the withdrawn consent still shows as standing, or as one to withdraw")
+	}
+	// At once: the store holds it revoked by her, and refuses the next
+	// disclosure under it.
+	c, err := app.Consent(t.Context(), pat, consent.ID)
+	if err != nil || c.Current() || c.RevokedBy != "person" || c.WithdrawnOn != app.Today() {
+		t.Fatalf("the consent after she withdrew it: %v current %v, revoked by %q on %q", err, c.Current(), c.RevokedBy, c.WithdrawnOn)
+	}
+	if _, err := app.RecordDisclosure(t.Context(), pat, p.ID, disclosure); core.KindOf(err) != core.KindConflict {
+		t.Fatalf("a disclosure after she withdrew the consent: %v, want a conflict", err)
+	}
+
 	// A staff page is not there for her.
 	tab.Visit("/people")
 	if strings.Contains(tab.Text("main"), "María Gómez") {
@@ -93,4 +143,7 @@ func TestPersonUsesTheirPortalInSpanish(t *testing.T) {
 	signIn(tab, tm.Peer)
 	tab.Visit("/people/" + itoa(p.ID) + "/safety-plan/versions")
 	tab.MustSee("written by the person in their portal", "Cuando no duermo")
+	// And her consent as revoked.
+	tab.Visit("/people/" + itoa(p.ID) + "/consents")
+	tab.MustSee("Codman Square Health Center", "Revoked on")
 }

@@ -66,7 +66,7 @@ func TestPortalListsAndWithdrawsPart2Consents(t *testing.T) {
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("withdrawing: %d %s", res.Status, testkit.Text(res.Body))
 	}
-	if page := testkit.Text(c.Follow(res).Body); !strings.Contains(page, "Desde ahora no se comparte nada") || !strings.Contains(page, "Lo retiraste el") {
+	if page := testkit.Text(c.Follow(res).Body); !strings.Contains(page, "Desde ahora ya no permite compartir nada") || !strings.Contains(page, "Lo retiraste el") {
 		t.Fatalf("after withdrawing:\n%s", page)
 	}
 	// At once: the next disclosure under it is refused.

@@ -8,9 +8,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"peerpath/internal/core"
 	"peerpath/internal/csvout"
+	"peerpath/internal/i18n"
 	"peerpath/internal/printout"
 	"peerpath/internal/reporting"
 	"peerpath/internal/store"
@@ -20,10 +22,17 @@ import (
 // workforce) as a page with charts, CSV, a printable PDF and JSON. Every
 // format reads the same query: from, to, scope, share=funder and, for the
 // workforce, expiring_days.
+//
+// The words this file adds (field messages, row labels, tab and chart
+// titles, the PDF's title and footer) come from the catalogue
+// (messages.reports.*) in the reader's language; the API keeps English, as
+// its messages are part of its contract, and the CSV's column headers stay
+// English too.
 
 // reportRequest reads a report's query. An unknown scope is "not found";
-// a wrong period or window is a validation error naming the field.
-func (s *Server) reportRequest(r *http.Request) (reporting.Scope, reporting.Period, store.ReportOptions, error) {
+// a wrong period or window is a validation error naming the field, in the
+// language of l.
+func (s *Server) reportRequest(r *http.Request, l *i18n.Localizer) (reporting.Scope, reporting.Period, store.ReportOptions, error) {
 	q := r.URL.Query()
 	a := s.actor(r)
 	var opt store.ReportOptions
@@ -46,20 +55,22 @@ func (s *Server) reportRequest(r *http.Request) (reporting.Scope, reporting.Peri
 	case "funder":
 		opt.Shared = true
 	default:
-		f["share"] = "Choose internal, or funder for a report to share outside the organisation."
+		f["share"] = l.T("messages.reports.share")
 	}
 	if v := strings.TrimSpace(q.Get("expiring_days")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > store.MaxExpiringDays {
-			f["expiring_days"] = fmt.Sprintf("Enter a number of days from 1 to %d.", store.MaxExpiringDays)
+			f["expiring_days"] = l.T("messages.reports.expiring_days", "Max", store.MaxExpiringDays)
 		}
 		opt.ExpiringDays = n
 	}
 	return sc, p, opt, core.Invalid(f)
 }
 
-func (s *Server) report(r *http.Request, kind string) (*reporting.Report, error) {
-	sc, p, opt, err := s.reportRequest(r)
+// report reads the report the request asks for, its messages and row
+// labels in the language of l.
+func (s *Server) report(r *http.Request, kind string, l *i18n.Localizer) (*reporting.Report, error) {
+	sc, p, opt, err := s.reportRequest(r, l)
 	if err != nil {
 		return nil, err
 	}
@@ -67,28 +78,38 @@ func (s *Server) report(r *http.Request, kind string) (*reporting.Report, error)
 	if err != nil {
 		return nil, err
 	}
-	labelReport(rep)
+	labelReport(rep, l)
 	return rep, nil
 }
 
-// reportLabels names each table's rows in plain words where the store
-// keeps their keys.
-var reportLabels = map[string]map[string]string{
-	"contacts_by_kind":   labelsIn(nil, "kind"),
-	"contacts_by_mode":   labelsIn(nil, "mode"),
-	"contacts_by_format": labelsIn(nil, "format"),
-	"goals_by_area":      labelsIn(nil, "life_area"),
-	"workers_by_stage":   {"volunteer": "Volunteer", "1": "Stage I", "2": "Stage II", "3": "Stage III", "4": "Stage IV", "5": "Stage V"},
-	"workers_by_track":   {"mental-health": "Mental health", "addiction": "Addiction recovery", "both": "Both"},
+// reportLabels names each table's rows in plain words, in the language of
+// l, where the store keeps their keys.
+func reportLabels(l *i18n.Localizer) map[string]map[string]string {
+	in := func(prefix string, keys ...string) map[string]string {
+		m := map[string]string{}
+		for _, k := range keys {
+			m[k] = l.T(prefix + k)
+		}
+		return m
+	}
+	return map[string]map[string]string{
+		"contacts_by_kind":   labelsIn(l, "kind"),
+		"contacts_by_mode":   labelsIn(l, "mode"),
+		"contacts_by_format": labelsIn(l, "format"),
+		"goals_by_area":      labelsIn(l, "life_area"),
+		"workers_by_stage":   in("messages.reports.stage.", "volunteer", "1", "2", "3", "4", "5"),
+		"workers_by_track":   in("messages.reports.track.", "mental-health", "addiction", "both"),
+	}
 }
 
-func labelReport(rep *reporting.Report) {
+func labelReport(rep *reporting.Report, l *i18n.Localizer) {
+	labels := reportLabels(l)
 	for _, sec := range rep.Sections {
 		for _, t := range sec.Tables {
-			if m := reportLabels[t.Key]; m != nil {
+			if m := labels[t.Key]; m != nil {
 				for i, row := range t.Rows {
-					if l, ok := m[row.Key]; ok {
-						t.Rows[i].Label = l
+					if words, ok := m[row.Key]; ok {
+						t.Rows[i].Label = words
 					}
 				}
 			}
@@ -115,11 +136,9 @@ type reportTab struct {
 	Current           bool
 }
 
-var reportTitles = map[string]string{store.ReportActivity: "Activity", store.ReportOutcomes: "Outcomes", store.ReportWorkforce: "Workforce"}
-
 func (s *Server) reportPage(kind string) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		a := s.actor(r)
+		a, l := s.actor(r), localizer(r)
 		f := newForm(r.URL.Query())
 		scopes, err := s.store.ReportScopes(r.Context(), a)
 		if err != nil {
@@ -131,9 +150,9 @@ func (s *Server) reportPage(kind string) handler {
 		}
 		for _, k := range store.ReportKinds {
 			q := url.Values{"scope": {f.Get("scope")}, "from": {f.Get("from")}, "to": {f.Get("to")}, "share": {f.Get("share")}}
-			v.Kinds = append(v.Kinds, reportTab{Kind: k, Label: reportTitles[k], Href: "/reports/" + k + "?" + q.Encode(), Current: k == kind})
+			v.Kinds = append(v.Kinds, reportTab{Kind: k, Label: l.T("messages.reports.kind." + k), Href: "/reports/" + k + "?" + q.Encode(), Current: k == kind})
 		}
-		rep, err := s.report(r, kind)
+		rep, err := s.report(r, kind, l)
 		if f.Fail(err) {
 			return s.renderStatus(w, r, http.StatusUnprocessableEntity, "reports.html", v)
 		}
@@ -142,7 +161,7 @@ func (s *Server) reportPage(kind string) handler {
 		}
 		f.Values.Set("from", rep.Period.From)
 		f.Values.Set("to", rep.Period.To)
-		v.Report, v.Charts = rep, reportCharts(rep)
+		v.Report, v.Charts = rep, reportCharts(rep, l)
 		q := url.Values{"scope": {rep.Scope.String()}, "from": {rep.Period.From}, "to": {rep.Period.To}}
 		if rep.Shared {
 			q.Set("share", "funder")
@@ -156,41 +175,46 @@ func (s *Server) reportPage(kind string) handler {
 }
 
 // reportCharts draws the charts of a report, by the key of the table each
-// is drawn from.
-func reportCharts(rep *reporting.Report) map[string]template.HTML {
+// is drawn from, titled in the language of l.
+func reportCharts(rep *reporting.Report, l *i18n.Localizer) map[string]template.HTML {
 	out := map[string]template.HTML{}
-	add := func(key, title string, series ...string) {
+	add := func(key string, series ...string) {
 		t := rep.Table(key)
 		if t == nil {
 			return
 		}
-		c := reporting.Chart{ID: "chart-" + key, Title: title, Table: t, Series: series}
+		c := reporting.Chart{ID: "chart-" + key, Title: l.T("messages.reports.chart." + key), Table: t, Series: series}
 		if key == "contacts_per_week" {
-			c.ShortLabel = func(r reporting.Row) string { return shortDay(r.Key) }
+			c.ShortLabel = func(r reporting.Row) string { return shortDay(l, r.Key) }
 		}
 		out[key] = template.HTML(c.SVG()) //nolint:gosec // drawn by reporting.Chart, which escapes every text it writes
 	}
-	add("contacts_per_week", "Contacts per week", "contacts")
-	add("recovery_capital_distribution", "Recovery capital scores, first and latest", "first", "latest")
-	add("goals_by_area", "Goals set and achieved, by life area", "set", "achieved")
+	add("contacts_per_week", "contacts")
+	add("recovery_capital_distribution", "first", "latest")
+	add("goals_by_area", "set", "achieved")
 	return out
 }
 
-// shortDay writes 2026-01-05 as "5 Jan".
-func shortDay(d string) string {
-	l := reporting.LongDate(d)
-	parts := strings.Fields(l)
-	if len(parts) != 3 {
+// shortDay writes 2026-01-05 as "5 Jan" (in Spanish "5 ene", in
+// Portuguese "5 jan"): the day and the first three letters of the month's
+// name in the catalogue.
+func shortDay(l *i18n.Localizer, d string) string {
+	t, err := time.Parse(core.DateLayout, d)
+	if err != nil {
 		return d
 	}
-	return parts[0] + " " + parts[1][:3]
+	month := []rune(l.T("month." + strconv.Itoa(int(t.Month()))))
+	if len(month) > 3 {
+		month = month[:3]
+	}
+	return strconv.Itoa(t.Day()) + " " + string(month)
 }
 
 // ---- CSV and PDF ----
 
 func (s *Server) reportCSV(kind string) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		rep, err := s.report(r, kind)
+		rep, err := s.report(r, kind, localizer(r))
 		if err != nil {
 			return err
 		}
@@ -236,11 +260,12 @@ func reportFileName(rep *reporting.Report, ext string) string {
 
 func (s *Server) reportPDF(kind string) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		rep, err := s.report(r, kind)
+		l := localizer(r)
+		rep, err := s.report(r, kind, l)
 		if err != nil {
 			return err
 		}
-		p := printout.Plan{Title: rep.Title + " report", PersonName: "", Subtitle: rep.Period.String() + " · " + rep.ScopeFor}
+		p := printout.Plan{Title: l.T("people.reports.report", "Title", rep.Title), PersonName: "", Subtitle: rep.Period.String() + " · " + rep.ScopeFor}
 		for _, sec := range rep.Sections {
 			for _, t := range sec.Tables {
 				ps := printout.Section{Heading: t.Title}
@@ -258,9 +283,9 @@ func (s *Server) reportPDF(kind string) handler {
 			}
 		}
 		if rep.Shared {
-			p.Footer = "Made for sharing outside the organisation: counts from 1 to 10 show as \"fewer than 11\", and a second count is hidden wherever a total would give one away. Counts only; no one is named."
+			p.Footer = l.T("messages.reports.pdf_shared", "Hidden", reporting.Hidden)
 		} else {
-			p.Footer = "For use inside the organisation: the real numbers, small ones included. Counts only; no one is named."
+			p.Footer = l.T("messages.reports.pdf_inside")
 		}
 		pdf, err := printout.ReportPDF(p)
 		if err != nil {
@@ -349,7 +374,7 @@ func reportToJSON(rep *reporting.Report) reportJSON {
 
 func (s *Server) apiReport(kind string) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		rep, err := s.report(r, kind)
+		rep, err := s.report(r, kind, i18n.In("en"))
 		if err != nil {
 			return err
 		}

@@ -104,6 +104,10 @@ func TestReportsOverTheAPI(t *testing.T) {
 			t.Errorf("%s: %d %s", q, res.Status, res.Body)
 		}
 	}
+	// The API's messages stay English: they are part of its contract.
+	if res := admin.Get("/api/v1/reports/workforce?expiring_days=0"); !strings.Contains(res.Body, "Enter a number of days from 1 to 730.") {
+		t.Errorf("expiring_days=0: %s", res.Body)
+	}
 	for _, sc := range []string{"region:1", "team:999999", "worker:abc", "programme:Nothing", "programme:999999"} {
 		if res := admin.Get("/api/v1/reports/outcomes?scope=" + sc); res.Status != 404 {
 			t.Errorf("scope %s: %d %s", sc, res.Status, res.Body)
@@ -231,6 +235,9 @@ func TestReportPages(t *testing.T) {
 	bad := c.Get("/reports/activity?from=2026-05-01&to=2026-04-01")
 	if bad.Status != 422 || !strings.Contains(testkit.Text(bad.Body), "The period ends before it starts") {
 		t.Errorf("a period backwards: %d", bad.Status)
+	}
+	if bad := c.Get("/reports/activity?share=everyone"); bad.Status != 422 || !strings.Contains(testkit.Text(bad.Body), "Choose internal, or funder") {
+		t.Errorf("share=everyone on the page: %d %s", bad.Status, testkit.Text(bad.Body))
 	}
 	if res := c.Get("/reports"); res.Status != 303 && res.Status != 302 {
 		t.Errorf("/reports: %d", res.Status)
