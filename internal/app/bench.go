@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,7 +19,7 @@ import (
 // database holding a generated data set.
 func benchCmd(ctx context.Context, args []string, io stdio, getenv env) error {
 	var cfg Config
-	var conc, only string
+	var conc, only, profile string
 	b := bench.Config{Out: io.out}
 	fs := flags("bench", io)
 	dbFlags(fs, &cfg, getenv)
@@ -29,6 +31,7 @@ func benchCmd(ctx context.Context, args []string, io stdio, getenv env) error {
 	fs.DurationVar(&b.SessionTime, "sessions-duration", 60*time.Second, "how long the sessions run")
 	fs.IntVar(&b.Readers, "readers", 8, "readers (and CPU burners) beside one worker's saves")
 	fs.StringVar(&only, "only", "", "run only these, comma-separated: "+strings.Join(slices.Concat(bench.Pages, []string{bench.Saves, bench.Sessions, bench.Contention}), ", "))
+	fs.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the whole run (peerpath and the baseline, one process) to this file, for go tool pprof")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -65,5 +68,16 @@ func benchCmd(ctx context.Context, args []string, io stdio, getenv env) error {
 	defer base.Close()
 	b.Store, b.Baseline = s, base
 	fmt.Fprintf(io.err, "peerpath bench on %s (%s)\n", describeDB(cfg.DB), s.Dialect())
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	return bench.Run(ctx, b)
 }

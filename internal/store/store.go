@@ -111,17 +111,18 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		// lock another process holds, and must wait for it too.
 		base := "file:" + (&url.URL{Path: dsn}).EscapedPath() +
 			"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
-		w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+		wc, err := newSQLiteConnector(base + "&_txlock=immediate")
 		if err != nil {
 			return nil, err
 		}
+		rc, err := newSQLiteConnector(base + "&_pragma=query_only(1)")
+		if err != nil {
+			return nil, err
+		}
+		w := sql.OpenDB(wc)
 		w.SetMaxOpenConns(1) // SQLite has one writer; queueing here beats SQLITE_BUSY
 		w.SetConnMaxIdleTime(0)
-		r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
-		if err != nil {
-			w.Close()
-			return nil, err
-		}
+		r := sql.OpenDB(rc)
 		r.SetMaxOpenConns(max(4, runtime.NumCPU()))
 		s.wdb, s.rdb = w, r
 	}
