@@ -203,7 +203,8 @@ func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, a Actor, personID
 	if err != nil {
 		return 0, err
 	}
-	return id, countContact(ctx, tx, a.OrgID, id, +1)
+	// Counted from what was just written, without reading it back.
+	return id, countContactDay(ctx, tx, a.OrgID, contactDay(a.OrgID, personID, a.UserID, fromMS(ms(in.OccurredAt)), in.Kind, in.Mode, in.Format, in.DurationMinutes), +1)
 }
 
 func (s *Store) contact(ctx context.Context, q querier, a Actor, id int64) (Contact, error) {
