@@ -33,11 +33,13 @@ import (
 var updateErrors = flag.Bool("update-errors", false, "rewrite errors.en.toml from the messages found in the code")
 
 // messageDirs are the packages whose messages people read on pages. The web
-// package is not among them: its words go into the catalogue by key.
+// package is among them for the messages it hands to core (core.Invalid,
+// core.NotFound…); its other words go into the catalogue by key. The API's
+// messages stay English in JSON, but a page may show the same message.
 var messageDirs = []string{
 	"../core", "../store", "../learning", "../language", "../framework",
 	"../printout", "../reporting", "../recovery", "../cohort", "../workforce",
-	"../followup", "../credential", "../calendar", "../auth", "../audit",
+	"../followup", "../credential", "../calendar", "../auth", "../audit", "../web",
 }
 
 // messageParams are the parameter names through which a message reaches
