@@ -1136,7 +1136,11 @@ func (s *Server) apiMeAccess(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listJSON[accessEntryJSON]{Items: toAccessJSON(es)})
+	acc, err := s.store.MyDisclosures(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, accessHistoryJSON{listJSON: listJSON[accessEntryJSON]{Items: toAccessJSON(es)}, Disclosures: toMyDisclosures(acc, s.store.Today())})
 	return nil
 }
 
