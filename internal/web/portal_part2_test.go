@@ -240,3 +240,24 @@ func TestPortalShowsTheirDisclosures(t *testing.T) {
 		t.Errorf("staff on the person's API: %d", res.Status)
 	}
 }
+
+// TestStaffSeeWhoWithdrewAConsent: on the staff consents page, a consent
+// the person withdrew in their portal says so; one a worker recorded as
+// revoked says "Revoked on".
+func TestStaffSeeWhoWithdrewAConsent(t *testing.T) {
+	app := testkit.NewApp(t)
+	f := makePortal(t, app, "Portal withdrawn by whom")
+	pat := testkit.Actor(f.tm.Peer)
+	byPerson := testkit.Must[store.Consent](t)(app.RecordPart2Consent(t.Context(), pat, f.me.ID, portalPart2Consent("Dr. Lena Park, Riverbend CHC")))
+	byWorker := testkit.Must[store.Consent](t)(app.RecordPart2Consent(t.Context(), pat, f.me.ID, portalPart2Consent("Dorchester Drug Court")))
+	if res := app.SessionClient(t, f.user).PostForm("/portal/consents/"+itoa(byPerson.ID)+"/withdraw", url.Values{"note": {""}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("the person withdraws: %d", res.Status)
+	}
+	if _, err := app.RevokeConsent(t.Context(), pat, f.me.ID, byWorker.ID, store.Revocation{Note: "By phone"}); err != nil {
+		t.Fatal(err)
+	}
+	page := testkit.Text(app.SessionClient(t, f.tm.Peer).Get("/people/" + itoa(f.me.ID) + "/consents").Body)
+	if strings.Count(page, "Withdrawn by the person in their portal on") != 1 || strings.Count(page, "Revoked on") != 1 {
+		t.Fatalf("the staff consents page:\n%s", page)
+	}
+}
