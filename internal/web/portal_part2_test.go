@@ -177,6 +177,13 @@ func TestPortalShowsTheirDisclosures(t *testing.T) {
 	if res := c.Get("/portal/disclosures.pdf"); res.Status != http.StatusOK || res.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("the PDF: %d %s", res.Status, res.Header.Get("Content-Type"))
 	}
+	// Their downloaded record holds them too.
+	if res := c.Get("/portal/my-record.json"); !strings.Contains(res.Body, `"disclosures": [`) || !strings.Contains(res.Body, "Fechas de asistencia") || strings.Contains(res.Body, "Quinn's attendance") {
+		t.Fatalf("my record as JSON: %s", res.Body)
+	}
+	if res := c.Get("/portal/my-record.pdf"); res.Status != http.StatusOK {
+		t.Fatalf("my record as PDF: %d", res.Status)
+	}
 	// A staff route for anyone's disclosures is not found for the person.
 	for _, p := range []string{"/people/" + itoa(f.other.ID) + "/disclosures/accounting", "/people/" + itoa(f.me.ID) + "/disclosures",
 		"/disclosures/" + itoa(d.ID) + "/notice.pdf", "/api/v1/people/" + itoa(f.other.ID) + "/disclosures"} {
