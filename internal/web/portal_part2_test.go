@@ -242,6 +242,18 @@ func TestPortalShowsTheirDisclosures(t *testing.T) {
 	if err != nil || n < 4 {
 		t.Fatalf("audited reads of the accounting: %d %v", n, err)
 	}
+	// The consent changed since (a new version): the disclosure says so.
+	in := portalPart2Consent("Dr. Lena Park, Riverbend CHC")
+	in.Information, in.Replaces = "Fechas y metas", mine.ID
+	testkit.Must[store.Consent](t)(app.RecordPart2Consent(t.Context(), pat, f.me.ID, in))
+	if page := testkit.Text(c.Get("/portal/disclosures").Body); !strings.Contains(page, "Cambió después: la versión más reciente está en Mis consentimientos") {
+		t.Fatalf("a disclosure under a consent changed since:\n%s", page)
+	}
+	res = api.Send("GET", "/api/v1/me/disclosures", nil)
+	res.JSON(t, &got)
+	if e := got.Disclosures[1]; e.Consent == nil || e.Consent.State != "changed" {
+		t.Fatalf("the consent changed since, by API: %s", res.Body)
+	}
 	// A worker has no /api/v1/me/disclosures of their own.
 	if res := app.APIClient(t, f.tm.Peer).Send("GET", "/api/v1/me/disclosures", nil); res.Status != http.StatusNotFound && res.Status != http.StatusForbidden {
 		t.Errorf("staff on the person's API: %d", res.Status)
