@@ -13,8 +13,8 @@ import (
 // peer worker invites a person whose language is Spanish and reads their
 // safety plan; the person opens the invitation, sets a password (in
 // Spanish), signs in at /login like everyone else, writes a line of their
-// safety plan, and sees the worker's read in "who has looked at my record".
-// Then she withdraws her Part 2 consent to share with a clinic, after the
+// safety plan, and sees the worker's read in "who has looked at my record",
+// and from there who her records were shared with. Then she withdraws her Part 2 consent to share with a clinic, after the
 // page that says what withdrawing means: it shows as withdrawn by her, and
 // the next disclosure under it is refused at once. axe (with best
 // practice) checks every page.
@@ -101,6 +101,12 @@ func TestPersonUsesTheirPortalInSpanish(t *testing.T) {
 	tab.Visit("/portal/access")
 	tab.MustSee("Quién ha consultado mi expediente", "Pat Peer", "Compañero/a de apoyo", "Consultó tu plan de seguridad")
 
+	// Who her records were shared with, from the access page: the
+	// disclosure, and the consent that allowed it.
+	tab.Submit("main a[href='/portal/disclosures']")
+	tab.MustSee("Con quién se compartieron mis registros", "Compartido con Codman Square Health Center", "Fechas de asistencia",
+		"Qué lo permitió", "Tu consentimiento para compartir con Codman Square Health Center, firmado el 20 de noviembre de 2026", "Vigente")
+
 	// Her consents: the Part 2 one stands, and she may withdraw it.
 	tab.Visit("/portal")
 	tab.Submit("main a[href='/portal/consents']")
@@ -131,6 +137,9 @@ func TestPersonUsesTheirPortalInSpanish(t *testing.T) {
 	if _, err := app.RecordDisclosure(t.Context(), pat, p.ID, disclosure); core.KindOf(err) != core.KindConflict {
 		t.Fatalf("a disclosure after she withdrew the consent: %v, want a conflict", err)
 	}
+	// What was shared while it stood is still listed, with the consent now withdrawn.
+	tab.Visit("/portal/disclosures")
+	tab.MustSee("Compartido con Codman Square Health Center", "Lo retiraste el 23 de noviembre de 2026")
 
 	// A staff page is not there for her.
 	tab.Visit("/people")
@@ -143,7 +152,7 @@ func TestPersonUsesTheirPortalInSpanish(t *testing.T) {
 	signIn(tab, tm.Peer)
 	tab.Visit("/people/" + itoa(p.ID) + "/safety-plan/versions")
 	tab.MustSee("written by the person in their portal", "Cuando no duermo")
-	// And her consent as revoked.
+	// And her consent as withdrawn by her.
 	tab.Visit("/people/" + itoa(p.ID) + "/consents")
-	tab.MustSee("Codman Square Health Center", "Revoked on")
+	tab.MustSee("Codman Square Health Center", "Withdrawn by the person in their portal on")
 }

@@ -13,7 +13,8 @@ import (
 // primary care doctor, then changed it (version 2) to add the goals she
 // chose to share; one disclosure was made under it, with its notice. She
 // sees the consent in her portal (/portal/consents, in Spanish) and may
-// withdraw it there. Every name is made up.
+// withdraw it there, and the disclosure in "who my records were shared
+// with" (/portal/disclosures). Every name is made up.
 
 func loadPart2(ctx context.Context, s *store.Store, d *Demo) error {
 	if has, err := s.HasDisclosures(ctx, d.Org.ID); err != nil || has {

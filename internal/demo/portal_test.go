@@ -41,4 +41,10 @@ func TestDemoPortalLoadsOnce(t *testing.T) {
 	if part2 == nil || !part2.Current() || part2.Recipient == "" {
 		t.Fatalf("Maria's Part 2 consent in her portal: %+v", consents)
 	}
+	// And a disclosure under it, so her "who my records were shared with"
+	// is not empty.
+	acc, err := db.MyDisclosures(t.Context(), me)
+	if err != nil || len(acc.Disclosures) != 1 || acc.Disclosures[0].ConsentID != part2.ID {
+		t.Fatalf("Maria's disclosures in her portal: %+v %v", acc.Disclosures, err)
+	}
 }

@@ -646,7 +646,10 @@ func (s *Store) DisclosureAccounting(ctx context.Context, a Actor, personID int6
 	if err != nil {
 		return Accounting{}, err
 	}
-	ds, err := s.queryDisclosures(ctx, s.rdb, "WHERE x.org_id = $1 AND x.person_id = $2 AND x.disclosed_on >= $3 ORDER BY x.disclosed_on, x.id LIMIT 2000", a.OrgID, personID, from)
+	// The visibility rule again in the query itself: a portal actor's
+	// accounting can hold nobody's disclosures but their own.
+	cond, args := visibleTo(a, "p", []any{a.OrgID, personID, from})
+	ds, err := s.queryDisclosures(ctx, s.rdb, "WHERE x.org_id = $1 AND x.person_id = $2 AND x.disclosed_on >= $3 AND "+cond+" ORDER BY x.disclosed_on, x.id LIMIT 2000", args...)
 	if err != nil {
 		return Accounting{}, err
 	}
@@ -659,6 +662,19 @@ func (s *Store) DisclosureAccounting(ctx context.Context, a Actor, personID int6
 		acc.Consents[c.ID] = c
 	}
 	return acc, s.recordRead(ctx, a, "person", personID, "accounting of disclosures from "+from)
+}
+
+// MyDisclosures is the accounting of the portal actor's own disclosures
+// over the last 3 years (42 CFR 2.25), oldest first, with the consents they
+// were made under: what the person reads in their portal. The person is the
+// actor's own, never one named by the caller; anyone but a person signed in
+// to their portal gets "not found". The read is audited, as every portal
+// read is.
+func (s *Store) MyDisclosures(ctx context.Context, a Actor) (Accounting, error) {
+	if !a.IsPerson() {
+		return Accounting{}, core.NotFound("The account")
+	}
+	return s.DisclosureAccounting(ctx, a, a.PersonID, "")
 }
 
 // HasDisclosures reports whether an organisation has recorded any

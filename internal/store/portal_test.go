@@ -262,3 +262,94 @@ func TestPortalWithdrawsOnlyTheNewestOfTheirOwn(t *testing.T) {
 		t.Fatalf("withdrawing the newest: %v %+v", err, got)
 	}
 }
+
+// TestPortalDisclosuresAreTheirOwn: the person reads the disclosures of
+// their own records over the last 3 years, each with the consent it was
+// made under or marked as a medical emergency, and the read is audited as
+// theirs. Another person's disclosures never show, whatever they try: not
+// in their own accounting, nor by naming the other person; and a staff
+// actor has no "own" disclosures.
+func TestPortalDisclosuresAreTheirOwn(t *testing.T) {
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "Portal disclosures")
+	pat := testkit.Actor(tm.Peer)
+	p := addPerson(t, db, pat, "Maria")
+	other := addPerson(t, db, pat, "Quinn")
+	u, me := portalUser(t, db, pat, p)
+
+	// Nothing shared yet: an empty accounting, not an error.
+	acc, err := db.MyDisclosures(ctx, me)
+	if err != nil || len(acc.Disclosures) != 0 || acc.Person.ID != p.ID || acc.To != db.Today() {
+		t.Fatalf("before any disclosure: %+v %v", acc, err)
+	}
+
+	c, err := db.RecordPart2Consent(ctx, pat, p.ID, part2Consent("Dr. Lee, Harbor Clinic", "coordinating care"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := db.RecordDisclosure(ctx, pat, p.ID, store.DisclosureInput{Recipient: "Dr. Lee, Harbor Clinic", Purpose: "coordinating care",
+		Information: "Dates I attended", DisclosedOn: "2026-11-21", ConsentID: c.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emergency, err := db.RecordDisclosure(ctx, pat, p.ID, store.DisclosureInput{Recipient: "Dr. Ray, Boston Medical Center ED", Purpose: "emergency treatment",
+		Information: "Current medication", DisclosedOn: "2026-11-22", Emergency: true, EmergencyNature: "Overdose; the person could not consent",
+		RecipientAffiliation: "Boston Medical Center", DisclosedTime: "02:15", DisclosedByName: "Pat Peer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc, err := db.RecordPart2Consent(ctx, pat, other.ID, part2Consent("Dorchester Drug Court", "court reporting"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RecordDisclosure(ctx, pat, other.ID, store.DisclosureInput{Recipient: "Dorchester Drug Court", Purpose: "court reporting",
+		Information: "Quinn's attendance", DisclosedOn: "2026-11-22", ConsentID: tc.ID}); err != nil {
+		t.Fatal(err)
+	}
+
+	acc, err = db.MyDisclosures(ctx, me)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acc.Disclosures) != 2 || acc.Disclosures[0].ID != mine.ID || acc.Disclosures[1].ID != emergency.ID {
+		t.Fatalf("the person's disclosures, oldest first: %+v", acc.Disclosures)
+	}
+	if got := acc.Consents[mine.ConsentID]; got.ID != c.ID || got.Recipient != "Dr. Lee, Harbor Clinic" {
+		t.Fatalf("the consent it was made under: %+v", acc.Consents)
+	}
+	if d := acc.Disclosures[1]; !d.Emergency || d.ConsentID != 0 || d.EmergencyNature == "" {
+		t.Fatalf("the medical emergency: %+v", d)
+	}
+	for _, d := range acc.Disclosures {
+		if d.PersonID != p.ID || strings.Contains(d.Information, "Quinn") {
+			t.Fatalf("another person's disclosure in the portal: %+v", d)
+		}
+	}
+	if want := core.Today(testkit.Start.AddDate(-store.AccountingYears, 0, 0)); acc.From != want {
+		t.Fatalf("the period starts %s, want %s (3 years)", acc.From, want)
+	}
+
+	// Audited as the person's own read.
+	l, err := db.ListAudit(ctx, tm.Org.ID, store.AuditFilter{UserID: u.ID, RecordType: "person", RecordID: itoa(p.ID)}, store.Page{Limit: 10})
+	if err != nil || len(l.Items) == 0 || !strings.Contains(l.Items[0].Detail, "accounting of disclosures") {
+		t.Fatalf("audit of the read: %v %+v", err, l.Items)
+	}
+
+	// Trying for someone else's: by naming them, or as a forged actor that
+	// is not a portal account.
+	if _, err := db.DisclosureAccounting(ctx, me, other.ID, ""); core.KindOf(err) != core.KindNotFound {
+		t.Fatalf("another person's accounting: %v", err)
+	}
+	if _, err := db.ListDisclosures(ctx, me, other.ID, store.Page{}); core.KindOf(err) != core.KindNotFound {
+		t.Fatalf("another person's disclosures: %v", err)
+	}
+	if _, err := db.MyDisclosures(ctx, pat); core.KindOf(err) != core.KindNotFound {
+		t.Fatalf("a worker's own disclosures: %v", err)
+	}
+	elsewhere := db.NewTeam(t, "Portal disclosures elsewhere")
+	forged := me
+	forged.OrgID = elsewhere.Org.ID
+	if acc, err := db.MyDisclosures(ctx, forged); core.KindOf(err) != core.KindNotFound {
+		t.Fatalf("the person's id under another organisation: %+v %v", acc, err)
+	}
+}

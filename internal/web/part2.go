@@ -456,8 +456,14 @@ func (s *Server) accountingPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	l := printLanguage(r, acc.Person.PreferredLanguage)
-	doc := printout.Plan{Title: l.T("part2.accounting.title"), PersonName: acc.Person.PreferredName, Demo: principal(r).Org.IsDemo,
+	return writeAccountingPDF(w, printLanguage(r, acc.Person.PreferredLanguage), acc, principal(r).Org.IsDemo)
+}
+
+// writeAccountingPDF prints an accounting of disclosures in the language of
+// l, oldest first: the staff's printout for the person, and the person's
+// own from their portal.
+func writeAccountingPDF(w http.ResponseWriter, l *i18n.Localizer, acc store.Accounting, demo bool) error {
+	doc := printout.Plan{Title: l.T("part2.accounting.title"), PersonName: acc.Person.PreferredName, Demo: demo,
 		Subtitle: l.T("part2.accounting.period", "From", localDay(l, acc.From), "To", localDay(l, acc.To)),
 		Footer:   part2Notice}
 	doc.Sections = append(doc.Sections, printout.Section{Items: []string{l.T("part2.accounting.lead")}})

@@ -637,15 +637,16 @@ func (s *Server) portalAccess(w http.ResponseWriter, r *http.Request) error {
 
 // myRecordJSON is the person's record as they download it.
 type myRecordJSON struct {
-	Person            personJSON        `json:"person"`
-	SafetyPlan        planDocJSON       `json:"safety_plan"`
-	WellnessPlan      planDocJSON       `json:"wellness_plan"`
-	CrisisPreferences planDocJSON       `json:"crisis_preferences"`
-	Goals             []goalJSON        `json:"goals"`
-	Consents          []myConsentJSON   `json:"consents"`
-	Corrections       []correctionJSON  `json:"correction_requests"`
-	AccessHistory     []accessEntryJSON `json:"access_history"`
-	ExportedAt        time.Time         `json:"exported_at"`
+	Person            personJSON         `json:"person"`
+	SafetyPlan        planDocJSON        `json:"safety_plan"`
+	WellnessPlan      planDocJSON        `json:"wellness_plan"`
+	CrisisPreferences planDocJSON        `json:"crisis_preferences"`
+	Goals             []goalJSON         `json:"goals"`
+	Consents          []myConsentJSON    `json:"consents"`
+	Corrections       []correctionJSON   `json:"correction_requests"`
+	AccessHistory     []accessEntryJSON  `json:"access_history"`
+	Disclosures       []myDisclosureJSON `json:"disclosures"`
+	ExportedAt        time.Time          `json:"exported_at"`
 }
 
 type myRecord struct {
@@ -655,6 +656,7 @@ type myRecord struct {
 	Consents    []store.Consent
 	Corrections []store.CorrectionRequest
 	Access      []store.AccessEntry
+	Disclosures store.Accounting
 }
 
 func (s *Server) loadMyRecord(r *http.Request, p store.Person) (myRecord, error) {
@@ -680,7 +682,10 @@ func (s *Server) loadMyRecord(r *http.Request, p store.Person) (myRecord, error)
 	if out.Corrections, err = s.store.Corrections(ctx, a, p.ID); err != nil {
 		return out, err
 	}
-	out.Access, err = s.store.AccessHistory(ctx, a, p.ID, 200)
+	if out.Access, err = s.store.AccessHistory(ctx, a, p.ID, 200); err != nil {
+		return out, err
+	}
+	out.Disclosures, err = s.store.MyDisclosures(ctx, a)
 	return out, err
 }
 
@@ -695,7 +700,8 @@ func (s *Server) portalRecordJSON(w http.ResponseWriter, r *http.Request) error 
 	}
 	out := myRecordJSON{Person: toPersonJSON(p, s.store.Today()), SafetyPlan: toPlanDoc(rec.Plans[0]), WellnessPlan: toPlanDoc(rec.Plans[1]),
 		CrisisPreferences: toPlanDoc(rec.Plans[2]), Goals: []goalJSON{}, Consents: toMyConsents(rec.Consents, s.store.Today()),
-		Corrections: toCorrections(rec.Corrections), AccessHistory: toAccessJSON(rec.Access), ExportedAt: s.clock.Now().UTC()}
+		Corrections: toCorrections(rec.Corrections), AccessHistory: toAccessJSON(rec.Access),
+		Disclosures: toMyDisclosures(rec.Disclosures, s.store.Today()), ExportedAt: s.clock.Now().UTC()}
 	for _, g := range rec.Goals {
 		out.Goals = append(out.Goals, toGoalJSON(g))
 	}
@@ -710,7 +716,8 @@ func (s *Server) portalRecordJSON(w http.ResponseWriter, r *http.Request) error 
 }
 
 // portalRecordPDF prints the person's whole record (plans, goals, consents,
-// correction requests) in their language, with the plan printout's layout.
+// correction requests, who it was shared with) in their language, with the
+// plan printout's layout.
 func (s *Server) portalRecordPDF(w http.ResponseWriter, r *http.Request) error {
 	p, r, err := s.me(r)
 	if err != nil {
@@ -772,6 +779,22 @@ func (s *Server) portalRecordPDF(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(corr) > 0 {
 		doc.Sections = append(doc.Sections, printout.Section{Heading: l.T("portal.corrections.title"), Items: corr})
+	}
+	// Who the records were shared with, newest first, as on the page.
+	var shared []string
+	for _, d := range portalDisclosures(l, rec.Disclosures, today).Items {
+		line := l.T("portal.disclosures.heading", "Recipient", d.Recipient) + "\n" + l.T("portal.disclosures.when") + ": " + d.On + "\n" +
+			l.T("portal.disclosures.what") + ": " + d.Information + "\n" + l.T("portal.disclosures.why") + ": " + d.Purpose + "\n" + l.T("portal.disclosures.allowed_by") + ": "
+		switch {
+		case d.Emergency:
+			line += l.T("portal.disclosures.emergency") + " " + d.Nature
+		case d.Consent != nil:
+			line += l.T("portal.disclosures.consent", "Recipient", d.Consent.Recipient, "Date", d.Consent.SignedOn)
+		}
+		shared = append(shared, line)
+	}
+	if len(shared) > 0 {
+		doc.Sections = append(doc.Sections, printout.Section{Heading: l.T("portal.disclosures.title"), Items: shared})
 	}
 	pdf, err := printout.PlanPDF(doc)
 	if err != nil {
@@ -1136,7 +1159,11 @@ func (s *Server) apiMeAccess(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listJSON[accessEntryJSON]{Items: toAccessJSON(es)})
+	acc, err := s.store.MyDisclosures(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, accessHistoryJSON{listJSON: listJSON[accessEntryJSON]{Items: toAccessJSON(es)}, Disclosures: toMyDisclosures(acc, s.store.Today())})
 	return nil
 }
 

@@ -44,7 +44,7 @@ func portalTemplateSteps(t *testing.T, app *testkit.App) {
 	f := makePortal(t, app, "Journey portal")
 	c := app.SessionClient(t, f.user)
 	for _, p := range []string{"/portal", "/portal/safety-plan", "/portal/safety-plan/edit", "/portal/goals", "/portal/consents",
-		"/portal/consents/" + itoa(f.consent.ID) + "/withdraw", "/portal/corrections", "/portal/access"} {
+		"/portal/consents/" + itoa(f.consent.ID) + "/withdraw", "/portal/corrections", "/portal/access", "/portal/disclosures"} {
 		if res := c.Get(p); res.Status != http.StatusOK {
 			t.Errorf("GET %s: %d", p, res.Status)
 		}
