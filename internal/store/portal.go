@@ -364,6 +364,7 @@ type AccessEntry struct {
 	Action     string // audit action: read, create, update, …
 	RecordType string // person, safety_plan, goal, consent, contact, …
 	Detail     string // e.g. "goals", "record", "version 3"
+	seq        int64  // the entry's place in the log, for the next page's cursor
 }
 
 // personKeyed are the audit record types whose record id is the person's id.
@@ -373,36 +374,45 @@ const personKeyed = "'person', 'safety_plan', 'wellness_plan', 'crisis_preferenc
 // changed the person's record: entries on the person and their plans (by
 // the person's id), and on their goals, consents and contacts (by those
 // records' ids). Each part is one range of the audit_org_record index. The
-// person's own actions are left out. The read is audited.
-func (s *Store) AccessHistory(ctx context.Context, a Actor, personID int64, limit int) ([]AccessEntry, error) {
+// person's own actions are left out. One page at a time, by the entries'
+// place in the log; the read is audited.
+func (s *Store) AccessHistory(ctx context.Context, a Actor, personID int64, p Page) (List[AccessEntry], error) {
 	if err := s.visiblePerson(ctx, s.rdb, a, personID); err != nil {
-		return nil, err
+		return List[AccessEntry]{}, err
 	}
-	if limit <= 0 || limit > 200 {
-		limit = 100
+	var before int64
+	if _, err := decodeCursor(p.Cursor, &before); err != nil {
+		return List[AccessEntry]{}, err
 	}
+	limit := p.limit()
 	pid := idString(personID)
+	args := []any{a.OrgID, pid, personID}
+	older := ""
+	if before > 0 {
+		args = append(args, before)
+		older = " AND l.seq < $4"
+	}
 	q := `SELECT l.at, l.user_id, COALESCE(u.name, ''), l.action, l.record_type, l.detail, l.seq FROM audit_log l
 		LEFT JOIN users u ON u.id = l.user_id
-		WHERE l.org_id = $1 AND l.user_id <> 0 AND (u.person_id IS NULL OR u.person_id <> $3) AND (
+		WHERE l.org_id = $1 AND l.user_id <> 0 AND (u.person_id IS NULL OR u.person_id <> $3)` + older + ` AND (
 			(l.record_type IN (` + personKeyed + `) AND l.record_id = $2)
 			OR (l.record_type = 'goal' AND l.record_id IN (SELECT CAST(g.id AS TEXT) FROM goals g WHERE g.org_id = $1 AND g.person_id = $3))
 			OR (l.record_type = 'consent' AND l.record_id IN (SELECT CAST(c.id AS TEXT) FROM consents c WHERE c.org_id = $1 AND c.person_id = $3))
 			OR (l.record_type = 'contact' AND l.record_id IN (SELECT CAST(c.id AS TEXT) FROM contacts c WHERE c.org_id = $1 AND c.person_id = $3)))
-		ORDER BY l.seq DESC LIMIT ` + fmt.Sprint(limit)
-	rows, err := s.rdb.QueryContext(ctx, q, a.OrgID, pid, personID)
+		ORDER BY l.seq DESC LIMIT ` + fmt.Sprint(limit+1)
+	rows, err := s.rdb.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return List[AccessEntry]{}, err
 	}
 	var out []AccessEntry
 	var users []User
 	seen := map[int64]bool{}
 	for rows.Next() {
 		var e AccessEntry
-		var at, seq int64
-		if err := rows.Scan(&at, &e.UserID, &e.Name, &e.Action, &e.RecordType, &e.Detail, &seq); err != nil {
+		var at int64
+		if err := rows.Scan(&at, &e.UserID, &e.Name, &e.Action, &e.RecordType, &e.Detail, &e.seq); err != nil {
 			rows.Close()
-			return nil, err
+			return List[AccessEntry]{}, err
 		}
 		e.At = fromMS(at)
 		out = append(out, e)
@@ -413,10 +423,11 @@ func (s *Store) AccessHistory(ctx context.Context, a Actor, personID int64, limi
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return List[AccessEntry]{}, err
 	}
+	out, more := trim(out, limit)
 	if err := s.loadRoles(ctx, s.rdb, users); err != nil {
-		return nil, err
+		return List[AccessEntry]{}, err
 	}
 	roles := map[int64][]auth.Role{}
 	for _, u := range users {
@@ -425,7 +436,11 @@ func (s *Store) AccessHistory(ctx context.Context, a Actor, personID int64, limi
 	for i := range out {
 		out[i].Roles = roles[out[i].UserID]
 	}
-	return out, s.recordRead(ctx, a, "person", personID, "access history")
+	l := List[AccessEntry]{Items: out}
+	if more {
+		l.Next = encodeCursor(out[len(out)-1].seq)
+	}
+	return l, s.recordRead(ctx, a, "person", personID, "access history")
 }
 
 // ---- Corrections ----

@@ -115,7 +115,7 @@ func TestPortalSeesOnlyTheirOwnRecord(t *testing.T) {
 			return err
 		},
 		"goals":   func() error { _, err := db.ListGoals(ctx, me, q.ID, store.Page{}); return err },
-		"history": func() error { _, err := db.AccessHistory(ctx, me, q.ID, 0); return err },
+		"history": func() error { _, err := db.AccessHistory(ctx, me, q.ID, store.Page{}); return err },
 		"correct": func() error { _, err := db.RequestCorrection(ctx, me, q.ID, "x"); return err },
 		"invite":  func() error { _, err := db.InviteToPortal(ctx, me, p.ID); return err },
 	} {
@@ -149,12 +149,12 @@ func TestPortalPlanEditsAndAccessHistory(t *testing.T) {
 	if err != nil || !v.ByPerson || len(v.Changes) != 1 || v.Changes[0].Added[0] != "Pacing at night" {
 		t.Fatalf("worker's view of the person's version: %+v %v", v, err)
 	}
-	hist, err := db.AccessHistory(ctx, me, p.ID, 0)
+	hist, err := db.AccessHistory(ctx, me, p.ID, store.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var sawRead, sawEdit bool
-	for _, e := range hist {
+	for _, e := range hist.Items {
 		if e.UserID != tm.Peer.ID {
 			t.Errorf("an entry not by the worker: %+v", e)
 		}
@@ -165,7 +165,7 @@ func TestPortalPlanEditsAndAccessHistory(t *testing.T) {
 		sawEdit = sawEdit || (e.Action == "create" && e.RecordType == "safety_plan")
 	}
 	if !sawRead || !sawEdit {
-		t.Fatalf("history lacks the worker's read or edit: %+v", hist)
+		t.Fatalf("history lacks the worker's read or edit: %+v", hist.Items)
 	}
 
 	// A correction request, answered by the worker.
@@ -351,5 +351,63 @@ func TestPortalDisclosuresAreTheirOwn(t *testing.T) {
 	forged.OrgID = elsewhere.Org.ID
 	if acc, err := db.MyDisclosures(ctx, forged); core.KindOf(err) != core.KindNotFound {
 		t.Fatalf("the person's id under another organisation: %+v %v", acc, err)
+	}
+}
+
+// TestAccessHistoryPages: the person reads their whole history a page at a
+// time, newest first, each entry once.
+func TestAccessHistoryPages(t *testing.T) {
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "Pages")
+	pat := testkit.Actor(tm.Peer)
+	p := addPerson(t, db, pat, "Maria")
+	_, me := portalUser(t, db, pat, p)
+	for range 7 {
+		db.Clock.Advance(time.Minute)
+		if _, err := db.Person(ctx, pat, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := db.AccessHistory(ctx, me, p.ID, store.Page{Limit: 100})
+	if err != nil || all.Next != "" {
+		t.Fatalf("one page of all: %d entries, next %q, %v", len(all.Items), all.Next, err)
+	}
+	if len(all.Items) < 8 {
+		t.Fatalf("only %d entries for a creation and seven reads", len(all.Items))
+	}
+	var paged []store.AccessEntry
+	pg := store.Page{Limit: 3}
+	for pages := 0; ; pages++ {
+		if pages > len(all.Items) {
+			t.Fatal("the pages never end")
+		}
+		l, err := db.AccessHistory(ctx, me, p.ID, pg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.Items) > 3 {
+			t.Fatalf("a page of %d entries, asked for 3", len(l.Items))
+		}
+		paged = append(paged, l.Items...)
+		if l.Next == "" {
+			break
+		}
+		pg.Cursor = l.Next
+	}
+	// Reading the history is itself audited, but as the person's own
+	// action, so it never shows; the pages hold the same entries.
+	if len(paged) != len(all.Items) {
+		t.Fatalf("paged %d entries, all at once %d", len(paged), len(all.Items))
+	}
+	for i := range paged {
+		if !paged[i].At.Equal(all.Items[i].At) || paged[i].Detail != all.Items[i].Detail || paged[i].Action != all.Items[i].Action {
+			t.Fatalf("entry %d: paged %+v, all at once %+v", i, paged[i], all.Items[i])
+		}
+		if i > 0 && paged[i].At.After(paged[i-1].At) {
+			t.Fatalf("entry %d is newer than the one before it", i)
+		}
+	}
+	if _, err := db.AccessHistory(ctx, me, p.ID, store.Page{Cursor: "not-a-cursor"}); core.KindOf(err) != core.KindMalformed {
+		t.Fatalf("a made-up cursor: %v", err)
 	}
 }

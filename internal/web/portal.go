@@ -626,11 +626,18 @@ func (s *Server) portalAccess(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	es, err := s.store.AccessHistory(r.Context(), s.actor(r), p.ID, 100)
+	l, err := s.store.AccessHistory(r.Context(), s.actor(r), p.ID, store.Page{Limit: 100, Cursor: r.URL.Query().Get("cursor")})
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "portal_access.html", accessLines(localizer(r), es))
+	return s.render(w, r, "portal_access.html", accessView{Lines: accessLines(localizer(r), l.Items), Next: l.Next, Earlier: r.URL.Query().Get("cursor") != ""})
+}
+
+// accessView is one page of "who has looked at my record".
+type accessView struct {
+	Lines   []accessLine
+	Next    string // the cursor of the earlier entries, if any
+	Earlier bool   // this page is not the newest
 }
 
 // ---- Downloading the record ----
@@ -682,8 +689,17 @@ func (s *Server) loadMyRecord(r *http.Request, p store.Person) (myRecord, error)
 	if out.Corrections, err = s.store.Corrections(ctx, a, p.ID); err != nil {
 		return out, err
 	}
-	if out.Access, err = s.store.AccessHistory(ctx, a, p.ID, 200); err != nil {
-		return out, err
+	// The whole history, page by page.
+	for pg := (store.Page{Limit: store.MaxLimit}); ; {
+		l, err := s.store.AccessHistory(ctx, a, p.ID, pg)
+		if err != nil {
+			return out, err
+		}
+		out.Access = append(out.Access, l.Items...)
+		if l.Next == "" {
+			break
+		}
+		pg.Cursor = l.Next
 	}
 	out.Disclosures, err = s.store.MyDisclosures(ctx, a)
 	return out, err
@@ -1155,7 +1171,11 @@ func toAccessJSON(es []store.AccessEntry) []accessEntryJSON {
 
 func (s *Server) apiMeAccess(w http.ResponseWriter, r *http.Request) error {
 	a := s.actor(r)
-	es, err := s.store.AccessHistory(r.Context(), a, a.PersonID, 200)
+	pg, err := listPage(r)
+	if err != nil {
+		return err
+	}
+	es, err := s.store.AccessHistory(r.Context(), a, a.PersonID, pg)
 	if err != nil {
 		return err
 	}
@@ -1163,7 +1183,7 @@ func (s *Server) apiMeAccess(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, accessHistoryJSON{listJSON: listJSON[accessEntryJSON]{Items: toAccessJSON(es)}, Disclosures: toMyDisclosures(acc, s.store.Today())})
+	writeJSON(w, http.StatusOK, accessHistoryJSON{listJSON: listJSON[accessEntryJSON]{Items: toAccessJSON(es.Items), NextCursor: es.Next}, Disclosures: toMyDisclosures(acc, s.store.Today())})
 	return nil
 }
 

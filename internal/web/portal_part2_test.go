@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -230,6 +231,29 @@ func TestPortalShowsTheirDisclosures(t *testing.T) {
 	}
 	if strings.Contains(res.Body, "Dorchester") {
 		t.Fatalf("another person's disclosure in the access history: %s", res.Body)
+	}
+	// One entry a page, following next_cursor, gives the same entries.
+	var paged []map[string]any
+	for next, pages := "", 0; ; pages++ {
+		var pg struct {
+			Items      []map[string]any
+			NextCursor string `json:"next_cursor"`
+		}
+		res = api.Send("GET", "/api/v1/me/access-history?limit=1&cursor="+next, nil)
+		res.JSON(t, &pg)
+		if res.Status != http.StatusOK || len(pg.Items) > 1 || pages > len(hist.Items) {
+			t.Fatalf("page %d of the access history: %d %s", pages, res.Status, res.Body)
+		}
+		paged = append(paged, pg.Items...)
+		if next = pg.NextCursor; next == "" {
+			break
+		}
+	}
+	if len(paged) != len(hist.Items) || fmt.Sprint(paged) != fmt.Sprint(hist.Items) {
+		t.Fatalf("paged %d entries, at once %d", len(paged), len(hist.Items))
+	}
+	if res = api.Send("GET", "/api/v1/me/access-history?cursor=nonsense", nil); res.Status != http.StatusBadRequest {
+		t.Fatalf("a made-up cursor: %d %s", res.Status, res.Body)
 	}
 	// Each read is audited as the person's.
 	l, err := app.ListAudit(t.Context(), f.tm.Org.ID, store.AuditFilter{RecordType: "person", RecordID: itoa(f.me.ID), UserID: f.user.ID}, store.Page{Limit: 50})
