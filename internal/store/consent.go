@@ -172,16 +172,15 @@ func (s *Store) WithdrawConsent(ctx context.Context, a Actor, id int64, on, note
 		if _, err := tx.ExecContext(ctx, "UPDATE consents SET withdrawn_on = $1, withdrawn_note = $2 WHERE id = $3 AND org_id = $4", on, note, id, a.OrgID); err != nil {
 			return err
 		}
-		if c.Kind == ConsentPart2 {
-			// A Part 2 consent's revocation says when, and who: the person in
-			// their portal, or a worker recording it (part2.go).
-			by := "worker"
-			if a.IsPerson() {
-				by = "person"
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE consents SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND org_id = $4", ms(s.now()), by, id, a.OrgID); err != nil {
-				return err
-			}
+		// A withdrawal says when it was recorded, and who withdrew: the
+		// person in their portal, or a worker recording it (part2.go), so
+		// staff see which (part2_consents.html).
+		by := "worker"
+		if a.IsPerson() {
+			by = "person"
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE consents SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND org_id = $4", ms(s.now()), by, id, a.OrgID); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, a, audit.ActionUpdate, "consent", id, "withdrawn; person "+idString(c.PersonID))
 	})

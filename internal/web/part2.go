@@ -342,6 +342,8 @@ func signedBy(l *i18n.Localizer, c store.Consent) string {
 
 func consentState(l *i18n.Localizer, c store.Consent) string {
 	switch {
+	case c.WithdrawnOn != "" && c.RevokedBy == "person":
+		return l.T("people.part2.withdrawn_by_person", "Day", localDay(l, c.WithdrawnOn))
 	case c.WithdrawnOn != "":
 		return l.T("part2.consent.revoked", "Day", localDay(l, c.WithdrawnOn))
 	case c.Superseded():

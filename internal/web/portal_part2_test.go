@@ -303,4 +303,12 @@ func TestStaffSeeWhoWithdrewAConsent(t *testing.T) {
 	if strings.Count(page, "Withdrawn by the person in their portal on") != 1 || strings.Count(page, "Revoked on") != 1 {
 		t.Fatalf("the staff consents page:\n%s", page)
 	}
+	// The consent to peer support, withdrawn in the portal, says so too.
+	if res := app.SessionClient(t, f.user).PostForm("/portal/consents/"+itoa(f.consent.ID)+"/withdraw", url.Values{"note": {""}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("the person withdraws their consent to peer support: %d", res.Status)
+	}
+	page = testkit.Text(app.SessionClient(t, f.tm.Peer).Get("/people/" + itoa(f.me.ID) + "/consents").Body)
+	if strings.Count(page, "Withdrawn by the person in their portal on") != 2 {
+		t.Fatalf("the staff consents page after the consent to peer support was withdrawn:\n%s", page)
+	}
 }
