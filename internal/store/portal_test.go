@@ -410,4 +410,27 @@ func TestAccessHistoryPages(t *testing.T) {
 	if _, err := db.AccessHistory(ctx, me, p.ID, store.Page{Cursor: "not-a-cursor"}); core.KindOf(err) != core.KindMalformed {
 		t.Fatalf("a made-up cursor: %v", err)
 	}
+
+	// A change to a record that belongs to the person (a referral) is
+	// theirs to see; another person's is not.
+	q := addPerson(t, db, pat, "Quinn")
+	if _, err := db.CreateReferral(ctx, pat, store.ReferralInput{PersonID: q.ID, ResourceName: "The pantry on Elm St"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateReferral(ctx, pat, store.ReferralInput{PersonID: p.ID, ResourceName: "Housing help desk"}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := db.AccessHistory(ctx, me, p.ID, store.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	referrals := 0
+	for _, e := range l.Items {
+		if e.RecordType == "referral" {
+			referrals++
+		}
+	}
+	if referrals != 1 {
+		t.Fatalf("%d referral entries in Maria's history, want her own one", referrals)
+	}
 }
