@@ -1003,6 +1003,7 @@ func (s *Store) workforceReport(ctx context.Context, q querier, sc reportScope, 
 type ScopeChoice struct {
 	Value string // as the API writes it: org, programme:3, team:12, worker:7
 	Label string
+	Name  string // the programme's, the supervisor's or the worker's name, which Label carries
 }
 
 // ReportScopes lists the scopes the actor may see a report of: for an
@@ -1013,7 +1014,7 @@ func (s *Store) ReportScopes(ctx context.Context, a Actor) ([]ScopeChoice, error
 	q := s.reportDB(a)
 	var out []ScopeChoice
 	if a.MaySeeOrgReports() {
-		out = append(out, ScopeChoice{"org", "The whole organisation"})
+		out = append(out, ScopeChoice{Value: "org", Label: "The whole organisation"})
 		rows, err := q.QueryContext(ctx, "SELECT id, name FROM service_programmes WHERE org_id = $1 ORDER BY name, id LIMIT 200", a.OrgID)
 		if err != nil {
 			return nil, err
@@ -1030,7 +1031,7 @@ func (s *Store) ReportScopes(ctx context.Context, a Actor) ([]ScopeChoice, error
 			return nil, err
 		}
 		for _, p := range ps {
-			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeProgramme, ID: p.id}.String(), "Programme: " + p.name})
+			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeProgramme, ID: p.id}.String(), "Programme: " + p.name, p.name})
 		}
 	}
 	rows, err := q.QueryContext(ctx, `SELECT u.id, u.name, COALESCE(u.supervisor_id, 0),
@@ -1053,12 +1054,12 @@ func (s *Store) ReportScopes(ctx context.Context, a Actor) ([]ScopeChoice, error
 	}
 	for _, u := range us {
 		if u.leads && a.MaySeeTeamReport(u.w.ID) {
-			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeTeam, ID: u.w.ID}.String(), "Team of " + u.w.Name})
+			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeTeam, ID: u.w.ID}.String(), "Team of " + u.w.Name, u.w.Name})
 		}
 	}
 	for _, u := range us {
 		if u.isPeer && a.MaySeeWorkerReport(u.w) {
-			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeWorker, ID: u.w.ID}.String(), "Worker: " + u.w.Name})
+			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeWorker, ID: u.w.ID}.String(), "Worker: " + u.w.Name, u.w.Name})
 		}
 	}
 	return out, nil

@@ -9,6 +9,7 @@ import (
 	"peerpath/internal/core"
 	"peerpath/internal/i18n"
 	"peerpath/internal/reporting"
+	"peerpath/internal/store"
 )
 
 // The words of a report on its page and in its printout, in the reader's
@@ -145,4 +146,16 @@ func describeChart(l *i18n.Localizer) func(series []string, rows int, hidden boo
 // hiddenCount is how a hidden count reads ("fewer than 11").
 func hiddenCount(l *i18n.Localizer) string {
 	return l.T("reports.hidden", "Limit", reporting.SmallMax+1)
+}
+
+// scopeChoice names a scope offered on the reports page in the language
+// of l ("Programme: Bridge", "Team of Sam Supervisor"), or as the store
+// wrote it.
+func scopeChoice(l *i18n.Localizer, c store.ScopeChoice) string {
+	kind, _, _ := strings.Cut(c.Value, ":")
+	key := "reports.choice." + kind
+	if !labelKeys()[key] {
+		return c.Label
+	}
+	return l.T(key, "Name", c.Name)
 }

@@ -149,6 +149,9 @@ func (s *Server) reportPage(kind string) handler {
 		if err != nil {
 			return err
 		}
+		for i, sc := range scopes {
+			scopes[i].Label = scopeChoice(l, sc)
+		}
 		v := orgReportView{Kind: kind, Form: f, Scopes: scopes, Hidden: hiddenCount(l), Expires: kind == store.ReportWorkforce}
 		if f.Get("scope") == "" {
 			f.Values.Set("scope", store.DefaultReportScope(a).String())

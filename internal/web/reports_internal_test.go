@@ -6,6 +6,7 @@ import (
 
 	"peerpath/internal/i18n"
 	"peerpath/internal/reporting"
+	"peerpath/internal/store"
 )
 
 // TestReportWordsInTheReadersLanguage: the words reports.go adds to a
@@ -120,6 +121,15 @@ func TestReportInSpanish(t *testing.T) {
 				t.Errorf("%s: no %q among %v", c.lang, want, got)
 			}
 		}
+	}
+	for _, c := range []store.ScopeChoice{{Value: "org", Label: "The whole organisation"}, {Value: "programme:3", Label: "Programme: Bridge", Name: "Bridge"},
+		{Value: "team:4", Label: "Team of Sam Supervisor", Name: "Sam Supervisor"}, {Value: "worker:7", Label: "Worker: Pat Peer", Name: "Pat Peer"}} {
+		if got := scopeChoice(i18n.In("en"), c); got != c.Label {
+			t.Errorf("the scope %s in English: %q", c.Value, got)
+		}
+	}
+	if got := scopeChoice(i18n.In("es"), store.ScopeChoice{Value: "team:4", Label: "Team of Sam Supervisor", Name: "Sam Supervisor"}); got != "Equipo de Sam Supervisor" {
+		t.Errorf("a team to choose in Spanish: %q", got)
 	}
 	chart := describeChart(i18n.In("es"))([]string{"Primera", "Más reciente"}, 5, true)
 	if chart != "Gráfico de barras de Primera y Más reciente en 5 filas; la tabla de abajo da todas las cifras. Las cifras menores de 11 no se dibujan." {
