@@ -131,6 +131,14 @@ func TestReportInSpanish(t *testing.T) {
 	if got := scopeChoice(i18n.In("es"), store.ScopeChoice{Value: "team:4", Label: "Team of Sam Supervisor", Name: "Sam Supervisor"}); got != "Equipo de Sam Supervisor" {
 		t.Errorf("a team to choose in Spanish: %q", got)
 	}
+	drawn := &reporting.Table{Key: "goals_by_area", Columns: []reporting.Column{{Key: "set", Label: "Set", Kind: reporting.KindCount}, {Key: "achieved", Label: "Achieved", Kind: reporting.KindCount}},
+		Rows: []reporting.Row{{Key: "home", Label: "Home", Values: []reporting.Value{{N: 3, Hidden: true}, {N: 12}}}}}
+	english := reporting.Chart{ID: "c", Title: "Goals", Table: drawn, Series: []string{"set", "achieved"}}
+	translated := english
+	translated.Describe = describeChart(i18n.In("en"))
+	if got, want := translated.SVG(), english.SVG(); got != want {
+		t.Errorf("a chart described in English:\n%s\nwas\n%s", got, want)
+	}
 	chart := describeChart(i18n.In("es"))([]string{"Primera", "Más reciente"}, 5, true)
 	if chart != "Gráfico de barras de Primera y Más reciente en 5 filas; la tabla de abajo da todas las cifras. Las cifras menores de 11 no se dibujan." {
 		t.Errorf("a chart described in Spanish: %q", chart)
