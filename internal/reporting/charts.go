@@ -19,6 +19,10 @@ type Chart struct {
 	// ShortLabel shortens a row's label under its bars (weeks: "5 Jan");
 	// nil keeps it.
 	ShortLabel func(Row) string
+	// Describe says in words what the chart shows (the names of the
+	// columns drawn, how many rows, whether hidden counts are left out),
+	// for a screen reader; nil says it in English.
+	Describe func(series []string, rows int, hidden bool) string
 }
 
 // Chart geometry, in SVG units (the SVG scales to its container).
@@ -107,6 +111,9 @@ func (c Chart) describe(cols []int, hidden bool) string {
 	var names []string
 	for _, ci := range cols {
 		names = append(names, c.Table.Columns[ci].Label)
+	}
+	if c.Describe != nil {
+		return c.Describe(names, len(c.Table.Rows), hidden)
 	}
 	d := fmt.Sprintf("Bar chart of %s for %d rows; the table below gives every figure.", strings.Join(names, " and "), len(c.Table.Rows))
 	if hidden {

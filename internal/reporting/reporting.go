@@ -180,15 +180,35 @@ type Row struct {
 	Key    string
 	Label  string
 	Values []Value
+	// LabelKey names the row's words in the catalogue when that is not its
+	// Key (every week's row is "week"); Args are the values its label
+	// carries (see Args).
+	LabelKey string
+	Args     Args
 }
+
+// Args are the values written into a label or note in Go (a number of
+// days, a date), by name, so that the catalogue's words for it in another
+// language can carry them too (internal/web translates a report for the
+// page and printout; the English written here is the fallback, and what
+// the CSV and API give). A date is a Day.
+type Args map[string]any
+
+// Day is a date (YYYY-MM-DD) among Args: written in the reader's
+// language.
+type Day string
 
 // Table is one part of a report.
 type Table struct {
-	Key     string
-	Title   string
-	Note    string // how the figures were worked out, and whose settings they use
-	Columns []Column
-	Rows    []Row
+	Key   string
+	Title string
+	Note  string // how the figures were worked out, and whose settings they use
+	// NoteKey names the note in the catalogue when that is not the table's
+	// Key; NoteArgs are the values it carries.
+	NoteKey  string
+	NoteArgs Args
+	Columns  []Column
+	Rows     []Row
 	// Total is the sum of the rows (count and hours columns); nil for a
 	// table whose rows do not add up (new, active and closed people).
 	Total *Row
@@ -207,9 +227,12 @@ type Report struct {
 	Title    string
 	Scope    Scope
 	ScopeFor string // the scope in words
-	Period   Period
-	Shared   bool // made for sharing outside the organisation: small numbers hidden
-	Sections []*Section
+	// ScopeArgs are the values ScopeFor carries beyond the scope itself
+	// (a team's size, as "Count").
+	ScopeArgs Args
+	Period    Period
+	Shared    bool // made for sharing outside the organisation: small numbers hidden
+	Sections  []*Section
 }
 
 // Table finds a table by key, or nil.

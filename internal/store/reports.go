@@ -71,6 +71,7 @@ type reportScope struct {
 	reporting.Scope
 	orgID int64
 	label string
+	args  reporting.Args // the values label carries beyond the scope (a team's size)
 	// workers are the team's or the worker's ids; nil for the organisation
 	// and a programme.
 	workers []int64
@@ -187,6 +188,7 @@ func (s *Store) resolveScope(ctx context.Context, q querier, a Actor, sc reporti
 			return out, err
 		}
 		out.label = fmt.Sprintf("a supervisor's team of %d", len(out.workers))
+		out.args = reporting.Args{"Count": len(out.workers)}
 	default:
 		return out, notFound
 	}
@@ -221,7 +223,7 @@ func (s *Store) Report(ctx context.Context, a Actor, kind string, sc reporting.S
 	if err != nil {
 		return nil, err
 	}
-	r := &reporting.Report{Kind: kind, Scope: rs.Scope, ScopeFor: rs.label, Period: p}
+	r := &reporting.Report{Kind: kind, Scope: rs.Scope, ScopeFor: rs.label, ScopeArgs: rs.args, Period: p}
 	switch kind {
 	case ReportActivity:
 		r.Title = "Activity"
@@ -249,6 +251,9 @@ func (s *Store) Report(ctx context.Context, a Actor, kind string, sc reporting.S
 }
 
 func count(n int) float64 { return float64(n) }
+
+// noReason stands for the reason support ended when none was written.
+const noReason = "(no reason written)"
 
 func newTable(key, title string, cols ...reporting.Column) *reporting.Table {
 	return &reporting.Table{Key: key, Title: title, Columns: cols}
@@ -377,7 +382,7 @@ func (s *Store) activityReport(ctx context.Context, q querier, sc reportScope, p
 	for _, why := range reasons {
 		k := strings.ToLower(strings.Join(strings.Fields(why), " "))
 		if k == "" {
-			k = "(no reason written)"
+			k = noReason
 		}
 		if byReason[k] == 0 {
 			order = append(order, k)
@@ -392,6 +397,9 @@ func (s *Store) activityReport(ctx context.Context, q querier, sc reportScope, p
 	})
 	for i, k := range order {
 		closed.Add(fmt.Sprintf("reason_%d", i+1), k, count(byReason[k]))
+		if k == noReason {
+			closed.Rows[i].LabelKey = "no_reason" // the reasons themselves are people's words
+		}
 	}
 	closed.Sum("All closed")
 	people.Tables = append(people.Tables, closed)
@@ -422,6 +430,7 @@ func (s *Store) activityReport(ctx context.Context, q querier, sc reportScope, p
 			n = a.n
 		}
 		weeks.Add(w, "Week of "+reporting.LongDate(w), float64(n))
+		weeks.Rows[len(weeks.Rows)-1].LabelKey, weeks.Rows[len(weeks.Rows)-1].Args = "week", reporting.Args{"Day": reporting.Day(w)}
 	}
 	weeks.Sum("All weeks")
 	contacts.Tables = append(contacts.Tables, weeks)
@@ -598,6 +607,7 @@ func (s *Store) safetyPlanTable(ctx context.Context, q querier, sc reportScope, 
 	}
 	t := newTable("safety_plans", "Safety plans", colCount("count", "Number"))
 	t.Note = fmt.Sprintf("Your organisation's setting: a safety plan is looked at again within %d days. A review or change counts as on time when it came within that many days of the version before it.", set.ReviewDays)
+	t.NoteArgs = reporting.Args{"Days": set.ReviewDays}
 	t.Add("written", "Written (first version)", count(written))
 	t.Add("reviewed", "Reviewed or changed", count(again))
 	t.Add("on_time", "Of which on time", count(onTime))
@@ -926,6 +936,7 @@ func (s *Store) workforceReport(ctx context.Context, q querier, sc reportScope, 
 
 	creds := newTable("credentials", "Credentials", colCount("credentials", "Credentials"))
 	creds.Note = fmt.Sprintf("As on %s, the last day of the period. Your organisation's window for expiring: %d days.", reporting.LongDate(p.To), opt.ExpiringDays)
+	creds.NoteArgs = reporting.Args{"Day": reporting.Day(p.To), "Days": opt.ExpiringDays}
 	sup := newTable("supervision", "Supervision", colCount("sessions", "Sessions"), colHours)
 	sup.Note = "Supervision sessions the workers had in the period."
 	var current, expiring, expired int
@@ -974,6 +985,7 @@ func (s *Store) workforceReport(ctx context.Context, q querier, sc reportScope, 
 	}
 	creds.Add("current", "Current", count(current))
 	creds.Add("expiring", fmt.Sprintf("Expiring within %d days", opt.ExpiringDays), count(expiring))
+	creds.Rows[len(creds.Rows)-1].Args = reporting.Args{"Days": opt.ExpiringDays}
 	creds.Add("expired", "Expired", count(expired))
 	creds.Sum("All credentials")
 	for _, m := range SupervisionModes {
@@ -991,6 +1003,7 @@ func (s *Store) workforceReport(ctx context.Context, q querier, sc reportScope, 
 type ScopeChoice struct {
 	Value string // as the API writes it: org, programme:3, team:12, worker:7
 	Label string
+	Name  string // the programme's, the supervisor's or the worker's name, which Label carries
 }
 
 // ReportScopes lists the scopes the actor may see a report of: for an
@@ -1001,7 +1014,7 @@ func (s *Store) ReportScopes(ctx context.Context, a Actor) ([]ScopeChoice, error
 	q := s.reportDB(a)
 	var out []ScopeChoice
 	if a.MaySeeOrgReports() {
-		out = append(out, ScopeChoice{"org", "The whole organisation"})
+		out = append(out, ScopeChoice{Value: "org", Label: "The whole organisation"})
 		rows, err := q.QueryContext(ctx, "SELECT id, name FROM service_programmes WHERE org_id = $1 ORDER BY name, id LIMIT 200", a.OrgID)
 		if err != nil {
 			return nil, err
@@ -1018,7 +1031,7 @@ func (s *Store) ReportScopes(ctx context.Context, a Actor) ([]ScopeChoice, error
 			return nil, err
 		}
 		for _, p := range ps {
-			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeProgramme, ID: p.id}.String(), "Programme: " + p.name})
+			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeProgramme, ID: p.id}.String(), "Programme: " + p.name, p.name})
 		}
 	}
 	rows, err := q.QueryContext(ctx, `SELECT u.id, u.name, COALESCE(u.supervisor_id, 0),
@@ -1041,12 +1054,12 @@ func (s *Store) ReportScopes(ctx context.Context, a Actor) ([]ScopeChoice, error
 	}
 	for _, u := range us {
 		if u.leads && a.MaySeeTeamReport(u.w.ID) {
-			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeTeam, ID: u.w.ID}.String(), "Team of " + u.w.Name})
+			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeTeam, ID: u.w.ID}.String(), "Team of " + u.w.Name, u.w.Name})
 		}
 	}
 	for _, u := range us {
 		if u.isPeer && a.MaySeeWorkerReport(u.w) {
-			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeWorker, ID: u.w.ID}.String(), "Worker: " + u.w.Name})
+			out = append(out, ScopeChoice{reporting.Scope{Kind: reporting.ScopeWorker, ID: u.w.ID}.String(), "Worker: " + u.w.Name, u.w.Name})
 		}
 	}
 	return out, nil

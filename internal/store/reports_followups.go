@@ -31,8 +31,10 @@ func reportFollowUps(ctx context.Context, s *Store, q querier, a Actor, sc repor
 		colCount("due", "Due"), colCount("on_time", "On time"), colCount("late", "Late"), colCount("missed", "Missed"),
 		reporting.Column{Key: "on_time_percent", Label: "On time", Kind: reporting.KindPercent, Of: "on_time"})
 	t.Note = "Assessment points of the programmes' follow-up schedules whose window closed in the period. " + c.Summary() + "."
+	t.NoteArgs = reporting.Args{"Percent": c.RatePercent(), "Target": c.TargetLabel}
 	if c.TargetLabel == "" {
 		t.Note = "Assessment points of the programmes' follow-up schedules whose window closed in the period; the programmes have different targets, or none."
+		t.NoteKey, t.NoteArgs = "follow_ups_mixed", nil
 	}
 	t.Add("all", "All programmes in scope", count(c.Due), count(c.OnTime), count(c.Late), count(c.Missed+c.Overdue), reporting.Ratio(float64(c.OnTime), float64(c.Due)))
 	return t, nil

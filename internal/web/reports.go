@@ -23,11 +23,12 @@ import (
 // format reads the same query: from, to, scope, share=funder and, for the
 // workforce, expiring_days.
 //
-// The words this file adds (field messages, row labels, tab and chart
-// titles, the PDF's title and footer) come from the catalogue
-// (messages.reports.*) in the reader's language; the API keeps English, as
-// its messages are part of its contract, and the CSV's column headers stay
-// English too.
+// The words this file adds (field messages, tab and chart titles, the
+// PDF's title and footer) come from the catalogue (messages.reports.*) in
+// the reader's language, and so do the report's own words on the page and
+// in the PDF (translateReport, report_words.go). The CSV and the API are
+// data for other programs and stay English: their words are the store's,
+// the API's messages are part of its contract.
 
 // reportRequest reads a report's query. An unknown scope is "not found";
 // a wrong period or window is a validation error naming the field, in the
@@ -67,8 +68,9 @@ func (s *Server) reportRequest(r *http.Request, l *i18n.Localizer) (reporting.Sc
 	return sc, p, opt, core.Invalid(f)
 }
 
-// report reads the report the request asks for, its messages and row
-// labels in the language of l.
+// report reads the report the request asks for, its messages in the
+// language of l and its words in English (the CSV's and the API's; the page
+// and the PDF translate them: translateReport).
 func (s *Server) report(r *http.Request, kind string, l *i18n.Localizer) (*reporting.Report, error) {
 	sc, p, opt, err := s.reportRequest(r, l)
 	if err != nil {
@@ -78,12 +80,12 @@ func (s *Server) report(r *http.Request, kind string, l *i18n.Localizer) (*repor
 	if err != nil {
 		return nil, err
 	}
-	labelReport(rep, l)
+	labelReport(rep, i18n.In("en"))
 	return rep, nil
 }
 
-// reportLabels names each table's rows in plain words, in the language of
-// l, where the store keeps their keys.
+// reportLabels names in plain words, in the language of l, the rows of
+// each table that the store names by a stored value: their keys.
 func reportLabels(l *i18n.Localizer) map[string]map[string]string {
 	in := func(prefix string, keys ...string) map[string]string {
 		m := map[string]string{}
@@ -99,9 +101,11 @@ func reportLabels(l *i18n.Localizer) map[string]map[string]string {
 		"goals_by_area":      labelsIn(l, "life_area"),
 		"workers_by_stage":   in("messages.reports.stage.", "volunteer", "1", "2", "3", "4", "5"),
 		"workers_by_track":   in("messages.reports.track.", "mental-health", "addiction", "both"),
+		"supervision":        labelsIn(l, "supervision_mode"),
 	}
 }
 
+// labelReport names the rows reportLabels knows, in the language of l.
 func labelReport(rep *reporting.Report, l *i18n.Localizer) {
 	labels := reportLabels(l)
 	for _, sec := range rep.Sections {
@@ -127,7 +131,8 @@ type orgReportView struct {
 	Report  *reporting.Report
 	Charts  map[string]template.HTML
 	Query   template.URL // the report's query, for the CSV and PDF links (built by url.Values)
-	Hidden  string
+	Words   reportWords  // the report's words beyond its tables
+	Hidden  string       // how a hidden count reads, for the form's hint
 	Expires bool
 }
 
@@ -144,7 +149,10 @@ func (s *Server) reportPage(kind string) handler {
 		if err != nil {
 			return err
 		}
-		v := orgReportView{Kind: kind, Form: f, Scopes: scopes, Hidden: reporting.Hidden, Expires: kind == store.ReportWorkforce}
+		for i, sc := range scopes {
+			scopes[i].Label = scopeChoice(l, sc)
+		}
+		v := orgReportView{Kind: kind, Form: f, Scopes: scopes, Hidden: hiddenCount(l), Expires: kind == store.ReportWorkforce}
 		if f.Get("scope") == "" {
 			f.Values.Set("scope", store.DefaultReportScope(a).String())
 		}
@@ -161,6 +169,7 @@ func (s *Server) reportPage(kind string) handler {
 		}
 		f.Values.Set("from", rep.Period.From)
 		f.Values.Set("to", rep.Period.To)
+		v.Words = translateReport(rep, l)
 		v.Report, v.Charts = rep, reportCharts(rep, l)
 		q := url.Values{"scope": {rep.Scope.String()}, "from": {rep.Period.From}, "to": {rep.Period.To}}
 		if rep.Shared {
@@ -174,8 +183,9 @@ func (s *Server) reportPage(kind string) handler {
 	}
 }
 
-// reportCharts draws the charts of a report, by the key of the table each
-// is drawn from, titled in the language of l.
+// reportCharts draws the charts of a report (translated: translateReport),
+// by the key of the table each is drawn from, titled and described in the
+// language of l.
 func reportCharts(rep *reporting.Report, l *i18n.Localizer) map[string]template.HTML {
 	out := map[string]template.HTML{}
 	add := func(key string, series ...string) {
@@ -183,7 +193,7 @@ func reportCharts(rep *reporting.Report, l *i18n.Localizer) map[string]template.
 		if t == nil {
 			return
 		}
-		c := reporting.Chart{ID: "chart-" + key, Title: l.T("messages.reports.chart." + key), Table: t, Series: series}
+		c := reporting.Chart{ID: "chart-" + key, Title: l.T("messages.reports.chart." + key), Table: t, Series: series, Describe: describeChart(l)}
 		if key == "contacts_per_week" {
 			c.ShortLabel = func(r reporting.Row) string { return shortDay(l, r.Key) }
 		}
@@ -265,14 +275,15 @@ func (s *Server) reportPDF(kind string) handler {
 		if err != nil {
 			return err
 		}
-		p := printout.Plan{Title: l.T("people.reports.report", "Title", rep.Title), PersonName: "", Subtitle: rep.Period.String() + " · " + rep.ScopeFor}
+		words := translateReport(rep, l)
+		p := printout.Plan{Title: l.T("people.reports.report", "Title", rep.Title), PersonName: "", Subtitle: words.Period + " · " + rep.ScopeFor}
 		for _, sec := range rep.Sections {
 			for _, t := range sec.Tables {
 				ps := printout.Section{Heading: t.Title}
 				for _, row := range tableRows(t) {
 					var vals []string
 					for i, c := range t.Columns {
-						vals = append(vals, c.Label+": "+row.Values[i].Text(c.Kind))
+						vals = append(vals, c.Label+": "+words.Cell(row.Values[i], c.Kind))
 					}
 					ps.Items = append(ps.Items, row.Label+" — "+strings.Join(vals, " · "))
 				}
@@ -283,7 +294,7 @@ func (s *Server) reportPDF(kind string) handler {
 			}
 		}
 		if rep.Shared {
-			p.Footer = l.T("messages.reports.pdf_shared", "Hidden", reporting.Hidden)
+			p.Footer = l.T("messages.reports.pdf_shared", "Hidden", words.Hidden)
 		} else {
 			p.Footer = l.T("messages.reports.pdf_inside")
 		}
