@@ -478,7 +478,7 @@ func (s *Server) apiReview(w http.ResponseWriter, r *http.Request) error {
 		err = core.Invalid(map[string]string{"rating": "x"})
 	}
 	if err != nil {
-		f["rating"] = "Send again, hard, good or easy, or a number from 1 to 4."
+		f["rating"] = "Send “again”, “hard”, “good” or “easy”, or a number from 1 to 4."
 	}
 	if err := core.Invalid(f); err != nil {
 		return err

@@ -261,10 +261,10 @@ func readResourceCSV(r *http.Request) ([]store.ImportRow, error) {
 		col[h] = i
 	}
 	if _, ok := col["name"]; !ok {
-		return nil, core.Invalid(map[string]string{"file": "The file needs a name column."})
+		return nil, core.Invalid(map[string]string{"file": "The file needs a column named “name”."})
 	}
 	if _, ok := col["kind"]; !ok {
-		return nil, core.Invalid(map[string]string{"file": "The file needs a kind column."})
+		return nil, core.Invalid(map[string]string{"file": "The file needs a column named “kind”."})
 	}
 	kindByLabel := map[string]string{}
 	for _, k := range store.ResourceKinds {
