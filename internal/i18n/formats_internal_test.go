@@ -99,6 +99,11 @@ func TestMessageTranslatesAFormatAndItsWords(t *testing.T) {
 	if got := es.Message("Use at most 80 characters."); !strings.Contains(got, "80") || got == "Use at most 80 characters." {
 		t.Errorf("Spanish: got %q", got)
 	}
+	// A message inside another is translated too.
+	inner := "This consent was already revoked."
+	if got := es.Message(inner + " Still missing: a signature."); !strings.HasPrefix(got, es.T(inner)) || got == inner+" Still missing: a signature." {
+		t.Errorf("a message inside another: %q", got)
+	}
 	if got := es.Message("Something no format makes, 12."); got != "Something no format makes, 12." {
 		t.Errorf("an unknown message changed: %q", got)
 	}

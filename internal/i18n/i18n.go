@@ -324,9 +324,12 @@ func (l *Localizer) Message(msg string) string {
 	}
 	args := make([]any, len(vals))
 	for i, v := range vals {
-		if words[v] {
+		switch {
+		case words[v]:
 			args[i] = l.T(wordPrefix + v) // "safety plan", a word of the code's
-		} else {
+		case HasMessage(v):
+			args[i] = l.T(v) // a whole message inside another ("%s Still missing: %s.")
+		default:
 			args[i] = v
 		}
 	}

@@ -153,7 +153,7 @@ func (s *Store) SetFrameworkChoices(ctx context.Context, a Actor, in []Framework
 				if len(opts) == 0 {
 					f["strength-"+it.Key] = "The chart gives this item's strength; it is not the organisation's to choose."
 				} else {
-					f["strength-"+it.Key] = fmt.Sprintf("Choose %s.", strings.Join(opts, " or "))
+					f["strength-"+it.Key] = fmt.Sprintf("Choose one: %s.", strings.Join(opts, " or "))
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -156,7 +157,7 @@ func (s *Server) keepWords(r *http.Request, f *form, cause error, what string) e
 	if p == nil || s.store.SaveDraft(r.Context(), p.User.ID, r.URL.Path, f.Values) != nil {
 		return cause
 	}
-	return &core.Error{Kind: core.KindInternal, Message: "Something went wrong on our side and the " + what + " was not saved. Your words are kept: find them under Your drafts (on the home page) and try again. Reference " + requestID(r) + "."}
+	return &core.Error{Kind: core.KindInternal, Message: fmt.Sprintf("Something went wrong on our side and the %s was not saved. Your words are kept: find them under Your drafts (on the home page) and try again. Reference %s.", what, requestID(r))}
 }
 
 // discardUsedDraft removes the draft a form was continued from, once saved.

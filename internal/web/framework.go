@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -34,7 +35,7 @@ func trackParam(r *http.Request) (framework.Track, error) {
 	}
 	t, err := framework.ParseTrack(raw)
 	if err != nil {
-		return "", core.Malformed("track", "Unknown track "+quote(raw)+": use both, mental-health or addiction.")
+		return "", core.Malformed("track", fmt.Sprintf("Unknown track %s: use both, mental-health or addiction.", quote(raw)))
 	}
 	return t, nil
 }
@@ -235,7 +236,7 @@ func (s *Server) frameworkCompare(w http.ResponseWriter, r *http.Request) error 
 		reqs, err := framework.Diff(cv.Chart, from, to, track)
 		if f.Fail(err) {
 			if msg := f.Errors["to"]; msg != "" {
-				f.Errors["to"] = "Choose a stage after the first one (" + msg + ")."
+				f.Errors["to"] = fmt.Sprintf("Choose a stage after the first one (%s).", msg)
 			}
 		} else if err != nil {
 			return err

@@ -373,7 +373,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if store.ImportFields(in.Kind) == nil {
-		return core.Invalid(map[string]string{"kind": "Use one of: " + strings.Join(store.ImportKinds, ", ") + "."})
+		return core.Invalid(map[string]string{"kind": fmt.Sprintf("Use one of: %s.", strings.Join(store.ImportKinds, ", "))})
 	}
 	data, err := base64.StdEncoding.DecodeString(in.Content)
 	if err != nil || len(data) == 0 {

@@ -347,7 +347,7 @@ func (s *Server) issueCertificate(w http.ResponseWriter, r *http.Request) error 
 	return s.participantAction(w, r, func(v *participantView) **form { return &v.IssueForm }, func(cid, pid int64, f *form) (string, error) {
 		_, err := s.store.IssueCertificate(r.Context(), s.actor(r), cid, pid, f.Get("completed_on"))
 		if e, ok := core.As(err); ok && e.Kind == core.KindConflict && e.Fields["missing"] != "" {
-			return "", core.Conflict(e.Message + " Still missing: " + e.Fields["missing"] + ".")
+			return "", core.Errorf(core.KindConflict, "%s Still missing: %s.", e.Message, e.Fields["missing"])
 		}
 		return localizer(r).T("messages.participants.certificate_issued"), err
 	})
