@@ -181,6 +181,11 @@ func TestSignInWithATextedCode(t *testing.T) {
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("signing in with the texted code: %d\n%s", res.Status, testkit.Text(res.Body))
 	}
+	// The administrator sees that texts are on, and nothing about whom.
+	page := testkit.Text(app.SessionClient(t, tm.Admin).Get("/admin/users").Body)
+	if !strings.Contains(page, "peerpath sends sign-in codes by text message") || strings.Contains(page, "555") {
+		t.Fatalf("the users page:\n%s", page)
+	}
 	// Nothing of the person went to the log.
 	if logs := app.Logs(); strings.Contains(logs, "555") || strings.Contains(logs, code) {
 		t.Fatalf("the log holds the number or the code:\n%s", logs)
