@@ -42,6 +42,8 @@ type Config struct {
 	LogFormat      string // serve: text or json
 	SMTPURL        string // serve: smtp:// or smtps:// address of the mail server; empty: no email
 	SMTPFrom       string // serve: the From address of the email peerpath sends
+	SMSURL         string // serve: the text message provider's Messages endpoint, with credentials; empty: no SMS
+	SMSFrom        string // serve: the number text messages come from, in E.164
 	BackupDir      string // serve: where scheduled copies and the copy before a migration go (issue 19)
 
 	notices io.Writer // where the copy taken before a migration is announced; nil: nowhere

@@ -58,6 +58,12 @@ func TestUsageErrorsExit2(t *testing.T) {
 		"from no smtp":  {"serve", "--smtp-from", "peerpath@example.org"},
 		"bad smtp url":  {"serve", "--smtp-url", "mail.example.org", "--smtp-from", "peerpath@example.org"},
 		"bad smtp from": {"serve", "--smtp-url", "smtps://u:p@mail.example.org", "--smtp-from", "not an address"},
+		// Text messages (issue 18)
+		"sms no from":   {"serve", "--sms-url", "https://AC1:tok@api.example.com/Messages.json"},
+		"from no sms":   {"serve", "--sms-from", "+16175550100"},
+		"sms over http": {"serve", "--sms-url", "http://AC1:tok@api.example.com/Messages.json", "--sms-from", "+16175550100"},
+		"sms no secret": {"serve", "--sms-url", "https://api.example.com/Messages.json", "--sms-from", "+16175550100"},
+		"bad sms from":  {"serve", "--sms-url", "https://AC1:tok@api.example.com/Messages.json", "--sms-from", "617-555-0100"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -72,6 +78,12 @@ func TestUsageErrorsExit2(t *testing.T) {
 	}
 	if r := run(t, env, "", "framework", "requirements", "--stage", "9", "--track", "both"); !strings.Contains(r.errOut, "volunteer, 1, 2, 3, 4, 5") {
 		t.Errorf("bad stage message: %q", r.errOut)
+	}
+	if r := run(t, env, "", "serve", "--sms-url", "http://AC1:tok@api.example.com/Messages.json", "--sms-from", "+16175550100"); !strings.Contains(r.errOut, "https://") || strings.Contains(r.errOut, "tok") {
+		t.Errorf("sms over http message: %q", r.errOut)
+	}
+	if r := run(t, env, "", "serve", "--sms-url", "https://AC1:tok@api.example.com/Messages.json", "--sms-from", "617-555-0100"); !strings.Contains(r.errOut, "E.164") {
+		t.Errorf("bad sms from message: %q", r.errOut)
 	}
 	if r := run(t, env, "", "version"); r.code != 0 || !strings.HasPrefix(r.out, "peerpath ") {
 		t.Errorf("version: %+v", r)

@@ -37,6 +37,7 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 	fs.StringVar(&cfg.BaseURL, "base-url", getenv("PEERPATH_BASE_URL"), "peerpath's public address, e.g. https://peerpath.example.org, used in links it hands out and prints on certificates; default: the address each request came to (PEERPATH_BASE_URL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "PEERPATH_LOG_FORMAT", "text"), "log format: text or json (PEERPATH_LOG_FORMAT)")
 	mailFlags(fs, &cfg, getenv) // email (issue 16)
+	smsFlags(fs, &cfg, getenv)  // text messages (issue 18)
 	var backups backupPlan      // scheduled SQLite copies (issue 19)
 	backupFlags(fs, &backups, getenv)
 	var tlsp tlsPlan // HTTPS without a proxy (issue 19)
@@ -74,6 +75,10 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 		}
 	}
 	sender, err := newSender(cfg)
+	if err != nil {
+		return err
+	}
+	texter, err := newSMSSender(cfg)
 	if err != nil {
 		return err
 	}
@@ -174,7 +179,7 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 		fmt.Fprintf(io.err, "\nNobody can sign in yet. Open this link within an hour to create your organisation and its first administrator (it works once):\n  %s/setup?token=%s\n\n", base, token)
 	}
 
-	srv, err := web.New(web.Config{Store: s, Clock: clock, Logger: log, BehindTLSProxy: cfg.BehindTLSProxy, BaseURL: cfg.BaseURL, Version: Version, Demo: demoLogins, Mail: sender != nil})
+	srv, err := web.New(web.Config{Store: s, Clock: clock, Logger: log, BehindTLSProxy: cfg.BehindTLSProxy, BaseURL: cfg.BaseURL, Version: Version, Demo: demoLogins, Mail: sender != nil, SMS: texter != nil})
 	if err != nil {
 		return err
 	}
@@ -199,6 +204,12 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 		fmt.Fprintf(io.err, "peerpath sends email through %s\n", sender.Describe())
 	} else {
 		fmt.Fprintln(io.err, "peerpath sends no email (no --smtp-url): invitation and reset links are shown once to the administrator.")
+	}
+	// Text messages (issue 18): sign-in codes by SMS.
+	if texter != nil {
+		s.EnableSMS()
+		go sendSMS(ctx, s, texter, log, outboxEvery)
+		fmt.Fprintf(io.err, "peerpath sends sign-in codes by text message through %s\n", texter.Describe())
 	}
 	// Scheduled SQLite copies (issue 19).
 	if backups.dir != "" {

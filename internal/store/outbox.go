@@ -255,11 +255,17 @@ func (s *Store) QueueCredentialReminders(ctx context.Context) error {
 	})
 }
 
-// PurgeOutbox removes messages sent or given up more than OutboxKeep ago.
+// PurgeOutbox removes email and text messages sent or given up more than
+// OutboxKeep ago. (A text message's number and body are emptied long
+// before, when it is sent or given up: sms_outbox.go.)
 func (s *Store) PurgeOutbox(ctx context.Context) error {
 	cut := ms(s.now().Add(-OutboxKeep))
-	_, err := s.wdb.ExecContext(ctx, `DELETE FROM outbox WHERE (sent_at <> 0 AND sent_at < $1) OR (given_up_at <> 0 AND given_up_at < $1)`, cut)
-	return err
+	for _, table := range []string{"outbox", "sms_outbox"} {
+		if _, err := s.wdb.ExecContext(ctx, `DELETE FROM `+table+` WHERE (sent_at <> 0 AND sent_at < $1) OR (given_up_at <> 0 AND given_up_at < $1)`, cut); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // openMail unseals a message's bodies.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,20 +17,20 @@ import (
 	"peerpath/internal/core"
 	"peerpath/internal/i18n"
 	"peerpath/internal/mail"
+	"peerpath/internal/sms"
 )
 
-// One-time sign-in codes by email (issue 18). A person with a portal account
-// may sign in with a code sent to their email instead of their password,
-// when the installation sends email. Staff never get codes: they keep their
+// One-time sign-in codes (issue 18). A person with a portal account may
+// sign in with a code sent to their email, or by text message to their
+// phone, instead of their password, when the installation sends email or
+// text messages (portalAccountFor says which way a code goes). Staff never get codes: they keep their
 // password and second factor. A code is SignInCodeDigits digits, works once
 // for SignInCodeTTL, and is stored as SHA-256 only. Typing a code is a
 // sign-in attempt like a password: the same throttle (signin.go) counts
 // wrong codes on the account and the address and makes the next attempt
 // wait, and a code stops working after SignInCodeTries wrong ones. Asking
 // for a code never says whether the account exists: the answer is the same,
-// and only a portal account with an email address is sent anything.
-//
-// There is no SMS: peerpath has no way to send text messages.
+// and only a portal account with a way to reach it is sent anything.
 const (
 	SignInCodeDigits = 6
 	SignInCodeTTL    = 10 * time.Minute
@@ -68,47 +69,80 @@ func normaliseCode(s string) string {
 	}, strings.TrimSpace(s))
 }
 
+// codeRoute is a portal account asking for a sign-in code, and where its
+// code goes: Via is "email" (To an address), "sms" (To a number in E.164)
+// or "" (nowhere: the account has no usable address).
+type codeRoute struct {
+	User
+	Via, To, Name, Lang, Org string
+}
+
+// Ways a sign-in code is sent.
+const (
+	codeByEmail = "email"
+	codeBySMS   = "sms"
+)
+
 // portalAccountFor finds the active portal account signing in as login,
-// with where to send it a code: the login when it is an email address,
-// else the email on the person's record. ok is false for anything else
-// (unknown, staff, inactive, no address).
-func (s *Store) portalAccountFor(ctx context.Context, login string) (u User, to, name, lang, org string, ok bool, err error) {
-	u, err = s.userWhere(ctx, s.rdb, "u.email = $1", normaliseEmail(login))
+// and where to send it a code. ok is false for anything but an active
+// portal account (unknown, staff, inactive).
+//
+// The code goes by email when there is an address: the login when it is
+// an email address, else the email on the person's record. It goes by
+// text message instead when there is no address (or email is off and
+// texts are on) and texts are on, the person's record has a phone number
+// that can take a text, and "text" is among the ways it is okay to reach
+// them. Email comes first because it says more (which organisation, until
+// when) and does not appear on a shared or locked phone's screen.
+func (s *Store) portalAccountFor(ctx context.Context, login string) (r codeRoute, ok bool, err error) {
+	u, err := s.userWhere(ctx, s.rdb, "u.email = $1", normaliseEmail(login))
 	if errors.Is(err, sql.ErrNoRows) || core.KindOf(err) == core.KindNotFound {
-		return User{}, "", "", "", "", false, nil
+		return codeRoute{}, false, nil
 	}
 	if err != nil || !u.IsPortal() || !u.Active {
-		return User{}, "", "", "", "", false, err
+		return codeRoute{}, false, err
 	}
-	var personEmail, prefLang string
-	if err := s.rdb.QueryRowContext(ctx, `SELECT p.email, p.preferred_name, p.preferred_language, o.name FROM people p JOIN organisations o ON o.id = p.org_id
-		WHERE p.id = $1 AND p.org_id = $2`, u.PersonID, u.OrgID).Scan(&personEmail, &name, &prefLang, &org); err != nil {
+	var personEmail, prefLang, phone, okay string
+	r.User = u
+	if err := s.rdb.QueryRowContext(ctx, `SELECT p.email, p.phone, p.okay_to_contact, p.preferred_name, p.preferred_language, o.name FROM people p JOIN organisations o ON o.id = p.org_id
+		WHERE p.id = $1 AND p.org_id = $2`, u.PersonID, u.OrgID).Scan(&personEmail, &phone, &okay, &r.Name, &prefLang, &r.Org); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return User{}, "", "", "", "", false, nil
+			return codeRoute{}, false, nil
 		}
-		return User{}, "", "", "", "", false, err
+		return codeRoute{}, false, err
 	}
-	to = normaliseEmail(u.Email)
+	r.Lang = i18n.For(u.Language, prefLang).Lang()
+	_, mailOn := s.mailLink("")
+	smsOn := s.smsEnabled()
+	to := normaliseEmail(u.Email)
 	if !validEmail(to) {
 		to = normaliseEmail(personEmail)
 	}
-	if !validEmail(to) {
-		return User{}, "", "", "", "", false, nil
+	// Without text messages, email is the only way (and the web pages
+	// offer codes only when it is on); with them, email needs to be on.
+	if validEmail(to) && (mailOn || !smsOn) {
+		r.Via, r.To = codeByEmail, to
+		return r, true, nil
 	}
-	return u, to, name, i18n.For(u.Language, prefLang).Lang(), org, true, nil
+	if number, fine := sms.Number(phone); smsOn && fine && slices.Contains(commaList(okay), "text") {
+		r.Via, r.To = codeBySMS, number
+	}
+	return r, true, nil
 }
 
 // RequestSignInCode sends a one-time sign-in code to the portal account
-// signing in as login, through the outbox, in the person's language. It
-// answers nothing about the account: an unknown login, a staff account, an
-// account without an email address and one past SignInCodesPerHour all
-// return nil and send nothing. A new code replaces the account's earlier
-// ones.
+// signing in as login, through the outbox, in the person's language: by
+// email, or by text message when that is the way to reach them
+// (portalAccountFor). It answers nothing about the account: an unknown
+// login, a staff account, an account with no way to send it a code and one
+// past SignInCodesPerHour all return nil and send nothing. A new code
+// replaces the account's earlier ones.
 func (s *Store) RequestSignInCode(ctx context.Context, login, ip string) error {
-	u, to, name, lang, org, ok, err := s.portalAccountFor(ctx, login)
-	if err != nil || !ok {
+	r, ok, err := s.portalAccountFor(ctx, login)
+	if err != nil || !ok || r.Via == "" {
 		return err
 	}
+	u := r.User
 	now := s.now()
 	code := newSignInCode()
 	return s.tx(ctx, func(tx *sql.Tx) error {
@@ -137,8 +171,18 @@ func (s *Store) RequestSignInCode(ctx context.Context, login, ip string) error {
 			u.OrgID, u.ID, signInCodeHash(u.ID, code), ms(now), ms(expires)).Scan(&id); err != nil {
 			return err
 		}
-		l := i18n.In(lang)
-		m := mail.SignInCode(to, name, org, l.T("email.signin_code.subject", "Org", org), l.T("email.signin_code.para", "Org", org), code,
+		l := i18n.In(r.Lang)
+		if r.Via == codeBySMS {
+			// The text names neither the organisation nor the kind of
+			// service: a phone's screen may be seen by others.
+			m := sms.Message{To: r.To, Body: l.T("sms.signin_code", "Code", code, "Minutes", int(SignInCodeTTL/time.Minute))}
+			if err := s.enqueueSMS(ctx, tx, u.OrgID, SMSSignInCode, m, expires); err != nil {
+				return err
+			}
+			return s.record(ctx, tx, a, audit.ActionCreate, "signin_code", id, "sent by text message")
+		}
+		name, org := r.Name, r.Org
+		m := mail.SignInCode(r.To, name, org, l.T("email.signin_code.subject", "Org", org), l.T("email.signin_code.para", "Org", org), code,
 			l.T("email.signin_code.after", "Time", core.TimeOfDay(expires), "Minutes", int(SignInCodeTTL/time.Minute)),
 			mail.Words{Lang: l.Lang(), Hello: l.T("email.hello"), CopyLink: l.T("email.copy_link"), From: l.T("email.from")})
 		if err := s.enqueueMail(ctx, tx, u.OrgID, "signin_code", "", m); err != nil {
@@ -149,7 +193,7 @@ func (s *Store) RequestSignInCode(ctx context.Context, login, ip string) error {
 }
 
 // SignInWithCode signs in the portal account login with a code sent by
-// email: the same outcomes, throttle and audit as SignIn with a password.
+// email or text message: the same outcomes, throttle and audit as SignIn with a password.
 // A wrong code, an expired or used one, and an account that has none are
 // the same SignInBad. The code is used up by the sign-in that accepts it.
 func (s *Store) SignInWithCode(ctx context.Context, login, code, ip string) (SignInResult, error) {
@@ -161,10 +205,11 @@ func (s *Store) SignInWithCode(ctx context.Context, login, code, ip string) (Sig
 	if err != nil {
 		return SignInResult{}, err
 	}
-	u, _, _, _, _, known, err := s.portalAccountFor(ctx, email)
+	r, known, err := s.portalAccountFor(ctx, email)
 	if err != nil {
 		return SignInResult{}, err
 	}
+	u := r.User
 	if known {
 		a.UserID, a.OrgID = u.ID, u.OrgID
 	}
@@ -214,6 +259,9 @@ func (s *Store) SignInWithCode(ctx context.Context, login, code, ip string) (Sig
 		}
 		res = SignInResult{Outcome: SignInOK, User: u, NeedsSecondFactor: u.TOTPEnabled}
 		detail := "code sent by email"
+		if r.Via == codeBySMS {
+			detail = "code sent by text message"
+		}
 		if res.NeedsSecondFactor {
 			detail += "; second factor next"
 		} else if err := clearFailures(ctx, tx, email, ip); err != nil {

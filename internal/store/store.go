@@ -64,6 +64,7 @@ type Store struct {
 	audit         *auditWriter // appends audited reads in batches (audit_writer.go)
 
 	mailBase atomic.Pointer[string] // email is on: peerpath's address for links in messages (outbox.go)
+	smsOn    atomic.Bool            // text messages are on: sign-in codes may go by SMS (sms_outbox.go)
 
 	replica atomic.Pointer[replica] // a PostgreSQL standby for reports and exports (replica.go)
 }

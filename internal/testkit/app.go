@@ -27,17 +27,22 @@ type App struct {
 }
 
 // NewApp starts peerpath on a fresh database.
-func NewApp(t testing.TB) *App { t.Helper(); return newApp(t, false) }
+func NewApp(t testing.TB) *App { t.Helper(); return newApp(t, false, false) }
 
 // NewMailApp starts peerpath with email on: invitations, reset links and
 // notices go to the outbox (deliver it with DeliverMail and an SMTP sender).
-func NewMailApp(t testing.TB) *App { t.Helper(); return newApp(t, true) }
+func NewMailApp(t testing.TB) *App { t.Helper(); return newApp(t, true, false) }
 
-func newApp(t testing.TB, mail bool) *App {
+// NewTextApp starts peerpath with email and text messages on: sign-in
+// codes for people with no email address go to sms_outbox (deliver it
+// with DeliverSMS).
+func NewTextApp(t testing.TB) *App { t.Helper(); return newApp(t, true, true) }
+
+func newApp(t testing.TB, mail, texts bool) *App {
 	t.Helper()
 	db := NewStore(t)
 	logs := &logBuffer{}
-	srv, err := web.New(web.Config{Store: db.Store, Clock: db.Clock, Logger: slog.New(slog.NewTextHandler(logs, nil)), Version: "test", Mail: mail})
+	srv, err := web.New(web.Config{Store: db.Store, Clock: db.Clock, Logger: slog.New(slog.NewTextHandler(logs, nil)), Version: "test", Mail: mail, SMS: texts})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,6 +50,9 @@ func newApp(t testing.TB, mail bool) *App {
 	t.Cleanup(hs.Close)
 	if mail {
 		db.Store.EnableMail(hs.URL)
+	}
+	if texts {
+		db.Store.EnableSMS()
 	}
 	return &App{DB: db, Server: srv, HTTP: hs, logs: logs}
 }

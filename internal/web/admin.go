@@ -25,6 +25,7 @@ type adminUsersView struct {
 	Now      time.Time
 	Stranded []store.StrandedWorker // deactivated, still assigned to people
 	Mail     *store.OutboxStatus    // email (issue 16): nil when no mail server is set up
+	SMS      *store.OutboxStatus    // text messages (issue 18): nil when no provider is set up
 }
 
 func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
@@ -43,6 +44,13 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		v.Mail = &st
+	}
+	if s.sms {
+		st, err := s.store.SMSOutboxStatus(r.Context(), principal(r).Org.ID)
+		if err != nil {
+			return err
+		}
+		v.SMS = &st
 	}
 	return s.render(w, r, "admin_users.html", v)
 }

@@ -1,12 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"peerpath/internal/sms"
 	"peerpath/internal/store"
 	"peerpath/internal/testkit"
 )
@@ -91,8 +93,9 @@ func TestSignInWithAnEmailedCode(t *testing.T) {
 	if !strings.Contains(page.Body, "Envíame un código por correo") {
 		t.Fatalf("the code link on /login:\n%s", testkit.Text(page.Body))
 	}
-	if res := getIn(c, app, "/login/code", "es"); res.Status != http.StatusOK || !strings.Contains(res.Body, "Inicia sesión con un código") {
-		t.Fatalf("code page: %d\n%s", res.Status, testkit.Text(res.Body))
+	if res := getIn(c, app, "/login/code", "es"); res.Status != http.StatusOK || !strings.Contains(res.Body, "Inicia sesión con un código") ||
+		strings.Contains(res.Body, "mensaje de texto") {
+		t.Fatalf("code page (email only, no word of texts): %d\n%s", res.Status, testkit.Text(res.Body))
 	}
 	// The same answer for staff, nobody, and the person.
 	var answers []string
@@ -128,5 +131,65 @@ func TestSignInWithAnEmailedCode(t *testing.T) {
 	again := app.Client(t)
 	if res := again.PostForm("/login/code/verify", url.Values{"login": {u.Email}, "code": {code}}); res.Status != http.StatusUnauthorized {
 		t.Fatalf("the code used twice: %d", res.Status)
+	}
+}
+
+// TestSignInWithATextedCode: with text messages set up, the sign-in pages
+// say "email or text message"; a person with no email address, a phone and
+// texts okay gets the code by SMS, in their language; the answer is the
+// same for staff, nobody and the person.
+func TestSignInWithATextedCode(t *testing.T) {
+	app := testkit.NewTextApp(t)
+	tm := app.NewTeam(t, "Texted codes")
+	p := testkit.Must[store.Person](t)(app.CreatePerson(t.Context(), testkit.Actor(tm.Peer), store.PersonInput{PreferredName: "Lucía", PreferredLanguage: "Spanish",
+		Phone: "617 555 0150", OkayToContact: []string{"text"}}))
+	u := app.NewPortalUser(t, testkit.Actor(tm.Peer), p.ID)
+	var texts []sms.Message
+	deliver := func() int {
+		t.Helper()
+		n, err := app.DeliverSMS(t.Context(), 10, func(_ context.Context, m sms.Message) error { texts = append(texts, m); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	deliver()
+
+	c := app.Client(t)
+	if page := getIn(c, app, "/login", "es"); !strings.Contains(page.Body, "Envíame un código para entrar") || strings.Contains(page.Body, "por correo") {
+		t.Fatalf("the code link on /login:\n%s", testkit.Text(page.Body))
+	}
+	if page := getIn(c, app, "/login/code", "en"); !strings.Contains(page.Body, "by email or text message") {
+		t.Fatalf("the code page:\n%s", testkit.Text(page.Body))
+	}
+	var answers []string
+	for _, login := range []string{tm.Peer.Email, "nobody@nowhere.test", u.Email} {
+		res := c.PostForm("/login/code", url.Values{"login": {login}})
+		if res.Status != http.StatusOK {
+			t.Fatalf("asking for a code for %s: %d", login, res.Status)
+		}
+		answers = append(answers, strings.ReplaceAll(testkit.Text(res.Body), login, ""))
+	}
+	if answers[0] != answers[1] || answers[1] != answers[2] || !strings.Contains(answers[2], "text message") {
+		t.Fatalf("the answers differ:\n%s\n---\n%s\n---\n%s", answers[0], answers[1], answers[2])
+	}
+	if n := deliver(); n != 1 || texts[0].To != "+16175550150" || !strings.HasPrefix(texts[0].Body, "Tu código para entrar es ") {
+		t.Fatalf("texted %d: %+v", n, texts)
+	}
+	code := emailedCode.FindString(texts[0].Body)
+	res := c.PostForm("/login/code/verify", url.Values{"login": {u.Email}, "code": {code}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("signing in with the texted code: %d\n%s", res.Status, testkit.Text(res.Body))
+	}
+	// The administrator sees that texts are on, and nothing about whom.
+	page := testkit.Text(app.SessionClient(t, tm.Admin).Get("/admin/users").Body)
+	if !strings.Contains(page, "peerpath sends sign-in codes by text message") || strings.Contains(page, "555") {
+		t.Fatalf("the users page:\n%s", page)
+	}
+	// Nothing of the person went to the log (request ids are random hex,
+	// which may hold any digits: they are left out of the check).
+	logs := regexp.MustCompile(`request_id=[0-9a-f]+`).ReplaceAllString(app.Logs(), "")
+	if strings.Contains(logs, "0150") || strings.Contains(logs, code) || strings.Contains(logs, "código") {
+		t.Fatalf("the log holds the number or the code:\n%s", logs)
 	}
 }

@@ -29,8 +29,8 @@ func (s *Server) routeTable() []route {
 		// Signing in and out; first start; invitation and reset links.
 		{Method: get, Pattern: "/login", Perm: public, Handler: s.loginPage},
 		{Method: post, Pattern: "/login", Perm: public, Handler: s.login},
-		// A one-time code by email instead of a password, for portal accounts
-		// only, when email sending is set up (signin.go).
+		// A one-time code by email or text message instead of a password, for
+		// portal accounts only, when email or text messages are set up (signin.go).
 		{Method: get, Pattern: "/login/code", Perm: public, Handler: s.loginCodePage},
 		{Method: post, Pattern: "/login/code", Perm: public, Handler: s.sendLoginCode},
 		{Method: post, Pattern: "/login/code/verify", Perm: public, Handler: s.loginWithCode},

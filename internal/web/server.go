@@ -40,6 +40,9 @@ type Config struct {
 	// emailed to the user (through the outbox) instead of shown to the
 	// administrator.
 	Mail bool
+	// SMS, when set, says text messages are set up (--sms-url): a portal
+	// account with no email address may get its sign-in code by text.
+	SMS bool
 	// Static, when set, replaces the embedded static files (tests).
 	Static fs.FS
 	// Demo, when set, holds the demo organisation's logins, shown on the
@@ -70,6 +73,7 @@ type Server struct {
 	version string
 	demo    *DemoLogins
 	mail    bool
+	sms     bool
 	routes  []route
 	pages   *pages
 	assets  *assets
@@ -92,7 +96,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{store: cfg.Store, clock: cfg.Clock, log: cfg.Logger, proxy: cfg.BehindTLSProxy, base: strings.TrimRight(cfg.BaseURL, "/"), version: cfg.Version, demo: cfg.Demo, mail: cfg.Mail}
+	s := &Server{store: cfg.Store, clock: cfg.Clock, log: cfg.Logger, proxy: cfg.BehindTLSProxy, base: strings.TrimRight(cfg.BaseURL, "/"), version: cfg.Version, demo: cfg.Demo, mail: cfg.Mail, sms: cfg.SMS}
 	var err error
 	if s.assets, err = newAssets(cfg.Static); err != nil {
 		return nil, err

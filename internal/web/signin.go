@@ -20,8 +20,13 @@ type loginView struct {
 	Demo    *DemoLogins // serve --demo only
 	Langs   []option    // the language switcher
 	Here    string      // this page's address, for the switcher to come back to
-	Codes   bool        // sign-in codes by email are offered (email sending is set up)
+	Codes   bool        // sign-in codes are offered (email or text message sending is set up)
+	Ways    string      // how codes are sent (codeWays)
 }
+
+// CodeKey is the catalogue key, for how this peerpath sends codes, of
+// words about sign-in codes (codeKey).
+func (v loginView) CodeKey(key string) string { return codeKey(v.Ways, key) }
 
 // newLoginView is the sign-in page's view. The page is in the reader's
 // language: the switcher's choice (the "lang" cookie), else the browser's
@@ -31,7 +36,7 @@ func (s *Server) newLoginView(r *http.Request, f *form, next string) loginView {
 	if next != "/" {
 		here += "?next=" + url.QueryEscape(next)
 	}
-	return loginView{Form: f, Next: next, Demo: s.demo, Langs: languageOptions(), Here: here, Codes: s.mail}
+	return loginView{Form: f, Next: next, Demo: s.demo, Langs: languageOptions(), Here: here, Codes: s.mail || s.sms, Ways: s.codeWays()}
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
@@ -289,13 +294,44 @@ func (s *Server) accountLink(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, "/login", localizer(r).T("messages.signin.password_set"))
 }
 
-// ---- Signing in with a code sent by email (portal accounts) ----
+// ---- Signing in with a code sent by email or text message (portal accounts) ----
+
+// codeWays is how this peerpath sends sign-in codes: "email", "text" (text
+// messages only), "any" (both), or "" (neither: no codes).
+func (s *Server) codeWays() string {
+	switch {
+	case s.mail && s.sms:
+		return "any"
+	case s.sms:
+		return "text"
+	case s.mail:
+		return "email"
+	}
+	return ""
+}
+
+// codeKey is the catalogue key of words about sign-in codes that say how a
+// code is sent, for ways (codeWays). With email only, the key itself
+// ("Email me a code"). With text messages, key.any or key.text when the
+// words name the ways (login.code.lead, login.code.sent: "by email or
+// text message", "by text message"), else key.sms, words that name
+// neither ("Send me a code").
+func codeKey(ways, key string) string {
+	switch {
+	case ways == "email" || ways == "":
+		return key
+	case key == "login.code.lead" || key == "login.code.sent":
+		return key + "." + ways
+	}
+	return key + ".sms"
+}
 
 type loginCodeView struct {
 	Form    *form
 	Next    string
-	Sent    bool // the code was asked for: the page asks for it
-	Off     bool // email sending is not set up: no codes
+	Sent    bool   // the code was asked for: the page asks for it
+	Off     bool   // neither email nor text messages are set up: no codes
+	Ways    string // how codes are sent (codeWays)
 	Problem string
 	Minutes int
 	Digits  int
@@ -309,26 +345,30 @@ func (s *Server) newLoginCodeView(f *form, next string) loginCodeView {
 		here += "?next=" + url.QueryEscape(next)
 	}
 	return loginCodeView{Form: f, Next: next, Minutes: int(store.SignInCodeTTL / time.Minute), Digits: store.SignInCodeDigits,
-		Langs: languageOptions(), Here: here}
+		Langs: languageOptions(), Here: here, Ways: s.codeWays()}
 }
 
+// CodeKey is the catalogue key, for how this peerpath sends codes, of
+// words about sign-in codes (codeKey).
+func (v loginCodeView) CodeKey(key string) string { return codeKey(v.Ways, key) }
+
 // loginCodePage asks for the login to send a code to. Codes go by email
-// only: without email sending the page says so and points to the password
-// (and sending and checking codes answer 404).
+// or text message: without either set up the page says so and points to
+// the password (and sending and checking codes answer 404).
 func (s *Server) loginCodePage(w http.ResponseWriter, r *http.Request) error {
 	if principal(r) != nil {
 		return redirect(w, r, "/", "")
 	}
 	v := s.newLoginCodeView(newForm(nil), safeNext(r.URL.Query().Get("next")))
-	v.Off = !s.mail
+	v.Off = !s.mail && !s.sms
 	return s.render(w, r, "login_code.html", v)
 }
 
-// sendLoginCode emails a code to the portal account signing in as the login
-// typed, and asks for it. The answer is the same whether or not such an
+// sendLoginCode sends a code, by email or text message, to the portal
+// account signing in as the login typed, and asks for it. The answer is the same whether or not such an
 // account exists.
 func (s *Server) sendLoginCode(w http.ResponseWriter, r *http.Request) error {
-	if !s.mail {
+	if !s.mail && !s.sms {
 		return core.NotFound("This page")
 	}
 	f, err := postForm(r)
@@ -350,10 +390,10 @@ func (s *Server) sendLoginCode(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "login_code.html", v)
 }
 
-// loginWithCode signs in with the code from the email: the same outcomes,
+// loginWithCode signs in with the code from the email or text message: the same outcomes,
 // throttle and answers as a password at /login.
 func (s *Server) loginWithCode(w http.ResponseWriter, r *http.Request) error {
-	if !s.mail {
+	if !s.mail && !s.sms {
 		return core.NotFound("This page")
 	}
 	f, err := postForm(r)
@@ -372,7 +412,7 @@ func (s *Server) loginWithCode(w http.ResponseWriter, r *http.Request) error {
 			f.Errors["login"] = l.T("login.code.error.login")
 		}
 		if f.Get("code") == "" {
-			f.Errors["code"] = l.T("login.code.error.code")
+			f.Errors["code"] = l.T(v.CodeKey("login.code.error.code"))
 		}
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "login_code.html", v)
 	}
