@@ -154,10 +154,45 @@ func flags(name string, io stdio) *flag.FlagSet {
 	return fs
 }
 
+// urlVar defines a flag holding an address that may carry credentials (a
+// database's, a mail server's, a text-message provider's), with its value
+// from the environment as the default. Its help shows that default without
+// the credentials, so `--help` never prints a password set in the
+// environment.
+func urlVar(fs *flag.FlagSet, p *string, name, value, usage string) {
+	*p = value
+	fs.Var(secretURL{p}, name, usage)
+}
+
+type secretURL struct{ p *string }
+
+func (s secretURL) String() string {
+	if s.p == nil {
+		return ""
+	}
+	return redactURL(*s.p)
+}
+
+func (s secretURL) Set(v string) error {
+	*s.p = v
+	return nil
+}
+
+// redactURL leaves out what comes between a URL's scheme and its host: the
+// user name and password ("postgres://…@db.example.org/peerpath").
+func redactURL(v string) string {
+	scheme, rest, ok := strings.Cut(v, "://")
+	at := strings.LastIndex(rest, "@")
+	if !ok || at < 0 {
+		return v
+	}
+	return scheme + "://…" + rest[at:]
+}
+
 // dbFlags adds --db and --data-dir, with the same defaults and variables for
 // every command that opens the database.
 func dbFlags(fs *flag.FlagSet, cfg *Config, getenv env) {
-	fs.StringVar(&cfg.DB, "db", envOr(getenv, "PEERPATH_DB", "peerpath.db"), "SQLite file, or a postgres:// URL (PEERPATH_DB)")
+	urlVar(fs, &cfg.DB, "db", envOr(getenv, "PEERPATH_DB", "peerpath.db"), "SQLite file, or a postgres:// URL (PEERPATH_DB)")
 	fs.StringVar(&cfg.DataDir, "data-dir", getenv("PEERPATH_DATA_DIR"), "directory for secrets such as the audit key; default: beside the SQLite file, or the working directory for PostgreSQL (PEERPATH_DATA_DIR)")
 }
 

@@ -408,3 +408,27 @@ func mustDemoOrg(t *testing.T, s *store.Store) int64 {
 	}
 	return o.ID
 }
+
+// TestHelpHidesCredentials: a flag's default comes from the environment,
+// and --help prints defaults; passwords in those addresses are left out.
+func TestHelpHidesCredentials(t *testing.T) {
+	env := map[string]string{
+		"PEERPATH_DB":         "postgres://peerpath:db-s3cret@db.example.org/peerpath",
+		"PEERPATH_DB_REPLICA": "postgres://peerpath:replica-s3cret@standby.example.org/peerpath",
+		"PEERPATH_SMTP_URL":   "smtp://mailer:mail-s3cret@mail.example.org:587",
+		"PEERPATH_SMS_URL":    "https://AC123:sms-s3cret@api.example.org/2010-04-01/Accounts/AC123/Messages.json",
+		"PEERPATH_DATA_DIR":   t.TempDir(),
+	}
+	r := run(t, env, "", "serve", "--help")
+	help := r.out + r.errOut
+	for _, secret := range []string{"db-s3cret", "replica-s3cret", "mail-s3cret", "sms-s3cret", "AC123:"} {
+		if strings.Contains(help, secret) {
+			t.Errorf("serve --help prints %q:\n%s", secret, help)
+		}
+	}
+	for _, shown := range []string{"db.example.org", "mail.example.org:587", "api.example.org"} {
+		if !strings.Contains(help, shown) {
+			t.Errorf("serve --help no longer shows the default's host %q:\n%s", shown, help)
+		}
+	}
+}

@@ -276,8 +276,8 @@ func serve(ctx context.Context, args []string, io stdio, getenv env) error {
 // describeDB names the database without any password a URL may hold.
 func describeDB(dsn string) string {
 	if store.IsPostgres(dsn) {
-		if at := strings.LastIndex(dsn, "@"); at >= 0 {
-			return "postgres://…" + dsn[at:]
+		if r := redactURL(dsn); r != dsn {
+			return r
 		}
 		return "PostgreSQL"
 	}

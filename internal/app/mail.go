@@ -14,7 +14,7 @@ import (
 const outboxEvery = 15 * time.Second
 
 func mailFlags(fs *flag.FlagSet, cfg *Config, getenv env) {
-	fs.StringVar(&cfg.SMTPURL, "smtp-url", getenv("PEERPATH_SMTP_URL"), "the organisation's mail server, e.g. smtp://user:password@mail.example.org:587 (STARTTLS) or smtps://…:465 (TLS); without it peerpath sends no email and shows links to the administrator (PEERPATH_SMTP_URL)")
+	urlVar(fs, &cfg.SMTPURL, "smtp-url", getenv("PEERPATH_SMTP_URL"), "the organisation's mail server, e.g. smtp://user:password@mail.example.org:587 (STARTTLS) or smtps://…:465 (TLS); without it peerpath sends no email and shows links to the administrator (PEERPATH_SMTP_URL)")
 	fs.StringVar(&cfg.SMTPFrom, "smtp-from", getenv("PEERPATH_SMTP_FROM"), "the From address of the email peerpath sends, e.g. peerpath@example.org (PEERPATH_SMTP_FROM)")
 }
 

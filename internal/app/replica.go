@@ -25,7 +25,7 @@ type replicaPlan struct {
 const replicaEvery = time.Second
 
 func replicaFlags(fs *flag.FlagSet, p *replicaPlan, getenv env) {
-	fs.StringVar(&p.dsn, "db-replica", getenv("PEERPATH_DB_REPLICA"), "PostgreSQL: a postgres:// URL of a streaming standby of --db; reports and exports read from it while it keeps up (PEERPATH_DB_REPLICA)")
+	urlVar(fs, &p.dsn, "db-replica", getenv("PEERPATH_DB_REPLICA"), "PostgreSQL: a postgres:// URL of a streaming standby of --db; reports and exports read from it while it keeps up (PEERPATH_DB_REPLICA)")
 	lag, err := time.ParseDuration(envOr(getenv, "PEERPATH_REPLICA_MAX_LAG", store.DefaultReplicaMaxLag.String()))
 	if err != nil {
 		lag = -1 // reported by check

@@ -14,7 +14,7 @@ import (
 // with no email address, when the installation has a provider.
 
 func smsFlags(fs *flag.FlagSet, cfg *Config, getenv env) {
-	fs.StringVar(&cfg.SMSURL, "sms-url", getenv("PEERPATH_SMS_URL"), "the text message provider's Messages endpoint (Twilio's REST API or one like it) with the account's credentials, e.g. https://ACCOUNT_SID:AUTH_TOKEN@api.twilio.com/2010-04-01/Accounts/ACCOUNT_SID/Messages.json; without it peerpath sends no text messages (PEERPATH_SMS_URL)")
+	urlVar(fs, &cfg.SMSURL, "sms-url", getenv("PEERPATH_SMS_URL"), "the text message provider's Messages endpoint (Twilio's REST API or one like it) with the account's credentials, e.g. https://ACCOUNT_SID:AUTH_TOKEN@api.twilio.com/2010-04-01/Accounts/ACCOUNT_SID/Messages.json; without it peerpath sends no text messages (PEERPATH_SMS_URL)")
 	fs.StringVar(&cfg.SMSFrom, "sms-from", getenv("PEERPATH_SMS_FROM"), "the number peerpath's text messages come from, in E.164 form, e.g. +16175550100 (PEERPATH_SMS_FROM)")
 }
 
