@@ -140,18 +140,12 @@ func (s *Store) DeliverMail(ctx context.Context, limit int, send func(context.Co
 		}
 		if err != nil {
 			attempts := d.attempts + 1
-			wait := OutboxFirstWait << min(attempts-1, 10)
-			wait = min(wait, OutboxMaxWait)
 			var givenUp int64
 			if now.Sub(fromMS(d.createdAtMS)) >= OutboxGiveUpAfter {
 				givenUp = ms(now)
 			}
-			msg := err.Error()
-			if len(msg) > 500 {
-				msg = msg[:500]
-			}
 			if _, uerr := s.wdb.ExecContext(ctx, "UPDATE outbox SET attempts = $1, next_attempt_at = $2, last_error = $3, given_up_at = $4 WHERE id = $5",
-				attempts, ms(now.Add(wait)), msg, givenUp, d.id); uerr != nil {
+				attempts, ms(now.Add(retryWait(attempts))), lastError(err), givenUp, d.id); uerr != nil {
 				return sent, uerr
 			}
 			continue
@@ -163,6 +157,22 @@ func (s *Store) DeliverMail(ctx context.Context, limit int, send func(context.Co
 		sent++
 	}
 	return sent, nil
+}
+
+// retryWait is how long a message waits after its attempts-th failed
+// attempt: OutboxFirstWait, then twice as long each time, up to
+// OutboxMaxWait (email and text messages alike).
+func retryWait(attempts int) time.Duration {
+	return min(OutboxFirstWait<<min(attempts-1, 10), OutboxMaxWait)
+}
+
+// lastError is a failed attempt's error as the outbox keeps it, cut short.
+func lastError(err error) string {
+	msg := err.Error()
+	if len(msg) > 500 {
+		msg = msg[:500]
+	}
+	return msg
 }
 
 // EnableMail turns email on: changes that tell a worker something (a

@@ -127,10 +127,7 @@ func (s *Store) DeliverSMS(ctx context.Context, limit int, send func(context.Con
 			err = send(ctx, d.m)
 		}
 		if err != nil {
-			msg := err.Error()
-			if len(msg) > 500 {
-				msg = msg[:500]
-			}
+			msg := lastError(err)
 			attempts := d.attempts + 1
 			if errors.Is(err, sms.ErrRejected) {
 				if _, uerr := s.wdb.ExecContext(ctx, "UPDATE sms_outbox SET attempts = $1 WHERE id = $2", attempts, d.id); uerr != nil {
@@ -141,9 +138,8 @@ func (s *Store) DeliverSMS(ctx context.Context, limit int, send func(context.Con
 				}
 				continue
 			}
-			wait := min(OutboxFirstWait<<min(attempts-1, 10), OutboxMaxWait)
 			if _, uerr := s.wdb.ExecContext(ctx, "UPDATE sms_outbox SET attempts = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4",
-				attempts, ms(now.Add(wait)), msg, d.id); uerr != nil {
+				attempts, ms(now.Add(retryWait(attempts))), msg, d.id); uerr != nil {
 				return sent, uerr
 			}
 			continue
