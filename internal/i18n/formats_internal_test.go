@@ -104,6 +104,11 @@ func TestMessageTranslatesAFormatAndItsWords(t *testing.T) {
 	if got := es.Message(inner + " Still missing: a signature."); !strings.HasPrefix(got, es.T(inner)) || got == inner+" Still missing: a signature." {
 		t.Errorf("a message inside another: %q", got)
 	}
+	// A catalogued piece (store.gap) inside a format, with a value of its own.
+	refusal := "This disclosure is not covered by an active Part 2 consent. Missing: consent to disclose to “Boston Housing Authority”."
+	if got := es.Message(refusal); !strings.Contains(got, "«Boston Housing Authority»") || strings.Contains(got, "consent to disclose") {
+		t.Errorf("the refusal in Spanish: %q", got)
+	}
 	if got := es.Message("Something no format makes, 12."); got != "Something no format makes, 12." {
 		t.Errorf("an unknown message changed: %q", got)
 	}

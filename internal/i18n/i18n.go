@@ -324,13 +324,12 @@ func (l *Localizer) Message(msg string) string {
 	}
 	args := make([]any, len(vals))
 	for i, v := range vals {
-		switch {
-		case words[v]:
+		if words[v] {
 			args[i] = l.T(wordPrefix + v) // "safety plan", a word of the code's
-		case HasMessage(v):
-			args[i] = l.T(v) // a whole message inside another ("%s Still missing: %s.")
-		default:
-			args[i] = v
+		} else {
+			// A message or a catalogued piece of one inside another ("%s
+			// Still missing: %s."); anything else comes back as it is.
+			args[i] = l.Message(v)
 		}
 	}
 	return fmt.Sprintf(asStrings(l.T(f.key)), args...)

@@ -44,7 +44,7 @@ var messageDirs = []string{
 
 // messageParams are the parameter names through which a message reaches
 // a helper (checkText(f, field, v, max, empty), im.problem(line, field, msg)…).
-var messageParams = map[string]bool{"empty": true, "msg": true, "message": true, "required": true, "format": true}
+var messageParams = map[string]bool{"empty": true, "msg": true, "message": true, "required": true, "format": true, "fragment": true}
 
 // messageVars are local variables that hold a message before it is used.
 var messageVars = map[string]bool{"msg": true, "message": true, "required": true, "empty": true}
@@ -314,6 +314,15 @@ func scanMessages(t *testing.T) (fixed, built []found) {
 						}
 						if ps[i] == "format" {
 							formatted(a, len(x.Args) > i+1, message, add, &built)
+							continue
+						}
+						if ps[i] == "fragment" {
+							// A piece of a message, catalogued as it is
+							// (store.gap): Message translates it inside
+							// the message that carries it.
+							if s, ok := literalOf(a); ok {
+								add(&fixed, s, a.Pos())
+							}
 							continue
 						}
 						message(a, "")

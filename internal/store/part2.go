@@ -413,29 +413,35 @@ var tpoPurposes = map[string]bool{"treatment": true, "payment": true, "health ca
 func (c Consent) covers(in DisclosureInput) (ok bool, missing string) {
 	switch {
 	case c.Kind != ConsentPart2:
-		return false, "a Part 2 consent (consent to peer support does not cover disclosures)"
+		return false, gap("a Part 2 consent (consent to peer support does not cover disclosures)")
 	case c.Superseded():
-		return false, "the newest version of the consent (this one was changed since)"
+		return false, gap("the newest version of the consent (this one was changed since)")
 	case c.WithdrawnOn != "" && in.DisclosedOn >= c.WithdrawnOn:
-		return false, "an active consent (this one was revoked on " + c.WithdrawnOn + ")"
+		return false, gap("an active consent (this one was revoked on %s)", c.WithdrawnOn)
 	case c.GivenOn > in.DisclosedOn:
-		return false, "a consent signed before the disclosure (this one was signed on " + c.GivenOn + ")"
+		return false, gap("a consent signed before the disclosure (this one was signed on %s)", c.GivenOn)
 	case c.ExpiresOn != "" && in.DisclosedOn > c.ExpiresOn:
-		return false, "an active consent (this one ended on " + c.ExpiresOn + ")"
+		return false, gap("an active consent (this one ended on %s)", c.ExpiresOn)
 	}
 	tpo := c.TPO && tpoPurposes[normalise(in.Purpose)]
-	var gaps []string
-	if !tpo && normalise(c.Recipient) != normalise(in.Recipient) {
-		gaps = append(gaps, "consent to disclose to “"+in.Recipient+"”")
-	}
-	if !tpo && normalise(c.Purpose) != normalise(in.Purpose) {
-		gaps = append(gaps, "consent for the purpose “"+in.Purpose+"”")
-	}
-	if len(gaps) > 0 {
-		return false, strings.Join(gaps, " and ")
+	recipient := !tpo && normalise(c.Recipient) != normalise(in.Recipient)
+	purpose := !tpo && normalise(c.Purpose) != normalise(in.Purpose)
+	switch {
+	case recipient && purpose:
+		return false, gap("consent to disclose to “%s” and consent for the purpose “%s”", in.Recipient, in.Purpose)
+	case recipient:
+		return false, gap("consent to disclose to “%s”", in.Recipient)
+	case purpose:
+		return false, gap("consent for the purpose “%s”", in.Purpose)
 	}
 	return true, ""
 }
+
+// gap names what a disclosure lacks. It is a piece of the refusal's
+// message ("… Missing: %s."), catalogued by its fragment so that pages
+// translate it inside the message (internal/i18n, TestEveryMessageIsCatalogued),
+// and the API's fields["missing"] as it is.
+func gap(fragment string, args ...any) string { return fmt.Sprintf(fragment, args...) }
 
 // refused is the 409 a disclosure without a covering consent gets, with
 // what is missing in Fields["missing"].
@@ -487,7 +493,7 @@ func (s *Store) RecordDisclosure(ctx context.Context, a Actor, personID int64, i
 				// Say what is missing from the consent closest to covering
 				// it: one naming this recipient and purpose (revoked or
 				// ended), else an active one (naming others), else none.
-				missing, rank := "a Part 2 consent on the person's record", 0
+				missing, rank := gap("a Part 2 consent on the person's record"), 0
 				for _, c := range cs {
 					ok, m := c.covers(in)
 					if ok {
