@@ -619,21 +619,6 @@ func (s *Store) AnswerCorrection(ctx context.Context, a Actor, id int64, status,
 	return out, err
 }
 
-// SetPortalLanguage keeps the language a person chose for their own portal
-// ("en", "es", "pt"; "" to follow their record and browser).
-func (s *Store) SetPortalLanguage(ctx context.Context, a Actor, lang string) error {
-	if !a.IsPerson() {
-		return core.NotFound("The account")
-	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET language = $1, updated_at = $2 WHERE id = $3 AND org_id = $4 AND person_id = $5",
-			lang, ms(s.now()), a.UserID, a.OrgID, a.PersonID); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, audit.ActionUpdate, "user", a.UserID, "portal language "+lang)
-	})
-}
-
 // InvitationLanguage is the language on the record of the person an
 // invitation was made for, used or not, so that "already used" and
 // "expired" are said in their language; "" when there is no such
