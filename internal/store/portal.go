@@ -133,7 +133,7 @@ func (s *Store) invite(ctx context.Context, a Actor, personID int64, linkFor fun
 			l := i18n.For(p.PreferredLanguage)
 			m := mail.PortalInvitation(to, p.PreferredName, org, l.T("email.portal.subject", "Org", org), l.T("email.portal.para", "Org", org),
 				linkFor(inv.Token), l.T("email.portal.link"), l.T("email.portal.after", "Date", core.DateTime(inv.ExpiresAt), "Login", inv.Login),
-				mail.Words{Lang: l.Lang(), Hello: l.T("email.hello"), CopyLink: l.T("email.copy_link"), From: l.T("email.from")})
+				mailWords(l))
 			if err := s.enqueueMail(ctx, tx, a.OrgID, "portal_invitation", "", m); err != nil {
 				return err
 			}
