@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"peerpath/internal/auth"
+	"peerpath/internal/i18n"
 	"peerpath/internal/testkit"
 )
 
@@ -97,4 +98,32 @@ func TestAdminPagesAreAccessible(t *testing.T) {
 	tab.Visit("/admin/users/new")
 	tab.Submit("main form button[type=submit]")
 	tab.MustSee("There is a problem")
+}
+
+// TestStaffChoosesSpanish: a peer worker chooses Spanish in their settings;
+// the settings page, with the choice and then with a refused value, is
+// accessible in Spanish, on a phone too.
+func TestStaffChoosesSpanish(t *testing.T) {
+	need(t)
+	app := testkit.NewApp(t)
+	tm := app.NewTeam(t, "Idiomas RLC")
+	es := i18n.In("es")
+	tab := browser.NewTab(t, app.HTTP.URL)
+	tab.BestPractice()
+	tab.SignIn(tm.Peer.Email)
+	tab.Visit("/settings")
+	tab.Check("#language-es")
+	tab.Submit("main form[action='/settings/language'] button[type=submit]")
+	tab.MustSee(es.T("messages.settings.language_saved"), es.T("settings.language.title"))
+	if lang := tab.Eval(`document.documentElement.lang`); lang != "es" {
+		t.Fatalf("<html lang> after choosing Spanish: %q", lang)
+	}
+	tab.Phone()
+	tab.Visit("/settings")
+	// A value the page never offers (as a changed page might send) is
+	// refused beside the field, in Spanish.
+	tab.Eval(`document.querySelector("#language-pt").value = "fr"; "ok"`)
+	tab.Check("#language-pt")
+	tab.Submit("main form[action='/settings/language'] button[type=submit]")
+	tab.MustSee(es.Message("Choose one of the languages offered."))
 }

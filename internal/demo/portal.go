@@ -55,7 +55,7 @@ func loadPortal(ctx context.Context, s *store.Store, d *Demo) error {
 		return fmt.Errorf("demo portal acceptance: %w", err)
 	}
 	me := u.Actor("demo")
-	if err := s.SetPortalLanguage(ctx, me, "es"); err != nil {
+	if err := s.SetLanguage(ctx, me, "es"); err != nil {
 		return err
 	}
 	// Her own line in her wellness plan: a version marked as hers.

@@ -122,33 +122,18 @@ func Reset(to, name, org, link string, expires time.Time) Message {
 	})
 }
 
-// CredentialExpiry reminds a worker that one of their credentials ends soon.
-func CredentialExpiry(to, name, org, credential, expiresOn, link string) Message {
-	return compose(to, "Your "+credential+" ends on "+longDate(expiresOn), body{
-		Name: name, Org: org,
-		Paras:     []string{"Your " + credential + " ends on " + longDate(expiresOn) + ". Renewing it in time keeps your record complete."},
-		Link:      link,
-		LinkLabel: "See your development",
-	})
+// CredentialExpiry reminds a worker that one of their credentials ends soon,
+// in their language: w and the texts are already translated.
+func CredentialExpiry(to, name, org, subject, para, link, linkLabel string, w Words) Message {
+	return compose(to, subject, body{Name: name, Org: org, Paras: []string{para}, Link: link, LinkLabel: linkLabel, Words: w})
 }
 
 // SignOffAnswer tells a worker their supervisor answered a sign-off
-// request: signed it off, or said what to work on first. It names no
+// request (signed it off, or said what to work on first), in their
+// language: w and the texts are already translated. It names no
 // competency; the page behind the link does.
-func SignOffAnswer(to, name, org string, signed bool, link string) Message {
-	subject, para := "Your sign-off request is signed off", "Your supervisor has signed off the competency you asked about."
-	if !signed {
-		subject, para = "Your supervisor answered your sign-off request", "Your supervisor has answered your sign-off request with what to work on first. Their note is in peerpath."
-	}
-	return compose(to, subject, body{Name: name, Org: org, Paras: []string{para}, Link: link, LinkLabel: "See the request"})
-}
-
-func longDate(day string) string {
-	t, err := time.Parse(core.DateLayout, day)
-	if err != nil {
-		return day
-	}
-	return t.Format("2 January 2006")
+func SignOffAnswer(to, name, org, subject, para, link, linkLabel string, w Words) Message {
+	return compose(to, subject, body{Name: name, Org: org, Paras: []string{para}, Link: link, LinkLabel: linkLabel, Words: w})
 }
 
 // SignInCode sends a person with a portal account a one-time sign-in code,

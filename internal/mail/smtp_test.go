@@ -91,7 +91,9 @@ func TestMessagesHoldTextAndHTML(t *testing.T) {
 	if r := Reset("a@b.org", "A", "Org", "https://x", exp); !strings.Contains(r.Subject, "new peerpath password") {
 		t.Fatalf("reset subject %q", r.Subject)
 	}
-	if c := CredentialExpiry("a@b.org", "A", "Org", "Certified Peer Specialist", "2027-01-31", "https://x/development"); c.Subject != "Your Certified Peer Specialist ends on 31 January 2027" {
-		t.Fatalf("credential subject %q", c.Subject)
+	c := CredentialExpiry("a@b.org", "A", "Org", "Tu credencial CPS vence el 31 de enero de 2027", "Tu credencial CPS vence pronto.", "https://x/development", "Ver tu desarrollo",
+		Words{Lang: "es", Hello: "Hola", CopyLink: "Si el enlace no se abre, copia esta dirección:", From: "peerpath, para"})
+	if c.Subject != "Tu credencial CPS vence el 31 de enero de 2027" || !strings.Contains(c.Text, "Hola A,") || !strings.Contains(c.HTML, `<html lang="es">`) || !strings.Contains(c.Text, "Ver tu desarrollo:\nhttps://x/development") {
+		t.Fatalf("credential reminder in Spanish: %q\n%s", c.Subject, c.Text)
 	}
 }

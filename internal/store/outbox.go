@@ -5,9 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
+	"peerpath/internal/core"
+	"peerpath/internal/i18n"
 	"peerpath/internal/mail"
 	"peerpath/internal/workforce"
 )
@@ -194,22 +197,40 @@ func (s *Store) mailLink(path string) (string, bool) {
 }
 
 // notifyWorker emails a worker of org about a change, inside its
-// transaction, when email is on. Deactivated workers get nothing.
-func (s *Store) notifyWorker(ctx context.Context, tx *sql.Tx, orgID, userID int64, kind, onceKey, path string, compose func(to, name, org, link string) mail.Message) error {
+// transaction, when email is on, in the language the worker chose for
+// peerpath's pages (English without a choice). Deactivated workers get
+// nothing.
+func (s *Store) notifyWorker(ctx context.Context, tx *sql.Tx, orgID, userID int64, kind, onceKey, path string, compose func(to, name, org, link string, l *i18n.Localizer) mail.Message) error {
 	link, on := s.mailLink(path)
 	if !on {
 		return nil
 	}
-	var to, name, org string
-	err := tx.QueryRowContext(ctx, `SELECT u.email, u.name, o.name FROM users u JOIN organisations o ON o.id = u.org_id
-		WHERE u.id = $1 AND u.org_id = $2 AND u.active`, userID, orgID).Scan(&to, &name, &org)
+	var to, name, org, lang string
+	err := tx.QueryRowContext(ctx, `SELECT u.email, u.name, o.name, u.language FROM users u JOIN organisations o ON o.id = u.org_id
+		WHERE u.id = $1 AND u.org_id = $2 AND u.active`, userID, orgID).Scan(&to, &name, &org, &lang)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	return s.enqueueMail(ctx, tx, orgID, kind, onceKey, compose(to, name, org, link))
+	return s.enqueueMail(ctx, tx, orgID, kind, onceKey, compose(to, name, org, link, i18n.For(lang)))
+}
+
+// mailWords are an email's greeting, closing and link hint in the reader's
+// language.
+func mailWords(l *i18n.Localizer) mail.Words {
+	return mail.Words{Lang: l.Lang(), Hello: l.T("email.hello"), CopyLink: l.T("email.copy_link"), From: l.T("email.from")}
+}
+
+// longDateIn writes a day ("2027-01-31") as "31 January 2027", "31 de
+// enero de 2027"… in the language of l.
+func longDateIn(l *i18n.Localizer, day string) string {
+	t, err := time.Parse(core.DateLayout, day)
+	if err != nil {
+		return day
+	}
+	return l.T("date.long", "Day", t.Day(), "Month", l.T("month."+strconv.Itoa(int(t.Month()))), "Year", t.Year())
 }
 
 // QueueCredentialReminders puts in the outbox a reminder for each
@@ -254,8 +275,10 @@ func (s *Store) QueueCredentialReminders(ctx context.Context) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		for _, d := range list {
 			key := fmt.Sprintf("credential:%d:%s:%d", d.id, d.on, d.threshold)
-			err := s.notifyWorker(ctx, tx, d.org, d.user, MailCredentialExpiry, key, "/development", func(to, name, org, link string) mail.Message {
-				return mail.CredentialExpiry(to, name, org, d.label, d.on, link)
+			err := s.notifyWorker(ctx, tx, d.org, d.user, MailCredentialExpiry, key, "/development", func(to, name, org, link string, l *i18n.Localizer) mail.Message {
+				on := longDateIn(l, d.on)
+				return mail.CredentialExpiry(to, name, org, l.T("development.email.credential.subject", "Credential", d.label, "Date", on),
+					l.T("development.email.credential.para", "Credential", d.label, "Date", on), link, l.T("development.email.credential.link"), mailWords(l))
 			})
 			if err != nil {
 				return err

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"peerpath/internal/i18n"
 	"peerpath/internal/mail"
 	"peerpath/internal/store"
 	"peerpath/internal/testkit"
@@ -142,5 +143,59 @@ func TestCredentialRemindersAreEmailedOncePerPoint(t *testing.T) {
 	}
 	if strings.Contains(msgs[0].Raw, "CPS-9") {
 		t.Fatal("the reminder carries the credential number")
+	}
+}
+
+// TestWorkerEmailsFollowTheirLanguage: a worker who chose Spanish for
+// peerpath's pages gets their sign-off answers and credential reminders in
+// Spanish; one who chose nothing gets them in English.
+func TestWorkerEmailsFollowTheirLanguage(t *testing.T) {
+	smtp := testkit.NewSMTP(t)
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "MailLanguages")
+	db.EnableMail("https://peerpath.test")
+	peer, sup := testkit.Actor(tm.Peer), testkit.Actor(tm.Supervisor)
+	if err := db.SetLanguage(ctx, peer, "es"); err != nil {
+		t.Fatal(err)
+	}
+	rid := testkit.Must[int64](t)(db.RequestSignoff(ctx, peer, tm.Peer.ID, compListening, ""))
+	if _, err := db.AnswerRequestSignOff(ctx, sup, tm.Peer.ID, rid, "", "Listened closely."); err != nil {
+		t.Fatal(err)
+	}
+	ends := workforce.AddDays(db.Today(), 50)
+	for _, u := range []store.User{tm.Peer, tm.OtherPeer} {
+		if _, err := db.AddCredential(ctx, testkit.Actor(u), u.ID, store.NewCredential{Kind: workforce.CredentialCPS, Issuer: "Transformation Center", IssuedOn: "2024-01-01", ExpiresOn: ends}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.QueueCredentialReminders(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := deliver(t, db, smtp); n != 3 {
+		t.Fatalf("sent %d, want 3", n)
+	}
+	es, en := i18n.In("es"), i18n.In("en")
+	day, _ := time.Parse("2006-01-02", ends)
+	esDate := es.T("date.long", "Day", day.Day(), "Month", es.T("month."+itoa(int64(day.Month()))), "Year", day.Year())
+	byTo := map[string][]testkit.Mail{}
+	for _, m := range smtp.Messages() {
+		byTo[m.To] = append(byTo[m.To], m)
+	}
+	spanish, english := byTo[tm.Peer.Email], byTo[tm.OtherPeer.Email]
+	if len(spanish) != 2 || len(english) != 1 {
+		t.Fatalf("messages: %d to the Spanish reader, %d to the English one", len(spanish), len(english))
+	}
+	if got, want := spanish[0].Subject, es.T("development.email.signoff.signed.subject"); got != want {
+		t.Errorf("sign-off answer subject: %q, want %q", got, want)
+	}
+	if !strings.Contains(spanish[0].Text, es.T("email.hello")+" Pat Peer,") || !strings.Contains(spanish[0].HTML, `<html lang="es">`) {
+		t.Errorf("sign-off answer not in Spanish:\n%s", spanish[0].Text)
+	}
+	label := workforce.CredentialCPS.Label()
+	if got, want := spanish[1].Subject, es.T("development.email.credential.subject", "Credential", label, "Date", esDate); got != want || !strings.Contains(got, " de ") {
+		t.Errorf("reminder subject: %q, want %q", got, want)
+	}
+	if got := english[0].Subject; got != "Your "+label+" ends on "+day.Format("2 January 2006") || got != en.T("development.email.credential.subject", "Credential", label, "Date", day.Format("2 January 2006")) {
+		t.Errorf("English reminder subject: %q", got)
 	}
 }

@@ -133,7 +133,7 @@ func (s *Store) invite(ctx context.Context, a Actor, personID int64, linkFor fun
 			l := i18n.For(p.PreferredLanguage)
 			m := mail.PortalInvitation(to, p.PreferredName, org, l.T("email.portal.subject", "Org", org), l.T("email.portal.para", "Org", org),
 				linkFor(inv.Token), l.T("email.portal.link"), l.T("email.portal.after", "Date", core.DateTime(inv.ExpiresAt), "Login", inv.Login),
-				mail.Words{Lang: l.Lang(), Hello: l.T("email.hello"), CopyLink: l.T("email.copy_link"), From: l.T("email.from")})
+				mailWords(l))
 			if err := s.enqueueMail(ctx, tx, a.OrgID, "portal_invitation", "", m); err != nil {
 				return err
 			}
@@ -617,21 +617,6 @@ func (s *Store) AnswerCorrection(ctx context.Context, a Actor, id int64, status,
 		return err
 	})
 	return out, err
-}
-
-// SetPortalLanguage keeps the language a person chose for their own portal
-// ("en", "es", "pt"; "" to follow their record and browser).
-func (s *Store) SetPortalLanguage(ctx context.Context, a Actor, lang string) error {
-	if !a.IsPerson() {
-		return core.NotFound("The account")
-	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET language = $1, updated_at = $2 WHERE id = $3 AND org_id = $4 AND person_id = $5",
-			lang, ms(s.now()), a.UserID, a.OrgID, a.PersonID); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, audit.ActionUpdate, "user", a.UserID, "portal language "+lang)
-	})
 }
 
 // InvitationLanguage is the language on the record of the person an

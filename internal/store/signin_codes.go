@@ -184,7 +184,7 @@ func (s *Store) RequestSignInCode(ctx context.Context, login, ip string) error {
 		name, org := r.Name, r.Org
 		m := mail.SignInCode(r.To, name, org, l.T("email.signin_code.subject", "Org", org), l.T("email.signin_code.para", "Org", org), code,
 			l.T("email.signin_code.after", "Time", core.TimeOfDay(expires), "Minutes", int(SignInCodeTTL/time.Minute)),
-			mail.Words{Lang: l.Lang(), Hello: l.T("email.hello"), CopyLink: l.T("email.copy_link"), From: l.T("email.from")})
+			mailWords(l))
 		if err := s.enqueueMail(ctx, tx, u.OrgID, "signin_code", "", m); err != nil {
 			return err
 		}

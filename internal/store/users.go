@@ -15,6 +15,7 @@ import (
 	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/framework"
+	"peerpath/internal/i18n"
 	ppmail "peerpath/internal/mail"
 )
 
@@ -40,8 +41,9 @@ type User struct {
 	// PersonID is set on a portal account: the person supported it belongs
 	// to. Such a user holds no role and reaches only the portal (IsPortal).
 	PersonID int64
-	// Language is the language a portal user chose for their portal ("es"),
-	// or "" to follow their record and their browser.
+	// Language is the language the user chose for peerpath's pages ("es"),
+	// or "" for the default: English for staff; for a portal user, their
+	// record's language and then their browser's (SetLanguage).
 	Language string
 }
 
@@ -638,6 +640,34 @@ func (s *Store) ChangePassword(ctx context.Context, a Actor, current, next strin
 		return err
 	}
 	return s.setPassword(ctx, a, u, next, "password changed")
+}
+
+// SetLanguage keeps the language the signed-in account chose for peerpath's
+// pages: one of i18n.Languages, or "" for the default (a member of staff
+// reads English; a person in their portal follows their record and their
+// browser). Staff choose it in their settings, a person with the switcher
+// at the foot of their portal. The change is audited, and the account's
+// cached sessions forget the old language at once.
+func (s *Store) SetLanguage(ctx context.Context, a Actor, lang string) error {
+	lang = strings.TrimSpace(lang)
+	if lang != "" && !slices.Contains(i18n.Languages, lang) {
+		return core.Invalid(map[string]string{"language": "Choose one of the languages offered."})
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE users SET language = $1, updated_at = $2 WHERE id = $3 AND org_id = $4",
+			lang, ms(s.now()), a.UserID, a.OrgID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return core.NotFound("The account")
+		}
+		detail := "language " + lang
+		if lang == "" {
+			detail = "language: the default"
+		}
+		return s.record(ctx, tx, a, audit.ActionUpdate, "user", a.UserID, detail)
+	})
 }
 
 func (s *Store) setPassword(ctx context.Context, a Actor, u User, password, detail string, inTx ...func(*sql.Tx) error) error {

@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"peerpath/internal/audit"
 	"peerpath/internal/auth"
 	"peerpath/internal/core"
 	"peerpath/internal/store"
@@ -326,5 +328,66 @@ func TestPasswordRules(t *testing.T) {
 		if got != ok {
 			t.Errorf("%q accepted=%v, want %v", pw, got, ok)
 		}
+	}
+}
+
+// TestSetLanguage: a member of staff (or a person in their portal) keeps
+// the language of peerpath's pages on their own account; the change is
+// audited, the cached session sees it at once, and only the catalogue's
+// languages (or "" for the default) are accepted.
+func TestSetLanguage(t *testing.T) {
+	db := testkit.NewStore(t)
+	tm := db.NewTeam(t, "Harbour Language RLC")
+	peer := testkit.Actor(tm.Peer)
+	if err := db.SetLanguage(ctx, peer, "es"); err != nil {
+		t.Fatal(err)
+	}
+	if u := testkit.Must[store.User](t)(db.User(ctx, tm.Org.ID, tm.Peer.ID)); u.Language != "es" {
+		t.Fatalf("language after choosing Spanish: %q", u.Language)
+	}
+	l, err := db.ListAudit(ctx, tm.Org.ID, store.AuditFilter{RecordType: "user", RecordID: fmt.Sprint(tm.Peer.ID)}, store.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range l.Items {
+		found = found || (e.Action == audit.ActionUpdate && e.Detail == "language es" && e.UserID == tm.Peer.ID)
+	}
+	if !found {
+		t.Errorf("the choice is not in the audit log: %+v", l.Items)
+	}
+
+	for _, bad := range []string{"fr", "Spanish", "es-MX", "<b>pt</b>"} {
+		err := db.SetLanguage(ctx, peer, bad)
+		if e, ok := core.As(err); !ok || e.Kind != core.KindInvalid || e.Fields["language"] != "Choose one of the languages offered." {
+			t.Errorf("%q: got %v, want invalid on language", bad, err)
+		}
+	}
+	if u := testkit.Must[store.User](t)(db.User(ctx, tm.Org.ID, tm.Peer.ID)); u.Language != "es" {
+		t.Fatalf("a refused value changed the language: %q", u.Language)
+	}
+
+	// Back to the default; another user's choice is untouched.
+	if err := db.SetLanguage(ctx, testkit.Actor(tm.OtherPeer), "pt"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetLanguage(ctx, peer, ""); err != nil {
+		t.Fatal(err)
+	}
+	if u := testkit.Must[store.User](t)(db.User(ctx, tm.Org.ID, tm.Peer.ID)); u.Language != "" {
+		t.Fatalf("language after choosing the default: %q", u.Language)
+	}
+	if u := testkit.Must[store.User](t)(db.User(ctx, tm.Org.ID, tm.OtherPeer.ID)); u.Language != "pt" {
+		t.Fatalf("the other peer's language: %q", u.Language)
+	}
+
+	// A person in their portal keeps theirs the same way.
+	p := testkit.Must[store.Person](t)(db.CreatePerson(ctx, peer, store.PersonInput{PreferredName: "Lia"}))
+	pu := db.NewPortalUser(t, peer, p.ID)
+	if err := db.SetLanguage(ctx, testkit.Actor(pu), "pt"); err != nil {
+		t.Fatal(err)
+	}
+	if u := testkit.Must[store.User](t)(db.User(ctx, tm.Org.ID, pu.ID)); u.Language != "pt" {
+		t.Fatalf("portal language: %q", u.Language)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"peerpath/internal/core"
 	"peerpath/internal/framework"
+	"peerpath/internal/i18n"
 	ppmail "peerpath/internal/mail"
 )
 
@@ -213,8 +214,12 @@ func (s *Store) AnswerRequestSignOff(ctx context.Context, a Actor, workerID, req
 // (when email is on). The message names no competency: the page does.
 func (s *Store) notifySignoffAnswer(ctx context.Context, tx *sql.Tx, orgID, workerID, requestID int64, signed bool) error {
 	path := fmt.Sprintf("/workers/%d/signoff-requests/%d", workerID, requestID)
-	return s.notifyWorker(ctx, tx, orgID, workerID, MailSignoffAnswer, "", path, func(to, name, org, link string) ppmail.Message {
-		return ppmail.SignOffAnswer(to, name, org, signed, link)
+	return s.notifyWorker(ctx, tx, orgID, workerID, MailSignoffAnswer, "", path, func(to, name, org, link string, l *i18n.Localizer) ppmail.Message {
+		subject, para := l.T("development.email.signoff.signed.subject"), l.T("development.email.signoff.signed.para")
+		if !signed {
+			subject, para = l.T("development.email.signoff.answered.subject"), l.T("development.email.signoff.answered.para")
+		}
+		return ppmail.SignOffAnswer(to, name, org, subject, para, link, l.T("development.email.signoff.link"), mailWords(l))
 	})
 }
 

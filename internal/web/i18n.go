@@ -18,18 +18,20 @@ func withLanguage(r *http.Request, l *i18n.Localizer) *http.Request {
 
 // localizer is the language of the page being rendered. In order: one set on
 // the request (withLanguage; for the portal, LocalizerFor: the language the
-// person chose, their record's, then the browser's), the language the
-// reader picked with the switcher (the "lang" cookie), then the browser's
-// Accept-Language. Staff
-// pages are in English until their strings are in the catalogue, so a
-// signed-in staff member reads English whatever the browser says.
+// person chose, their record's, then the browser's). A signed-in member of
+// staff reads the language they chose in their settings (users.language),
+// English without a choice: staff pages do not follow the browser, so what
+// a worker sees does not change with the computer they use. Anyone else
+// (the portal, the sign-in page) reads the language they chose, then the
+// one picked with the switcher (the "lang" cookie), then the browser's
+// Accept-Language.
 func localizer(r *http.Request) *i18n.Localizer {
 	if l, ok := r.Context().Value(langKey{}).(*i18n.Localizer); ok && l != nil {
 		return l
 	}
 	p := principal(r)
 	if p != nil && !p.User.IsPortal() {
-		return i18n.In("en")
+		return i18n.For(p.User.Language)
 	}
 	own := ""
 	if p != nil {

@@ -7,13 +7,15 @@ import (
 	"strings"
 	"testing"
 
+	"peerpath/internal/i18n"
 	"peerpath/internal/testkit"
 )
 
 // TestStoreMessagesInThePersonsLanguage: a validation message of the store,
 // catalogued under its English text (internal/i18n/errors.*.toml), reaches
 // a portal form in the person's language, and a not-found page says the
-// store's message in it too. Staff pages keep English.
+// store's message in it too. Staff pages are in the language the member of
+// staff chose in their settings, English without a choice.
 func TestStoreMessagesInThePersonsLanguage(t *testing.T) {
 	app := testkit.NewApp(t)
 	f := makePortal(t, app, "Store messages")
@@ -48,12 +50,19 @@ func TestStoreMessagesInThePersonsLanguage(t *testing.T) {
 		t.Fatalf("not found in Portuguese: %d\n%s", res.Status, testkit.Text(res.Body))
 	}
 
-	// Staff pages are English, whatever the browser prefers.
+	// Staff pages are English without a choice, whatever the browser prefers.
 	staff := app.SessionClient(t, f.tm.Peer)
 	req, _ := http.NewRequest(http.MethodGet, app.HTTP.URL+"/goals/999999", nil)
 	req.Header.Set("Accept-Language", "es-US,es;q=0.9")
 	if res := staff.Do(req); res.Status != http.StatusNotFound || !strings.Contains(res.Body, "The goal was not found.") {
 		t.Fatalf("staff read English: %d\n%s", res.Status, testkit.Text(res.Body))
+	}
+	// A member of staff who chose Portuguese reads the store's message in it.
+	if res := staff.PostForm("/settings/language", url.Values{"language": {"pt"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("choosing Portuguese: %d", res.Status)
+	}
+	if res := staff.Get("/goals/999999"); res.Status != http.StatusNotFound || !strings.Contains(html.UnescapeString(res.Body), i18n.In("pt").Message("The goal was not found.")) {
+		t.Fatalf("staff who chose Portuguese: %d\n%s", res.Status, testkit.Text(res.Body))
 	}
 	// The API keeps English: its messages are part of its contract.
 	api := app.APIClient(t, f.tm.Peer)

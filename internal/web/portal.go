@@ -153,7 +153,7 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
 	lang := i18n.Match(r.URL.Query().Get("to"))
 	if p := principal(r); p != nil && p.User.IsPortal() {
 		// Kept on the person's account, so it follows them to any device.
-		if err := s.store.SetPortalLanguage(r.Context(), s.actor(r), lang); err != nil {
+		if err := s.store.SetLanguage(r.Context(), s.actor(r), lang); err != nil {
 			return err
 		}
 	}

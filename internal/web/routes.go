@@ -48,6 +48,7 @@ func (s *Server) routeTable() []route {
 		{Method: post, Pattern: "/drafts/{id}/discard", Perm: signedIn, Handler: s.discardDraft},
 		{Method: get, Pattern: "/settings", Perm: signedIn, Handler: s.settings},
 		{Method: post, Pattern: "/settings/password", Perm: signedIn, Handler: s.changePassword},
+		{Method: post, Pattern: "/settings/language", Perm: signedIn, Handler: s.setStaffLanguage},
 		{Method: get, Pattern: "/settings/security", Perm: signedIn, Handler: s.security},
 		{Method: post, Pattern: "/settings/security/totp", Perm: signedIn, Handler: s.startTOTP},
 		{Method: post, Pattern: "/settings/security/totp/confirm", Perm: signedIn, Handler: s.confirmTOTP},

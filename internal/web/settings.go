@@ -3,24 +3,80 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"net/url"
 
 	"peerpath/internal/auth"
 	"peerpath/internal/core"
+	"peerpath/internal/i18n"
 	"peerpath/internal/store"
 )
 
 type settingsView struct {
 	P           *store.Principal
-	Form        *form
+	Form        *form // changing the password
+	LangForm    *form // choosing the language of peerpath's pages
+	Langs       []option
 	CalendarURL string // the private calendar feed's address
 }
 
-func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
+// newSettingsView is the settings page with both forms empty but for the
+// user's current language.
+func (s *Server) newSettingsView(r *http.Request) (settingsView, error) {
 	cal, err := s.calendarURL(r)
+	if err != nil {
+		return settingsView{}, err
+	}
+	p := principal(r)
+	lang := p.User.Language
+	if lang == "en" {
+		lang = "" // English is the default: the same choice
+	}
+	return settingsView{P: p, Form: newForm(nil), LangForm: newForm(url.Values{"language": {lang}}), Langs: staffLanguages(), CalendarURL: cal}, nil
+}
+
+// staffLanguages are the choices of language in a staff member's settings,
+// each named in its own language: English is the default (""), the others
+// are the catalogue's.
+func staffLanguages() []option {
+	out := []option{{Value: "", Label: i18n.LanguageName("en")}}
+	for _, l := range i18n.Languages {
+		if l != "en" {
+			out = append(out, option{Value: l, Label: i18n.LanguageName(l)})
+		}
+	}
+	return out
+}
+
+func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.newSettingsView(r)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "settings.html", settingsView{P: principal(r), Form: newForm(nil), CalendarURL: cal})
+	return s.render(w, r, "settings.html", v)
+}
+
+// setStaffLanguage keeps the language a member of staff chose for
+// peerpath's pages (store.SetLanguage; the portal has its own switcher).
+func (s *Server) setStaffLanguage(w http.ResponseWriter, r *http.Request) error {
+	f, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	lang := f.Get("language")
+	err = s.store.SetLanguage(r.Context(), s.actor(r), lang)
+	if f.Fail(err) {
+		v, verr := s.newSettingsView(r)
+		if verr != nil {
+			return verr
+		}
+		v.LangForm = f
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "settings.html", v)
+	}
+	if err != nil {
+		return err
+	}
+	// Said in the language just chosen: the next page is in it.
+	return redirect(w, r, "/settings", i18n.In(lang).T("messages.settings.language_saved"))
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
@@ -29,11 +85,11 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := principal(r)
-	cal, err := s.calendarURL(r)
+	v, err := s.newSettingsView(r)
 	if err != nil {
 		return err
 	}
-	v := settingsView{P: p, Form: f, CalendarURL: cal}
+	v.Form = f
 	if f.Raw("password") != f.Raw("password_again") {
 		f.Errors["password_again"] = "The two new passwords are not the same."
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "settings.html", v)
@@ -146,6 +202,7 @@ type meJSON struct {
 	Name         string   `json:"name"`
 	Roles        []string `json:"roles" doc:"peer, supervisor, trainer, admin"`
 	SupervisorID string   `json:"supervisor_id,omitempty"`
+	Language     string   `json:"language" doc:"the language chosen for peerpath's pages (en, es, pt), or empty for the default (English for staff); chosen in Settings"`
 	Organisation orgJSON  `json:"organisation"`
 }
 
@@ -161,6 +218,6 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 		roles[i] = string(ro)
 	}
 	writeJSON(w, http.StatusOK, meJSON{ID: id(p.User.ID), Email: p.User.Email, Name: p.User.Name, Roles: roles,
-		SupervisorID: id(p.User.SupervisorID), Organisation: orgJSON{ID: id(p.Org.ID), Name: p.Org.Name}})
+		SupervisorID: id(p.User.SupervisorID), Language: p.User.Language, Organisation: orgJSON{ID: id(p.Org.ID), Name: p.Org.Name}})
 	return nil
 }
